@@ -1,0 +1,172 @@
+#include "admin/AdminHandler.h"
+
+#include <Poco/File.h>
+
+#include <fstream>
+#include <random>
+
+#include "http/Body.h"
+#include "http/ErrorResponse.h"
+#include "http/RequestTarget.h"
+#include "log/Logging.h"
+#include "plugins/PluginManager.h"
+#include "portico/json.hpp"
+
+namespace portico::admin {
+namespace {
+
+using Poco::Net::HTTPServerRequest;
+using Poco::Net::HTTPServerResponse;
+
+// Takes the same time wherever the strings differ (only the length can leak).
+bool constantTimeEquals(const std::string& a, const std::string& b) {
+  if (a.size() != b.size()) return false;
+  unsigned char diff = 0;
+  for (size_t i = 0; i < a.size(); ++i) diff |= static_cast<unsigned char>(a[i] ^ b[i]);
+  return diff == 0;
+}
+
+bool validPluginName(const std::string& n) {
+  if (n.empty() || n.size() > 64) return false;
+  for (char c : n) {
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-')) return false;
+  }
+  return true;
+}
+
+std::string resultJson(const plugins::PluginManager::Result& r) {
+  return json::object({{"ok", r.ok},
+                       {"plugin", r.name},
+                       {"version", r.version},
+                       {"generation", r.generation},
+                       {"message", r.message}})
+      .dump();
+}
+
+void sendResult(HTTPServerResponse& response, const plugins::PluginManager::Result& r,
+                const http::Exchange& exchange) {
+  if (r.ok) {
+    http::sendJson(response, 200, resultJson(r));
+  } else {
+    http::sendError(response, r.httpStatus, r.message, exchange.requestId);
+  }
+}
+
+}  // namespace
+
+AdminHandler::AdminHandler(plugins::PluginManager& plugins, std::string token,
+                           uint64_t maxUploadBytes)
+    : plugins_(plugins), token_(std::move(token)), maxUploadBytes_(maxUploadBytes) {
+  auto add = [this](const char* method, const char* path, Action action) {
+    router_.add(method, *http::PathTemplate::parse(path, nullptr));
+    actions_.push_back(action);
+  };
+  add("GET", "/admin/plugins", List);
+  add("POST", "/admin/plugins/{name}/reload", Reload);
+  add("PUT", "/admin/plugins/{name}", Install);
+  add("DELETE", "/admin/plugins/{name}", Unload);
+}
+
+bool AdminHandler::authorized(HTTPServerRequest& request, HTTPServerResponse& response,
+                              const http::Exchange& exchange) const {
+  const std::string& header = request.get("Authorization", "");
+  const std::string prefix = "Bearer ";
+  if (header.compare(0, prefix.size(), prefix) != 0) {
+    response.set("WWW-Authenticate", "Bearer realm=\"porticod-admin\"");
+    http::sendError(response, 401, "admin API needs 'Authorization: Bearer <admin.token>'",
+                    exchange.requestId);
+    return false;
+  }
+  if (!constantTimeEquals(header.substr(prefix.size()), token_)) {
+    http::sendError(response, 403, "admin token is not valid", exchange.requestId);
+    return false;
+  }
+  return true;
+}
+
+void AdminHandler::handle(HTTPServerRequest& request, HTTPServerResponse& response,
+                          http::Exchange& exchange) {
+  exchange.plugin = "admin";
+  if (!authorized(request, response, exchange)) {
+    exchange.closeConnection = http::hasBody(request);
+    return;
+  }
+  http::RequestTarget target;
+  if (auto error = http::parseTarget(request.getURI(), target)) {
+    exchange.closeConnection = http::hasBody(request);
+    http::sendError(response, 400, *error, exchange.requestId);
+    return;
+  }
+  auto match = router_.match(request.getMethod(), target.segments);
+  if (match.kind != http::Router::Match::Kind::Found) {
+    exchange.closeConnection = http::hasBody(request);
+    if (match.kind == http::Router::Match::Kind::MethodNotAllowed) response.set("Allow", match.allow);
+    int status = match.kind == http::Router::Match::Kind::MethodNotAllowed ? 405 : 404;
+    http::sendError(response, status, "no admin route " + request.getMethod() + " " + target.path,
+                    exchange.requestId);
+    return;
+  }
+  exchange.route = router_.routes()[match.index].path.pattern();
+  std::string name = match.params.empty() ? std::string() : match.params.front().second;
+  if (!name.empty() && !validPluginName(name)) {
+    exchange.closeConnection = http::hasBody(request);
+    http::sendError(response, 400, "plugin name must be 1 to 64 characters of [a-z0-9_-]",
+                    exchange.requestId);
+    return;
+  }
+  switch (actions_[match.index]) {
+    case List: http::sendJson(response, 200, plugins_.describe().dump()); break;
+    case Reload: sendResult(response, plugins_.reload(name), exchange); break;
+    case Install: install(name, request, response, exchange); break;
+    case Unload: unload(name, response, exchange); break;
+  }
+}
+
+void AdminHandler::install(const std::string& name, HTTPServerRequest& request,
+                           HTTPServerResponse& response, http::Exchange& exchange) {
+  // Staged under a dot-name (ignored by the dir scan and the watcher), loaded, and only renamed
+  // over the real file once it serves: a broken upload never replaces a working plugin on disk.
+  std::string staged = plugins_.dir() + "/." + name + "-upload-" +
+                       std::to_string(std::random_device{}()) + ".so";
+  {
+    std::ofstream out(staged, std::ios::binary | std::ios::trunc);
+    if (!out) {
+      http::sendError(response, 500, "cannot write to the plugin dir " + plugins_.dir(),
+                      exchange.requestId);
+      return;
+    }
+    if (http::readBody(request, maxUploadBytes_, out) == http::BodyResult::TooLarge) {
+      out.close();
+      std::remove(staged.c_str());
+      exchange.closeConnection = true;
+      http::sendError(response, 413,
+                      "plugin upload exceeds admin.max_upload_bytes = " + std::to_string(maxUploadBytes_),
+                      exchange.requestId);
+      return;
+    }
+  }
+  std::string finalPath = plugins_.sourceOf(name).value_or(plugins_.dir() + "/" + name + ".so");
+  auto result = plugins_.install(staged, name, finalPath);
+  if (result.ok) {
+    if (std::rename(staged.c_str(), finalPath.c_str()) != 0) {
+      log::get("admin")->error("plugin {} serves, but renaming {} to {} failed", name, staged,
+                               finalPath);
+    }
+  } else {
+    std::remove(staged.c_str());
+  }
+  sendResult(response, result, exchange);
+}
+
+void AdminHandler::unload(const std::string& name, HTTPServerResponse& response,
+                          const http::Exchange& exchange) {
+  auto source = plugins_.sourceOf(name);
+  auto result = plugins_.unload(name);
+  if (result.ok && source && source->rfind(plugins_.dir() + "/", 0) == 0) {
+    // Otherwise the next start would load it again.
+    std::remove(source->c_str());
+  }
+  sendResult(response, result, exchange);
+}
+
+}  // namespace portico::admin

@@ -1,0 +1,45 @@
+// The operator's API, served on its own listener (default 127.0.0.1:8081) behind a bearer token:
+//   GET    /admin/plugins                 every plugin, its generations and routes
+//   POST   /admin/plugins/{name}/reload   load the plugin's file again
+//   PUT    /admin/plugins/{name}          body = the .so: install or upgrade
+//   DELETE /admin/plugins/{name}          unload and remove its file from the plugin dir
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "http/Exchange.h"
+#include "http/Router.h"
+
+namespace portico::plugins {
+class PluginManager;
+}
+
+namespace portico::admin {
+
+class AdminHandler : public http::Handler {
+ public:
+  // token must not be empty (the app refuses to start the admin listener without one).
+  AdminHandler(plugins::PluginManager& plugins, std::string token, uint64_t maxUploadBytes);
+
+  void handle(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response,
+              http::Exchange& exchange) override;
+
+ private:
+  enum Action { List, Reload, Install, Unload };
+
+  bool authorized(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response,
+                  const http::Exchange& exchange) const;
+  void install(const std::string& name, Poco::Net::HTTPServerRequest& request,
+               Poco::Net::HTTPServerResponse& response, http::Exchange& exchange);
+  void unload(const std::string& name, Poco::Net::HTTPServerResponse& response,
+              const http::Exchange& exchange);
+
+  plugins::PluginManager& plugins_;
+  std::string token_;
+  uint64_t maxUploadBytes_;
+  http::Router router_;
+  std::vector<Action> actions_;  // parallel to router_.routes()
+};
+
+}  // namespace portico::admin

@@ -1,0 +1,27 @@
+#include "app/AccessObserver.h"
+
+#include "http/Router.h"
+#include "log/Logging.h"
+#include "metrics/Metrics.h"
+
+namespace portico::app {
+
+AccessObserver::AccessObserver(metrics::Metrics& metrics, bool accessLog)
+    : metrics_(metrics), access_(accessLog ? log::get("access") : nullptr) {}
+
+void AccessObserver::connectionOpened() { metrics_.connectionOpened(); }
+void AccessObserver::connectionClosed() { metrics_.connectionClosed(); }
+
+void AccessObserver::requestDone(const std::string& method, const std::string& target, int status,
+                                 const http::Exchange& exchange, double seconds) {
+  // Clients choose the method: keep the label set bounded.
+  static const std::string other = "OTHER";
+  const std::string& label = http::isKnownMethod(method) ? method : other;
+  metrics_.observeRequest(label, exchange.route, status, exchange.plugin, seconds);
+  if (access_) {
+    access_->info("{} {} {} {:.3f}ms route={} plugin={}", method, target, status, seconds * 1e3,
+                  exchange.route, exchange.plugin);
+  }
+}
+
+}  // namespace portico::app

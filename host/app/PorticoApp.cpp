@@ -1,0 +1,144 @@
+#include "app/PorticoApp.h"
+
+#include <Poco/File.h>
+#include <Poco/Util/HelpFormatter.h>
+
+#include <iostream>
+#include <memory>
+
+#include "admin/AdminHandler.h"
+#include "app/AccessObserver.h"
+#include "app/PublicHandler.h"
+#include "config/Config.h"
+#include "http/HttpServer.h"
+#include "log/Logging.h"
+#include "metrics/Metrics.h"
+#include "plugins/PluginManager.h"
+#include "plugins/PluginWatcher.h"
+
+namespace portico::app {
+
+using Poco::Util::Option;
+using Poco::Util::OptionCallback;
+
+void PorticoApp::defineOptions(Poco::Util::OptionSet& options) {
+  ServerApplication::defineOptions(options);
+  options.addOption(Option("help", "h", "print this help and exit")
+                        .callback(OptionCallback<PorticoApp>(this, &PorticoApp::onHelp)));
+  options.addOption(Option("version", "v", "print the version and the plugin ABI, then exit")
+                        .callback(OptionCallback<PorticoApp>(this, &PorticoApp::onVersion)));
+  options.addOption(Option("config", "c", "properties file (default: $PORTICO_CONFIG, else "
+                                          "conf/porticod.properties if present)")
+                        .argument("FILE")
+                        .callback(OptionCallback<PorticoApp>(this, &PorticoApp::onConfig)));
+}
+
+void PorticoApp::onHelp(const std::string&, const std::string&) {
+  Poco::Util::HelpFormatter help(options());
+  help.setCommand(commandName());
+  help.setUsage("[--config FILE]");
+  help.setHeader("porticod " PORTICO_VERSION
+                 ": serves HTTP through hot-swappable plugins. Every config key can be overridden "
+                 "from the environment: http.port <- PORTICO_HTTP_PORT.");
+  help.format(std::cout);
+  exitEarly_ = true;
+  stopOptionsProcessing();
+}
+
+void PorticoApp::onVersion(const std::string&, const std::string&) {
+  std::cout << "porticod " << PORTICO_VERSION << " (plugin ABI " << PORTICO_ABI_MAJOR << "."
+            << PORTICO_ABI_MINOR << ")\n";
+  exitEarly_ = true;
+  stopOptionsProcessing();
+}
+
+void PorticoApp::onConfig(const std::string&, const std::string& value) { configPath_ = value; }
+
+int PorticoApp::main(const std::vector<std::string>&) {
+  if (exitEarly_) return EXIT_OK;
+  config::Config cfg;
+  try {
+    std::string path = configPath_;
+    if (path.empty()) {
+      const char* env = std::getenv("PORTICO_CONFIG");
+      if (env) path = env;
+      else if (Poco::File("conf/porticod.properties").exists()) path = "conf/porticod.properties";
+    }
+    if (!path.empty()) cfg = config::Config::fromFile(path);
+
+    log::setup({cfg.getString("log.level", "info"), cfg.getString("log.format", "text") == "json"});
+    auto logger = log::get("porticod");
+    logger->info("porticod {} (plugin ABI {}.{}) config {}", PORTICO_VERSION, PORTICO_ABI_MAJOR,
+                 PORTICO_ABI_MINOR, path.empty() ? "(defaults)" : path);
+
+    bool adminEnabled = cfg.getBool("admin.enabled", true);
+    std::string token = cfg.getString("admin.token", "");
+    if (adminEnabled && token.empty()) {
+      logger->critical(
+          "admin.token is empty: refusing to start the admin listener without a token. Set "
+          "admin.token (or PORTICO_ADMIN_TOKEN), or admin.enabled=false");
+      return EXIT_CONFIG;
+    }
+
+    metrics::Metrics metrics;
+    plugins::PluginManager::Options po;
+    po.dir = cfg.getString("plugins.dir", po.dir);
+    po.stateDir = cfg.getString("plugins.state_dir", po.stateDir);
+    po.drainTimeoutMs = static_cast<int>(cfg.getInt("plugins.drain_timeout_ms", po.drainTimeoutMs, 0, 86400000));
+    po.defaultMaxBodyBytes = static_cast<uint64_t>(
+        cfg.getInt("http.max_body_bytes", static_cast<int64_t>(po.defaultMaxBodyBytes), 0));
+    plugins::PluginManager plugins(po, cfg, metrics);
+
+    PublicHandler publicHandler(plugins, metrics,
+                                static_cast<uint64_t>(cfg.getInt("http.max_response_bytes", 64 << 20, 1)));
+    AccessObserver observer(metrics, cfg.getBool("log.access", true));
+    http::HttpServer publicServer(http::ServerOptions::fromConfig(cfg, "http", {}), publicHandler,
+                                  &observer);
+
+    std::unique_ptr<admin::AdminHandler> adminHandler;
+    std::unique_ptr<http::HttpServer> adminServer;
+    if (adminEnabled) {
+      adminHandler = std::make_unique<admin::AdminHandler>(
+          plugins, token, static_cast<uint64_t>(cfg.getInt("admin.max_upload_bytes", 64 << 20, 1)));
+      http::ServerOptions adminDefaults;
+      adminDefaults.host = "127.0.0.1";
+      adminDefaults.port = 8081;
+      adminDefaults.threads = 8;
+      adminDefaults.queue = 64;
+      adminServer = std::make_unique<http::HttpServer>(
+          http::ServerOptions::fromConfig(cfg, "admin", adminDefaults), *adminHandler, nullptr);
+    }
+
+    plugins.loadAll();
+    std::unique_ptr<plugins::PluginWatcher> watcher;
+    if (cfg.getBool("plugins.watch", false)) watcher = std::make_unique<plugins::PluginWatcher>(plugins);
+
+    publicServer.start();
+    if (adminServer) adminServer->start();
+    publicHandler.setReady(true);
+    logger->info("ready: {} plugin(s) loaded", plugins.activeCount());
+
+    waitForTerminationRequest();
+
+    logger->info("shutting down");
+    publicHandler.setReady(false);
+    int grace = static_cast<int>(cfg.getInt("http.shutdown_grace_ms", 10000, 0, 600000));
+    watcher.reset();
+    if (adminServer) adminServer->stop(grace);
+    publicServer.stop(grace);
+    plugins.shutdown(static_cast<int>(po.drainTimeoutMs));
+    logger->info("stopped");
+    return EXIT_OK;
+  } catch (const config::ConfigError& e) {
+    std::cerr << "porticod: " << e.what() << "\n";
+    return EXIT_CONFIG;
+  } catch (const Poco::Exception& e) {
+    std::cerr << "porticod: " << e.displayText() << "\n";
+    return EXIT_SOFTWARE;
+  } catch (const std::exception& e) {
+    std::cerr << "porticod: " << e.what() << "\n";
+    return EXIT_SOFTWARE;
+  }
+}
+
+}  // namespace portico::app

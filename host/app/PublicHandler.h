@@ -1,0 +1,40 @@
+// The public listener's request path: parse the target, answer the host's own endpoints
+// (/health, /ready, /metrics), otherwise route to a plugin through the current route table.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+
+#include "http/Exchange.h"
+
+namespace portico::metrics {
+class Metrics;
+}
+namespace portico::plugins {
+class PluginManager;
+}
+
+namespace portico::app {
+
+class PublicHandler : public http::Handler {
+ public:
+  PublicHandler(plugins::PluginManager& plugins, metrics::Metrics& metrics, uint64_t maxResponseBytes)
+      : plugins_(plugins), metrics_(metrics), maxResponseBytes_(maxResponseBytes) {}
+
+  void handle(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response,
+              http::Exchange& exchange) override;
+
+  // /ready answers 200 only after start-up has loaded the plugin dir.
+  void setReady(bool ready) { ready_ = ready; }
+
+ private:
+  bool handleBuiltin(const std::string& path, Poco::Net::HTTPServerRequest& request,
+                     Poco::Net::HTTPServerResponse& response, http::Exchange& exchange);
+
+  plugins::PluginManager& plugins_;
+  metrics::Metrics& metrics_;
+  uint64_t maxResponseBytes_;
+  std::atomic<bool> ready_{false};
+};
+
+}  // namespace portico::app

@@ -1,0 +1,226 @@
+#include "http/HttpServer.h"
+
+#include <Poco/Net/HTTPServerRequestImpl.h>
+#include <Poco/Net/HTTPServerResponseImpl.h>
+#include <Poco/Net/HTTPServerSession.h>
+#include <Poco/Net/NetException.h>
+#include <Poco/Net/ServerSocket.h>
+#include <Poco/Net/TCPServerConnection.h>
+#include <Poco/Net/TCPServerConnectionFactory.h>
+
+#include <chrono>
+#include <thread>
+
+#include "config/Config.h"
+#include "http/ErrorResponse.h"
+#include "http/RequestId.h"
+#include "log/Logging.h"
+
+namespace portico::http {
+
+struct HttpServer::Shared {
+  Handler& handler;
+  Observer* observer;
+  Poco::Net::HTTPServerParams::Ptr params;
+  std::atomic<bool> stopping{false};
+  std::mutex mutex;
+  std::set<Poco::Net::StreamSocket*> idle;  // connections waiting for their next request
+};
+
+namespace {
+
+using Poco::Net::HTTPResponse;
+
+// Maps Poco's parse failures to the status a client should see.
+int statusForParseError(const std::string& message) {
+  if (message.find("URI") != std::string::npos) return HTTPResponse::HTTP_REQUEST_URI_TOO_LONG;
+  if (message.find("ield") != std::string::npos || message.find("eader") != std::string::npos) {
+    return HTTPResponse::HTTP_REQUEST_HEADER_FIELDS_TOO_LARGE;
+  }
+  return HTTPResponse::HTTP_BAD_REQUEST;
+}
+
+class Connection : public Poco::Net::TCPServerConnection {
+ public:
+  Connection(const Poco::Net::StreamSocket& socket, std::shared_ptr<HttpServer::Shared> shared)
+      : TCPServerConnection(socket), shared_(std::move(shared)) {}
+
+  void run() override {
+    Observer* observer = shared_->observer;
+    if (observer) observer->connectionOpened();
+    try {
+      serve();
+    } catch (const Poco::Exception& e) {
+      // Resets and broken pipes end a connection; they are the client's business.
+      log::get("http")->debug("connection ended: {}", e.displayText());
+    }
+    if (observer) observer->connectionClosed();
+  }
+
+ private:
+  void serve() {
+    Poco::Net::HTTPServerSession session(socket(), shared_->params);
+    for (;;) {
+      if (!waitForRequest(session)) return;
+      std::string requestId = newRequestId();
+      try {
+        Poco::Net::HTTPServerResponseImpl response(session);
+        Poco::Net::HTTPServerRequestImpl request(response, session, shared_->params);
+        if (!serveOne(session, request, response, requestId)) return;
+      } catch (const Poco::Net::NoMessageException&) {
+        return;
+      } catch (const Poco::Net::MessageException& e) {
+        sendProtocolError(session, statusForParseError(e.message()), "malformed request: " + e.message(),
+                          requestId);
+        return;
+      } catch (const Poco::TimeoutException&) {
+        sendProtocolError(session, HTTPResponse::HTTP_REQUEST_TIMEOUT,
+                          "request not received in time", requestId);
+        return;
+      }
+    }
+  }
+
+  // Keeps the socket registered as idle while waiting, so that stop() can wake it.
+  bool waitForRequest(Poco::Net::HTTPServerSession& session) {
+    if (shared_->stopping) return false;
+    {
+      std::lock_guard<std::mutex> lock(shared_->mutex);
+      shared_->idle.insert(&socket());
+    }
+    bool more = session.hasMoreRequests();
+    {
+      std::lock_guard<std::mutex> lock(shared_->mutex);
+      shared_->idle.erase(&socket());
+    }
+    return more && !shared_->stopping;
+  }
+
+  bool serveOne(Poco::Net::HTTPServerSession& session, Poco::Net::HTTPServerRequestImpl& request,
+                Poco::Net::HTTPServerResponseImpl& response, std::string& requestId) {
+    auto started = std::chrono::steady_clock::now();
+    const std::string& incoming = request.get("X-Request-Id", "");
+    if (isValidRequestId(incoming)) requestId = incoming;
+    Exchange exchange;
+    exchange.requestId = requestId;
+    log::RequestScope scope(exchange.requestId);
+
+    const auto& params = shared_->params;
+    response.setVersion(request.getVersion());
+    response.setKeepAlive(params->getKeepAlive() && request.getKeepAlive() &&
+                          session.canKeepAlive() && !shared_->stopping);
+    response.set("X-Request-Id", exchange.requestId);
+    shared_->handler.handle(request, response, exchange);
+    if (exchange.closeConnection) response.setKeepAlive(false);
+    session.setKeepAlive(params->getKeepAlive() && response.getKeepAlive() &&
+                         session.canKeepAlive());
+
+    if (shared_->observer) {
+      double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+      shared_->observer->requestDone(request.getMethod(), request.getURI(), response.getStatus(),
+                                     exchange, seconds);
+    }
+    return !exchange.closeConnection;
+  }
+
+  void sendProtocolError(Poco::Net::HTTPServerSession& session, int status,
+                         const std::string& message, const std::string& requestId) {
+    try {
+      Poco::Net::HTTPServerResponseImpl response(session);
+      response.setVersion(Poco::Net::HTTPMessage::HTTP_1_1);
+      response.setKeepAlive(false);
+      response.set("X-Request-Id", requestId);
+      sendError(response, status, message, requestId);
+      session.setKeepAlive(false);
+      if (shared_->observer) {
+        Exchange exchange;
+        exchange.requestId = requestId;
+        shared_->observer->requestDone("INVALID", "", status, exchange, 0.0);
+      }
+    } catch (const Poco::Exception&) {
+      // The client is already gone; nothing left to tell it.
+    }
+  }
+
+  std::shared_ptr<HttpServer::Shared> shared_;
+};
+
+class ConnectionFactory : public Poco::Net::TCPServerConnectionFactory {
+ public:
+  explicit ConnectionFactory(std::shared_ptr<HttpServer::Shared> shared) : shared_(std::move(shared)) {}
+  Poco::Net::TCPServerConnection* createConnection(const Poco::Net::StreamSocket& socket) override {
+    return new Connection(socket, shared_);
+  }
+
+ private:
+  std::shared_ptr<HttpServer::Shared> shared_;
+};
+
+}  // namespace
+
+ServerOptions ServerOptions::fromConfig(const config::Config& cfg, const std::string& prefix,
+                                        ServerOptions d) {
+  d.host = cfg.getString(prefix + ".host", d.host);
+  d.port = static_cast<uint16_t>(cfg.getInt(prefix + ".port", d.port, 0, 65535));
+  d.threads = static_cast<int>(cfg.getInt(prefix + ".threads", d.threads, 1, 65536));
+  d.queue = static_cast<int>(cfg.getInt(prefix + ".queue", d.queue, 1, 1 << 20));
+  d.keepAliveTimeoutMs =
+      static_cast<int>(cfg.getInt(prefix + ".keepalive_timeout_ms", d.keepAliveTimeoutMs, 1, 3600000));
+  d.maxKeepAliveRequests = static_cast<int>(
+      cfg.getInt(prefix + ".max_keepalive_requests", d.maxKeepAliveRequests, 0, INT32_MAX));
+  d.timeoutMs = static_cast<int>(cfg.getInt(prefix + ".timeout_ms", d.timeoutMs, 1, 3600000));
+  d.name = prefix;
+  return d;
+}
+
+HttpServer::HttpServer(const ServerOptions& options, Handler& handler, Observer* observer)
+    : options_(options), pool_(std::min(16, options.threads), options.threads) {
+  Poco::Net::HTTPServerParams::Ptr params = new Poco::Net::HTTPServerParams;
+  params->setMaxThreads(options.threads);
+  params->setMaxQueued(options.queue);
+  params->setKeepAlive(true);
+  params->setKeepAliveTimeout(Poco::Timespan(options.keepAliveTimeoutMs * Poco::Timespan::MILLISECONDS));
+  params->setMaxKeepAliveRequests(options.maxKeepAliveRequests);
+  params->setTimeout(Poco::Timespan(options.timeoutMs * Poco::Timespan::MILLISECONDS));
+  shared_ = std::shared_ptr<Shared>(new Shared{handler, observer, params, {}, {}, {}});
+
+  Poco::Net::ServerSocket socket;
+  socket.bind(Poco::Net::SocketAddress(options.host, options.port), true);
+  socket.listen(std::max(64, options.queue));
+  server_ = std::make_unique<Poco::Net::TCPServer>(new ConnectionFactory(shared_), pool_, socket,
+                                                   params);
+}
+
+HttpServer::~HttpServer() {
+  if (server_) stop(0);
+}
+
+void HttpServer::start() {
+  server_->start();
+  log::get(options_.name)->info("listening on {}:{} ({} threads, queue {})", options_.host, port(),
+                                options_.threads, options_.queue);
+}
+
+void HttpServer::stop(int graceMs) {
+  if (shared_->stopping.exchange(true)) return;
+  server_->stop();
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(graceMs);
+  for (;;) {
+    {
+      std::lock_guard<std::mutex> lock(shared_->mutex);
+      for (auto* s : shared_->idle) {
+        try {
+          s->shutdownReceive();
+        } catch (const Poco::Exception&) {
+        }
+      }
+    }
+    if (server_->currentConnections() == 0 || std::chrono::steady_clock::now() >= deadline) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  pool_.joinAll();
+}
+
+uint16_t HttpServer::port() const { return server_->socket().address().port(); }
+
+}  // namespace portico::http

@@ -1,0 +1,28 @@
+#include "http/RequestId.h"
+
+#include <random>
+
+namespace portico::http {
+
+bool isValidRequestId(std::string_view id) {
+  if (id.empty() || id.size() > 64) return false;
+  for (char c : id) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '-' || c == '_' || c == '.';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+std::string newRequestId() {
+  // Per-thread generator: no lock on the request path. The host is never unloaded, so a
+  // thread_local is safe here.
+  thread_local std::mt19937_64 rng{std::random_device{}()};
+  static const char* hex = "0123456789abcdef";
+  uint64_t v = rng();
+  std::string id(16, '0');
+  for (int i = 15; i >= 0; --i, v >>= 4) id[static_cast<size_t>(i)] = hex[v & 15];
+  return id;
+}
+
+}  // namespace portico::http

@@ -1,0 +1,96 @@
+// One loaded copy of a plugin: its library, its instance, its routes, and how many requests are
+// still running on it. The unit of the hot-swap invariant: a generation's library is closed only
+// when nothing can reach it any more.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "http/Router.h"
+#include "plugins/HostApi.h"
+#include "plugins/Library.h"
+#include "portico/plugin.h"
+
+namespace portico::plugins {
+
+struct RouteSpec {
+  std::string method;
+  http::PathTemplate path;
+  portico_handler_fn handler;
+  void* data;
+  uint64_t maxBodyBytes;
+};
+
+enum class GenerationState { Loading, Active, Draining, Stuck, Closed };
+const char* toString(GenerationState state);
+
+class Generation {
+ public:
+  Generation(std::unique_ptr<Library> library, const portico_plugin_info& info, uint64_t number,
+             std::string sourcePath, std::string sha256);
+  ~Generation();
+  Generation(const Generation&) = delete;
+  Generation& operator=(const Generation&) = delete;
+
+  // Lifecycle hooks; each returns false with the plugin's message in *error.
+  bool init(const config::Config& config, uint64_t defaultMaxBody, std::string* error);
+  bool ready(std::string* error);
+  void drain();
+  // Calls destroy, dlcloses and checks /proc/self/maps. Only once nothing references this
+  // generation any more.
+  void close();
+
+  // Counts a request in flight for its whole duration.
+  class Call {
+   public:
+    explicit Call(Generation& g) : g_(g) { g_.inflight_.fetch_add(1, std::memory_order_relaxed); }
+    ~Call() { g_.inflight_.fetch_sub(1, std::memory_order_relaxed); }
+    Call(const Call&) = delete;
+    Call& operator=(const Call&) = delete;
+
+   private:
+    Generation& g_;
+  };
+
+  const std::string& name() const { return name_; }
+  const std::string& version() const { return version_; }
+  const std::string& sourcePath() const { return sourcePath_; }
+  void setSourcePath(std::string path) { sourcePath_ = std::move(path); }
+  const std::string& copyPath() const { return library_->path(); }
+  const std::string& sha256() const { return sha256_; }
+  uint64_t number() const { return number_; }
+  uint32_t abiMajor() const { return abiMajor_; }
+  uint32_t abiMinor() const { return abiMinor_; }
+  const std::vector<RouteSpec>& routes() const { return ctx_.routes; }
+  int64_t inflight() const { return inflight_.load(std::memory_order_relaxed); }
+  GenerationState state() const { return state_.load(); }
+  void setState(GenerationState s) { state_.store(s); }
+  // -1 while still open, 0 closed but still mapped, 1 closed and unmapped.
+  int unmapped() const { return unmapped_.load(); }
+  std::chrono::steady_clock::time_point retiredAt() const { return retiredAt_; }
+  void markRetired() { retiredAt_ = std::chrono::steady_clock::now(); }
+
+ private:
+  std::unique_ptr<Library> library_;
+  const portico_plugin_hooks* hooks_;
+  std::string name_;
+  std::string version_;
+  uint32_t abiMajor_;
+  uint32_t abiMinor_;
+  uint64_t number_;
+  std::string sourcePath_;
+  std::string sha256_;
+  portico_host_ctx ctx_;
+  void* instance_ = nullptr;
+  bool initialized_ = false;
+  std::atomic<int64_t> inflight_{0};
+  std::atomic<GenerationState> state_{GenerationState::Loading};
+  std::atomic<int> unmapped_{-1};
+  std::chrono::steady_clock::time_point retiredAt_;
+};
+
+}  // namespace portico::plugins

@@ -1,0 +1,221 @@
+#include "plugins/HostApi.h"
+
+#include <cctype>
+#include <string>
+
+#include "config/Config.h"
+#include "http/RequestTarget.h"
+#include "plugins/Generation.h"
+
+namespace portico::plugins {
+namespace {
+
+std::string_view sv(portico_str s) { return s.ptr ? std::string_view(s.ptr, s.len) : ""; }
+portico_str ps(std::string_view s) { return portico_str{s.data(), s.size()}; }
+
+// Runs `body`, turning any exception into PORTICO_ERR_INTERNAL: the caller is plugin code.
+template <typename F>
+portico_status guarded(portico_error* err, F&& body) noexcept {
+  try {
+    return body();
+  } catch (const std::exception& e) {
+    portico_error_set(err, e.what());
+  } catch (...) {
+    portico_error_set(err, "internal host error");
+  }
+  return PORTICO_ERR_INTERNAL;
+}
+
+bool isHeaderToken(std::string_view s) {
+  if (s.empty()) return false;
+  for (unsigned char c : s) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              std::string_view("!#$%&'*+-.^_`|~").find(static_cast<char>(c)) != std::string_view::npos;
+    if (!ok) return false;
+  }
+  return true;
+}
+
+// Headers that frame the message belong to the host: a plugin setting them could split or
+// truncate the response on the wire.
+bool isFramingHeader(std::string_view name) {
+  static const char* const framing[] = {"content-length", "transfer-encoding", "connection",
+                                        "keep-alive", "upgrade", "te", "trailer"};
+  for (const char* f : framing) {
+    std::string_view fv(f);
+    if (fv.size() != name.size()) continue;
+    bool same = true;
+    for (size_t i = 0; i < name.size() && same; ++i) {
+      same = std::tolower(static_cast<unsigned char>(name[i])) == fv[i];
+    }
+    if (same) return true;
+  }
+  return false;
+}
+
+void hostLog(portico_host_ctx* ctx, portico_log_level level, portico_str message) {
+  try {
+    if (ctx == nullptr) return;
+    auto lvl = spdlog::level::info;
+    switch (level) {
+      case PORTICO_LOG_TRACE: lvl = spdlog::level::trace; break;
+      case PORTICO_LOG_DEBUG: lvl = spdlog::level::debug; break;
+      case PORTICO_LOG_WARN: lvl = spdlog::level::warn; break;
+      case PORTICO_LOG_ERROR: lvl = spdlog::level::err; break;
+      default: break;
+    }
+    ctx->logger->log(lvl, "{}", sv(message));
+  } catch (...) {
+    // Logging must never fail a plugin.
+  }
+}
+
+portico_status configGet(portico_host_ctx* ctx, portico_str key, portico_str* value) {
+  return guarded(nullptr, [&] {
+    if (ctx == nullptr || value == nullptr) return PORTICO_ERR_INVALID_ARGUMENT;
+    auto found = ctx->config->find("plugin." + ctx->pluginName + "." + std::string(sv(key)));
+    if (!found) return PORTICO_ERR_NOT_FOUND;
+    std::lock_guard<std::mutex> lock(ctx->configMutex);
+    const std::string& kept = ctx->configValues[std::string(sv(key))] = *found;
+    *value = ps(kept);
+    return PORTICO_OK;
+  });
+}
+
+portico_status routeAdd(portico_host_ctx* ctx, const portico_route* route, portico_error* err) {
+  return guarded(err, [&] {
+    if (ctx == nullptr || route == nullptr) return PORTICO_ERR_INVALID_ARGUMENT;
+    if (!ctx->acceptingRoutes) {
+      portico_error_set(err, "route_add is only allowed during init");
+      return PORTICO_ERR_WRONG_STATE;
+    }
+    if (route->struct_size < PORTICO_ROUTE_MIN_SIZE) {
+      portico_error_set(err, "portico_route.struct_size is smaller than ABI 1.0's portico_route");
+      return PORTICO_ERR_INVALID_ARGUMENT;
+    }
+    if (route->handler == nullptr) {
+      portico_error_set(err, "portico_route.handler is NULL");
+      return PORTICO_ERR_INVALID_ARGUMENT;
+    }
+    if (route->flags != PORTICO_ROUTE_FLAGS_NONE) {
+      portico_error_set(err, "portico_route.flags has bits this host does not know");
+      return PORTICO_ERR_INVALID_ARGUMENT;
+    }
+    std::string method(sv(route->method));
+    if (!http::isKnownMethod(method)) {
+      portico_error_set(err, ("unknown HTTP method '" + method + "'").c_str());
+      return PORTICO_ERR_INVALID_ARGUMENT;
+    }
+    std::string why;
+    auto path = http::PathTemplate::parse(sv(route->path), &why);
+    if (!path) {
+      portico_error_set(err, why.c_str());
+      return PORTICO_ERR_INVALID_ARGUMENT;
+    }
+    for (const auto& existing : ctx->routes) {
+      if (existing.method == method && existing.path.sameShape(*path)) {
+        portico_error_set(err, ("route " + method + " " + path->pattern() + " duplicates " +
+                                existing.method + " " + existing.path.pattern())
+                                   .c_str());
+        return PORTICO_ERR_CONFLICT;
+      }
+    }
+    uint64_t limit = route->max_body_bytes ? route->max_body_bytes : ctx->defaultMaxBody;
+    ctx->routes.push_back(RouteSpec{method, *path, route->handler, route->route_data, limit});
+    return PORTICO_OK;
+  });
+}
+
+portico_str requestMethod(const portico_request* r) { return r ? ps(r->method) : portico_str{}; }
+portico_str requestPath(const portico_request* r) { return r ? ps(r->path) : portico_str{}; }
+portico_str requestQuery(const portico_request* r) { return r ? ps(r->query) : portico_str{}; }
+portico_str requestId(const portico_request* r) { return r ? ps(r->id) : portico_str{}; }
+portico_str requestBody(const portico_request* r) { return r ? ps(r->body) : portico_str{}; }
+
+portico_status requestParam(const portico_request* r, portico_str name, portico_str* value) {
+  if (r == nullptr || value == nullptr || r->params == nullptr) return PORTICO_ERR_INVALID_ARGUMENT;
+  for (const auto& [k, v] : *r->params) {
+    if (k == sv(name)) {
+      *value = ps(v);
+      return PORTICO_OK;
+    }
+  }
+  return PORTICO_ERR_NOT_FOUND;
+}
+
+portico_status requestQueryParam(const portico_request* r, portico_str name, portico_str* value) {
+  return guarded(nullptr, [&] {
+    if (r == nullptr || value == nullptr) return PORTICO_ERR_INVALID_ARGUMENT;
+    auto found = http::queryParam(r->query, sv(name));
+    if (!found) return PORTICO_ERR_NOT_FOUND;
+    r->scratch.push_back(std::move(*found));
+    *value = ps(r->scratch.back());
+    return PORTICO_OK;
+  });
+}
+
+portico_status requestHeader(const portico_request* r, portico_str name, portico_str* value) {
+  return guarded(nullptr, [&] {
+    if (r == nullptr || value == nullptr || r->http == nullptr) return PORTICO_ERR_INVALID_ARGUMENT;
+    auto it = r->http->find(std::string(sv(name)));
+    if (it == r->http->end()) return PORTICO_ERR_NOT_FOUND;
+    *value = ps(it->second);
+    return PORTICO_OK;
+  });
+}
+
+portico_status responseSetStatus(portico_response* res, uint32_t status) {
+  if (res == nullptr || status < 100 || status > 599) return PORTICO_ERR_INVALID_ARGUMENT;
+  res->status = status;
+  return PORTICO_OK;
+}
+
+portico_status responseAddHeader(portico_response* res, portico_str name, portico_str value) {
+  return guarded(nullptr, [&] {
+    if (res == nullptr || !isHeaderToken(sv(name)) || isFramingHeader(sv(name))) {
+      return PORTICO_ERR_INVALID_ARGUMENT;
+    }
+    std::string_view v = sv(value);
+    if (v.find_first_of("\r\n", 0) != std::string_view::npos || v.find('\0') != std::string_view::npos) {
+      return PORTICO_ERR_INVALID_ARGUMENT;
+    }
+    res->headers.emplace_back(std::string(sv(name)), std::string(v));
+    return PORTICO_OK;
+  });
+}
+
+portico_status responseWrite(portico_response* res, portico_str data) {
+  return guarded(nullptr, [&] {
+    if (res == nullptr) return PORTICO_ERR_INVALID_ARGUMENT;
+    if (res->body.size() + data.len > res->maxBytes) return PORTICO_ERR_TOO_LARGE;
+    res->body.append(sv(data));
+    return PORTICO_OK;
+  });
+}
+
+const portico_host_api kHostApi = {
+    sizeof(portico_host_api),
+    PORTICO_ABI_MAJOR,
+    PORTICO_ABI_MINOR,
+    PORTICO_STR_LIT(PORTICO_VERSION),
+    &hostLog,
+    &configGet,
+    &routeAdd,
+    &requestMethod,
+    &requestPath,
+    &requestQuery,
+    &requestId,
+    &requestBody,
+    &requestParam,
+    &requestQueryParam,
+    &requestHeader,
+    &responseSetStatus,
+    &responseAddHeader,
+    &responseWrite,
+};
+
+}  // namespace
+
+const portico_host_api* hostApi() { return &kHostApi; }
+
+}  // namespace portico::plugins

@@ -1,0 +1,62 @@
+// The host's side of plugin.h: the definitions of the opaque handles and the function table
+// handed to every plugin. Every function in the table catches everything: no exception may
+// unwind through a plugin's frames.
+#pragma once
+
+#include <Poco/Net/HTTPServerRequest.h>
+#include <spdlog/logger.h>
+
+#include <deque>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "http/Router.h"
+#include "portico/plugin.h"
+
+namespace portico::config {
+class Config;
+}
+namespace portico::plugins {
+struct RouteSpec;
+}
+
+struct portico_host_ctx {
+  std::string pluginName;
+  std::shared_ptr<spdlog::logger> logger;
+  const portico::config::Config* config = nullptr;
+  uint64_t defaultMaxBody = 0;
+  bool acceptingRoutes = false;  // only during init
+  std::vector<portico::plugins::RouteSpec> routes;
+  std::mutex configMutex;
+  std::map<std::string, std::string> configValues;  // keeps returned views alive until destroy
+};
+
+struct portico_request {
+  std::string_view method;
+  std::string_view path;
+  std::string_view query;
+  std::string_view id;
+  std::string_view body;
+  const portico::http::Params* params = nullptr;
+  const Poco::Net::HTTPServerRequest* http = nullptr;
+  mutable std::deque<std::string> scratch;  // decoded query values handed out during the call
+};
+
+struct portico_response {
+  uint32_t status = 200;
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;
+  size_t maxBytes = 0;
+};
+
+namespace portico::plugins {
+
+// The table every plugin receives; static, valid for the life of the process.
+const portico_host_api* hostApi();
+
+}  // namespace portico::plugins

@@ -1,0 +1,525 @@
+#include "plugins/PluginManager.h"
+
+#include "plugins/FileDigest.h"
+
+#include <Poco/File.h>
+#include <Poco/Path.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <sstream>
+
+#include "config/Config.h"
+#include "log/Logging.h"
+#include "metrics/Metrics.h"
+
+namespace portico::plugins {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// Paths the host answers itself; no plugin may take them.
+const char* const kReservedPaths[] = {"/health", "/ready", "/metrics"};
+
+std::string text(portico_str s) { return s.ptr ? std::string(s.ptr, s.len) : std::string(); }
+
+bool validName(const std::string& n) {
+  if (n.empty() || n.size() > 64) return false;
+  return std::all_of(n.begin(), n.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+  });
+}
+
+// MAJOR.MINOR.PATCH with optional -prerelease and +build of [0-9A-Za-z.-].
+bool validSemver(const std::string& v) {
+  size_t i = 0;
+  for (int part = 0; part < 3; ++part) {
+    size_t start = i;
+    while (i < v.size() && v[i] >= '0' && v[i] <= '9') ++i;
+    if (i == start) return false;
+    if (part < 2) {
+      if (i >= v.size() || v[i] != '.') return false;
+      ++i;
+    }
+  }
+  if (i == v.size()) return true;
+  if (v[i] != '-' && v[i] != '+') return false;
+  return v.size() - i > 1 && std::all_of(v.begin() + static_cast<long>(i) + 1, v.end(), [](char c) {
+           return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                  c == '.' || c == '-' || c == '+';
+         });
+}
+
+std::string abi(uint32_t major, uint32_t minor) {
+  return std::to_string(major) + "." + std::to_string(minor);
+}
+
+// Why the plugin's self-description is unacceptable, or "" when it is fine.
+std::string validateInfo(const portico_plugin_info* info) {
+  const std::string host = abi(PORTICO_ABI_MAJOR, PORTICO_ABI_MINOR);
+  if (info == nullptr) return "negotiation returned no portico_plugin_info";
+  if (info->struct_size < PORTICO_PLUGIN_INFO_MIN_SIZE) {
+    return "portico_plugin_info.struct_size is " + std::to_string(info->struct_size) +
+           " bytes but ABI 1.0 needs at least " + std::to_string(PORTICO_PLUGIN_INFO_MIN_SIZE) +
+           ": the plugin was not built against plugin.h; rebuild it against plugin-api " + host;
+  }
+  if (info->abi_major != PORTICO_ABI_MAJOR) {
+    return "abi_major mismatch: plugin was built for ABI " + abi(info->abi_major, info->abi_minor) +
+           ", host speaks ABI " + host + "; rebuild the plugin against plugin-api " +
+           std::to_string(PORTICO_ABI_MAJOR) + ".x";
+  }
+  if (info->abi_minor > PORTICO_ABI_MINOR) {
+    return "abi_minor too new: plugin was built for ABI " + abi(info->abi_major, info->abi_minor) +
+           ", newer than this host's ABI " + host +
+           "; upgrade porticod or rebuild the plugin against plugin-api " + host;
+  }
+  std::string name = text(info->name);
+  if (!validName(name)) {
+    return "name '" + name + "' is invalid: use 1 to 64 characters of [a-z0-9_-]";
+  }
+  std::string version = text(info->version);
+  if (!validSemver(version)) {
+    return "version '" + version + "' of plugin '" + name +
+           "' is not a semantic version (MAJOR.MINOR.PATCH)";
+  }
+  if (info->hooks == nullptr) return "plugin '" + name + "' has no hooks table (hooks is NULL)";
+  if (info->hooks->struct_size < PORTICO_PLUGIN_HOOKS_MIN_SIZE) {
+    return "hooks table too small: portico_plugin_hooks.struct_size is " +
+           std::to_string(info->hooks->struct_size) + " bytes but ABI 1.0 needs at least " +
+           std::to_string(PORTICO_PLUGIN_HOOKS_MIN_SIZE) + "; rebuild '" + name +
+           "' against plugin-api " + host;
+  }
+  if (info->hooks->init == nullptr) return "hooks.init of plugin '" + name + "' is NULL";
+  return "";
+}
+
+}  // namespace
+
+PluginManager::PluginManager(Options options, const config::Config& config,
+                             metrics::Metrics& metrics)
+    : options_(std::move(options)), config_(config), metrics_(metrics) {
+  copyDir_ = options_.stateDir + "/" + std::to_string(::getpid());
+  Poco::File(copyDir_).createDirectories();
+  std::atomic_store(&table_, std::shared_ptr<const RouteTable>(std::make_shared<RouteTable>()));
+  metrics_.registerGauge("portico_plugin_generation", "Generation number serving each plugin.",
+                         [this] {
+                           std::vector<std::pair<metrics::Labels, double>> out;
+                           std::lock_guard<std::mutex> lock(mutex_);
+                           for (const auto& [name, gen] : active_) {
+                             out.push_back({{{"plugin", name}}, static_cast<double>(gen->number())});
+                           }
+                           return out;
+                         });
+  metrics_.registerGauge("portico_plugin_inflight",
+                         "Requests running on each live generation of each plugin.",
+                         [this] { return inflightGauge(); });
+  retirer_ = std::thread([this] { retireLoop(); });
+}
+
+PluginManager::~PluginManager() {
+  shutdown(0);
+  try {
+    Poco::File(copyDir_).remove(true);
+  } catch (const Poco::Exception&) {
+    // A stuck generation's copy may still be mapped; removing the name is harmless, failing is too.
+  }
+}
+
+std::vector<std::pair<metrics::Labels, double>> PluginManager::inflightGauge() const {
+  std::vector<std::pair<metrics::Labels, double>> out;
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto add = [&](const Generation& g) {
+    out.push_back({{{"plugin", g.name()}, {"generation", std::to_string(g.number())}},
+                   static_cast<double>(g.inflight())});
+  };
+  for (const auto& [name, gen] : active_) add(*gen);
+  for (const auto& gen : retiring_) add(*gen);
+  return out;
+}
+
+void PluginManager::loadAll() {
+  std::vector<std::string> files;
+  Poco::File dir(options_.dir);
+  if (!dir.exists()) {
+    log::get("plugins")->warn("plugin dir {} does not exist; starting with no plugins", options_.dir);
+    return;
+  }
+  std::vector<std::string> names;
+  dir.list(names);
+  std::sort(names.begin(), names.end());
+  for (const auto& n : names) {
+    if (n.size() > 3 && n.compare(n.size() - 3, 3, ".so") == 0 && n[0] != '.') {
+      files.push_back(options_.dir + "/" + n);
+    }
+  }
+  for (const auto& f : files) {
+    Result r = add(f);
+    if (!r.ok) log::get("plugins")->error("not loading {}: {}", f, r.message);
+  }
+}
+
+PluginManager::Result PluginManager::add(const std::string& path) { return load(path, {}, false, path); }
+
+PluginManager::Result PluginManager::install(const std::string& path, const std::string& expectedName,
+                                             const std::string& recordAs) {
+  return load(path, expectedName, true, recordAs.empty() ? path : recordAs);
+}
+
+PluginManager::Result PluginManager::reload(const std::string& name) {
+  auto source = sourceOf(name);
+  if (!source) {
+    Result r;
+    r.httpStatus = 404;
+    r.name = name;
+    r.message = "plugin '" + name + "' is not loaded";
+    return r;
+  }
+  return load(*source, name, true, *source);
+}
+
+PluginManager::Result PluginManager::load(const std::string& path, const std::string& expectedName,
+                                          bool replace, const std::string& source) {
+  std::lock_guard<std::mutex> ops(opsMutex_);
+  auto logger = log::get("plugins");
+  Result result;
+  result.name = expectedName;
+  auto fail = [&](int status, const std::string& message) {
+    result.ok = false;
+    result.httpStatus = status;
+    result.message = message;
+    metrics_.countReload(result.name.empty() ? "unknown" : result.name, false);
+    logger->error("load of {} failed: {}", path, message);
+    return result;
+  };
+
+  std::string copy;
+  std::string sha;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    copy = copyDir_ + "/" + Poco::Path(path).getBaseName() + "-" + std::to_string(++copies_) + ".so";
+  }
+  try {
+    sha = copyWithDigest(path, copy);
+  } catch (const std::exception& e) {
+    return fail(400, e.what());
+  }
+  std::string why;
+  auto library = Library::open(copy, &why);
+  if (!library) {
+    std::remove(copy.c_str());
+    return fail(422, "cannot load " + path + ": " + why);
+  }
+  auto closeCopy = [&] {
+    library->close(nullptr);
+    std::remove(copy.c_str());
+  };
+  auto negotiate = reinterpret_cast<portico_negotiate_fn>(library->symbol(PORTICO_ENTRY_SYMBOL));
+  if (negotiate == nullptr) {
+    closeCopy();
+    return fail(422, path + " exports no " PORTICO_ENTRY_SYMBOL
+                            " symbol: it is not a Portico plugin (use PORTICO_PLUGIN(...) from "
+                            "portico/sdk.hpp, or export the function with PORTICO_EXPORT)");
+  }
+  const portico_plugin_info* info = nullptr;
+  char errbuf[1024] = {0};
+  portico_error err{errbuf, sizeof errbuf, 0};
+  portico_status s = negotiate(plugins::hostApi(), &info, &err);
+  if (s != PORTICO_OK) {
+    closeCopy();
+    return fail(422, "plugin refused negotiation (status " + std::to_string(s) +
+                         "): " + std::string(errbuf, err.len));
+  }
+  why = validateInfo(info);
+  if (!why.empty()) {
+    closeCopy();
+    return fail(422, why);
+  }
+  std::string name = text(info->name);
+  result.name = name;
+  if (!expectedName.empty() && name != expectedName) {
+    closeCopy();
+    return fail(422, path + " declares plugin '" + name + "', not '" + expectedName + "'");
+  }
+  uint64_t number = 0;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto it = active_.find(name);
+    if (it != active_.end() && !replace) {
+      closeCopy();
+      return fail(409, "duplicate plugin name '" + name + "': " + path +
+                           " and the loaded " + it->second->sourcePath() + " both declare it");
+    }
+    number = lastGeneration_[name] + 1;
+  }
+
+  auto gen = std::make_shared<Generation>(std::move(library), *info, number, source, sha);
+  if (!gen->init(config_, options_.defaultMaxBodyBytes, &why)) {
+    gen->close();
+    return fail(422, "plugin '" + name + "': " + why);
+  }
+  why = findConflict(*gen);
+  if (!why.empty()) {
+    gen->close();
+    return fail(409, why);
+  }
+  if (!gen->ready(&why)) {
+    gen->close();
+    return fail(422, "plugin '" + name + "': " + why);
+  }
+
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    std::shared_ptr<Generation> old = active_[name];
+    gen->setState(GenerationState::Active);
+    active_[name] = gen;
+    lastGeneration_[name] = number;
+    publishLocked();
+    if (old) retireLocked(std::move(old));
+  }
+  metrics_.countReload(name, true);
+  logger->info("plugin {} {} generation {} serving (sha256 {})", name, gen->version(), number, sha);
+  result.ok = true;
+  result.version = gen->version();
+  result.generation = number;
+  result.message = "plugin '" + name + "' " + gen->version() + " generation " +
+                   std::to_string(number) + " is serving";
+  return result;
+}
+
+PluginManager::Result PluginManager::unload(const std::string& name) {
+  std::lock_guard<std::mutex> ops(opsMutex_);
+  Result result;
+  result.name = name;
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto it = active_.find(name);
+  if (it == active_.end()) {
+    result.httpStatus = 404;
+    result.message = "plugin '" + name + "' is not loaded";
+    return result;
+  }
+  auto gen = std::move(it->second);
+  active_.erase(it);
+  publishLocked();
+  result.ok = true;
+  result.generation = gen->number();
+  result.version = gen->version();
+  result.message = "plugin '" + name + "' unloaded; generation " + std::to_string(gen->number()) +
+                   " is draining";
+  retireLocked(std::move(gen));
+  log::get("plugins")->info("{}", result.message);
+  return result;
+}
+
+std::string PluginManager::findConflict(const Generation& gen) const {
+  for (const auto& r : gen.routes()) {
+    for (const char* reserved : kReservedPaths) {
+      if (r.path.pattern() == reserved) {
+        return "route " + r.method + " " + r.path.pattern() + " of plugin '" + gen.name() +
+               "' conflicts with the host's own " + reserved;
+      }
+    }
+  }
+  std::lock_guard<std::mutex> lock(mutex_);
+  for (const auto& [name, other] : active_) {
+    if (name == gen.name()) continue;
+    for (const auto& mine : gen.routes()) {
+      for (const auto& theirs : other->routes()) {
+        if (mine.method == theirs.method && mine.path.sameShape(theirs.path)) {
+          return "route " + mine.method + " " + mine.path.pattern() + " of plugin '" + gen.name() +
+                 "' conflicts with " + theirs.method + " " + theirs.path.pattern() +
+                 " of plugin '" + name + "'";
+        }
+      }
+    }
+  }
+  return "";
+}
+
+void PluginManager::publishLocked() {
+  auto table = std::make_shared<RouteTable>();
+  for (const auto& [name, gen] : active_) {
+    for (const auto& spec : gen->routes()) {
+      table->router.add(spec.method, spec.path);
+      table->targets.push_back(RouteTable::Target{gen, &spec});
+    }
+  }
+  std::atomic_store(&table_, std::shared_ptr<const RouteTable>(std::move(table)));
+}
+
+std::shared_ptr<const RouteTable> PluginManager::routes() const { return std::atomic_load(&table_); }
+
+void PluginManager::retireLocked(std::shared_ptr<Generation> gen) {
+  gen->setState(GenerationState::Draining);
+  gen->markRetired();
+  retiring_.push_back(std::move(gen));
+  wake_.notify_all();
+}
+
+void PluginManager::retireLoop() {
+  std::vector<std::shared_ptr<Generation>> toDrain;
+  std::vector<std::shared_ptr<Generation>> toClose;
+  std::vector<Generation*> drained;  // drain hook already called
+  std::unique_lock<std::mutex> lock(mutex_);
+  for (;;) {
+    if (stopping_) return;  // whatever is still retiring is stuck and stays mapped
+    if (retiring_.empty()) {
+      wake_.wait(lock, [this] { return stopping_ || !retiring_.empty(); });
+      continue;
+    }
+    auto now = Clock::now();
+    for (auto it = retiring_.begin(); it != retiring_.end();) {
+      Generation* g = it->get();
+      if (std::find(drained.begin(), drained.end(), g) == drained.end()) {
+        toDrain.push_back(*it);
+        drained.push_back(g);
+        ++it;
+        continue;
+      }
+      // Only this list refers to it: no route table, no request, no one can reach it again.
+      if (it->use_count() == 1) {
+        toClose.push_back(std::move(*it));
+        it = retiring_.erase(it);
+        drained.erase(std::find(drained.begin(), drained.end(), g));
+        continue;
+      }
+      if (g->state() == GenerationState::Draining &&
+          now - g->retiredAt() > std::chrono::milliseconds(options_.drainTimeoutMs)) {
+        g->setState(GenerationState::Stuck);
+        log::get("plugins")->error(
+            "generation {} of {} is stuck: {} requests still running after the {} ms drain "
+            "deadline; it stays mapped",
+            g->number(), g->name(), g->inflight(), options_.drainTimeoutMs);
+      }
+      ++it;
+    }
+    lock.unlock();
+    for (auto& g : toDrain) g->drain();
+    toDrain.clear();
+    std::vector<json::Value> closed;
+    for (auto& g : toClose) {
+      g->close();
+      log::get("plugins")->info("generation {} of {} closed, unmapped: {}", g->number(), g->name(),
+                                g->unmapped() == 1);
+      closed.push_back(json::object({{"name", g->name()},
+                                     {"generation", g->number()},
+                                     {"version", g->version()},
+                                     {"state", toString(g->state())},
+                                     {"sha256", g->sha256()},
+                                     {"inflight", 0},
+                                     {"unmapped", g->unmapped() == 1}}));
+    }
+    toClose.clear();
+    lock.lock();
+    for (auto& c : closed) {
+      auto& h = history_[c.find("name")->as_string()];
+      h.push_back(std::move(c));
+      while (h.size() > options_.historyPerPlugin) h.pop_front();
+    }
+    if (!retiring_.empty()) wake_.wait_for(lock, std::chrono::milliseconds(2));
+  }
+}
+
+std::optional<std::string> PluginManager::pluginForSource(const std::string& path) const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  for (const auto& [name, gen] : active_) {
+    if (gen->sourcePath() == path) return name;
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> PluginManager::sourceOf(const std::string& name) const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto it = active_.find(name);
+  if (it == active_.end()) return std::nullopt;
+  return it->second->sourcePath();
+}
+
+size_t PluginManager::activeCount() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return active_.size();
+}
+
+json::Value PluginManager::describeRetired(const std::string& name) const {
+  json::Array out;
+  for (const auto& g : retiring_) {
+    if (g->name() != name) continue;
+    out.push_back(json::object({{"name", g->name()},
+                                {"generation", g->number()},
+                                {"version", g->version()},
+                                {"state", toString(g->state())},
+                                {"sha256", g->sha256()},
+                                {"inflight", g->inflight()},
+                                {"unmapped", false}}));
+  }
+  auto h = history_.find(name);
+  if (h != history_.end()) out.insert(out.end(), h->second.begin(), h->second.end());
+  return json::Value(std::move(out));
+}
+
+json::Value PluginManager::describe() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  json::Array plugins;
+  for (const auto& [name, gen] : active_) {
+    json::Array routes;
+    for (const auto& r : gen->routes()) {
+      routes.push_back(json::object(
+          {{"method", r.method}, {"path", r.path.pattern()}, {"max_body_bytes", r.maxBodyBytes}}));
+    }
+    plugins.push_back(json::object({{"name", name},
+                                    {"version", gen->version()},
+                                    {"abi", abi(gen->abiMajor(), gen->abiMinor())},
+                                    {"generation", gen->number()},
+                                    {"state", toString(gen->state())},
+                                    {"sha256", gen->sha256()},
+                                    {"source", gen->sourcePath()},
+                                    {"inflight", gen->inflight()},
+                                    {"routes", json::Value(std::move(routes))},
+                                    {"old_generations", describeRetired(name)}}));
+  }
+  json::Array unloaded;
+  std::vector<std::string> names;
+  for (const auto& g : retiring_) names.push_back(g->name());
+  for (const auto& [name, h] : history_) names.push_back(name);
+  std::sort(names.begin(), names.end());
+  names.erase(std::unique(names.begin(), names.end()), names.end());
+  for (const auto& name : names) {
+    if (active_.count(name)) continue;
+    unloaded.push_back(json::object({{"name", name}, {"old_generations", describeRetired(name)}}));
+  }
+  return json::object({{"plugins", json::Value(std::move(plugins))},
+                       {"unloaded", json::Value(std::move(unloaded))}});
+}
+
+void PluginManager::shutdown(int graceMs) {
+  {
+    std::lock_guard<std::mutex> ops(opsMutex_);
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (stopping_) return;
+    for (auto& [name, gen] : active_) retireLocked(std::move(gen));
+    active_.clear();
+    publishLocked();
+  }
+  auto deadline = Clock::now() + std::chrono::milliseconds(graceMs);
+  for (;;) {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      if (retiring_.empty() || Clock::now() >= deadline) {
+        stopping_ = true;
+        wake_.notify_all();
+        break;
+      }
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  if (retirer_.joinable()) retirer_.join();
+}
+
+std::optional<std::string> PluginManager::sha256Of(const std::string& name) const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto it = active_.find(name);
+  if (it == active_.end()) return std::nullopt;
+  return it->second->sha256();
+}
+
+}  // namespace portico::plugins

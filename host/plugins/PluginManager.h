@@ -1,0 +1,128 @@
+// Loads, replaces and unloads plugins while requests flow, following the hot-swap invariant:
+// no thread may ever execute code of a library that has been closed.
+//
+//   install:  copy the .so to a unique path, dlopen it RTLD_LOCAL, negotiate, init, check route
+//             conflicts, ready. Any failure closes the new copy; the old generation keeps serving.
+//   publish:  a new immutable RouteTable is swapped in atomically; readers never take a lock.
+//   retire:   the replaced generation is drained on a background thread. Each RouteTable and each
+//             request holds a shared_ptr to the generation it uses, so the generation is provably
+//             unreachable when the retirer holds the only reference; then destroy, dlclose and a
+//             /proc/self/maps check. Past the drain deadline it is reported stuck and stays mapped.
+#pragma once
+
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "http/Router.h"
+#include "plugins/Generation.h"
+#include "portico/json.hpp"
+
+namespace portico::config {
+class Config;
+}
+namespace portico::metrics {
+class Metrics;
+}
+
+namespace portico::plugins {
+
+// An immutable snapshot of every published route. targets[i] answers router.routes()[i].
+struct RouteTable {
+  struct Target {
+    std::shared_ptr<Generation> generation;
+    const RouteSpec* spec;  // owned by the generation
+  };
+  http::Router router;
+  std::vector<Target> targets;
+};
+
+class PluginManager {
+ public:
+  struct Options {
+    std::string dir = "plugins";           // plugins.dir
+    std::string stateDir = "/tmp/porticod";  // plugins.state_dir; copies go to <stateDir>/<pid>
+    int drainTimeoutMs = 30000;            // plugins.drain_timeout_ms
+    uint64_t defaultMaxBodyBytes = 1 << 20;  // http.max_body_bytes
+    size_t historyPerPlugin = 64;          // closed generations kept for GET /admin/plugins
+  };
+
+  struct Result {
+    bool ok = false;
+    int httpStatus = 200;  // what the admin API answers
+    std::string message;
+    std::string name;
+    std::string version;
+    uint64_t generation = 0;
+  };
+
+  PluginManager(Options options, const config::Config& config, metrics::Metrics& metrics);
+  ~PluginManager();
+  PluginManager(const PluginManager&) = delete;
+  PluginManager& operator=(const PluginManager&) = delete;
+
+  // Loads every *.so in the plugin dir; failures are logged and skipped.
+  void loadAll();
+  // Loads `path` as a new plugin; refused if a plugin of the same name is loaded.
+  Result add(const std::string& path);
+  // Loads `path` as a new plugin or the next generation of the one it names; with
+  // `expectedName`, a file that declares another name is refused. `recordAs` is the source path
+  // to remember for reloads (the admin API installs from a temporary file).
+  Result install(const std::string& path, const std::string& expectedName = {},
+                 const std::string& recordAs = {});
+  // Loads the plugin's file again from where it came from.
+  Result reload(const std::string& name);
+  // Unpublishes the plugin and retires its generation.
+  Result unload(const std::string& name);
+
+  // The current route table; lock-free for the caller's purposes, hold it for the request.
+  std::shared_ptr<const RouteTable> routes() const;
+  // Name of the active plugin loaded from `path`, if any.
+  std::optional<std::string> pluginForSource(const std::string& path) const;
+  std::optional<std::string> sourceOf(const std::string& name) const;
+  std::optional<std::string> sha256Of(const std::string& name) const;
+  size_t activeCount() const;
+  const std::string& dir() const { return options_.dir; }
+
+  json::Value describe() const;
+
+  // Retires everything and waits up to graceMs for it to drain and close.
+  void shutdown(int graceMs);
+
+ private:
+  Result load(const std::string& path, const std::string& expectedName, bool replace,
+              const std::string& source);
+  std::string findConflict(const Generation& gen) const;
+  void publishLocked();
+  void retireLocked(std::shared_ptr<Generation> gen);
+  void retireLoop();
+  json::Value describeRetired(const std::string& name) const;
+  std::vector<std::pair<std::vector<std::pair<std::string, std::string>>, double>> inflightGauge() const;
+
+  Options options_;
+  const config::Config& config_;
+  metrics::Metrics& metrics_;
+  std::string copyDir_;
+
+  std::mutex opsMutex_;  // one install/reload/unload at a time
+  mutable std::mutex mutex_;
+  std::map<std::string, std::shared_ptr<Generation>> active_;
+  std::vector<std::shared_ptr<Generation>> retiring_;
+  std::map<std::string, std::deque<json::Value>> history_;
+  std::map<std::string, uint64_t> lastGeneration_;
+  uint64_t copies_ = 0;
+  std::shared_ptr<const RouteTable> table_;  // accessed with std::atomic_load/store
+
+  std::condition_variable wake_;
+  bool stopping_ = false;
+  std::thread retirer_;
+};
+
+}  // namespace portico::plugins

@@ -1,0 +1,309 @@
+// portico/sdk.hpp — the C++17 SDK for Portico plugins (header-only, no link dependency).
+//
+// A plugin is a class plus one macro:
+//
+//   class Hello : public portico::Plugin {
+//    public:
+//     explicit Hello(portico::Host& host) {
+//       host.route("GET", "/hello/{name}", [](const portico::Request& req, portico::Response& res) {
+//         res.json(portico::json::object({{"hello", *req.param("name")}}));
+//       });
+//     }
+//   };
+//   PORTICO_PLUGIN(Hello, "hello", "1.0.0")
+//
+// The SDK owns the C boundary: it negotiates, catches every exception before it could reach the
+// host (fail closed: an escaping exception becomes PORTICO_ERR_INTERNAL and a 500), and turns an
+// HttpError into a JSON error response. Everything in plugin.h stays valid to call directly.
+#ifndef PORTICO_SDK_HPP
+#define PORTICO_SDK_HPP
+
+#include <deque>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "portico/json.hpp"
+#include "portico/plugin.h"
+
+namespace portico {
+
+inline std::string_view view(portico_str s) { return s.ptr ? std::string_view(s.ptr, s.len) : ""; }
+inline portico_str str(std::string_view s) { return portico_str{s.data(), s.size()}; }
+
+// Throw from a handler to answer `status` with {"status", "message", "request_id"}.
+class HttpError : public std::runtime_error {
+ public:
+  HttpError(int status, const std::string& message) : std::runtime_error(message), status_(status) {}
+  int status() const { return status_; }
+
+ private:
+  int status_;
+};
+
+// Read-only view of the current request. Valid only inside the handler call.
+class Request {
+ public:
+  Request(const portico_host_api* api, const portico_request* req) : api_(api), req_(req) {}
+
+  std::string_view method() const { return view(api_->request_method(req_)); }
+  std::string_view path() const { return view(api_->request_path(req_)); }
+  std::string_view query() const { return view(api_->request_query(req_)); }
+  std::string_view id() const { return view(api_->request_id(req_)); }
+  std::string_view body() const { return view(api_->request_body(req_)); }
+
+  std::optional<std::string_view> param(std::string_view name) const {
+    return lookup(api_->request_param, name);
+  }
+  std::optional<std::string_view> query_param(std::string_view name) const {
+    return lookup(api_->request_query_param, name);
+  }
+  std::optional<std::string_view> header(std::string_view name) const {
+    return lookup(api_->request_header, name);
+  }
+
+  // The body parsed as JSON; a malformed body becomes a 400 for the client.
+  json::Value json() const {
+    try {
+      return json::parse(body());
+    } catch (const json::ParseError& e) {
+      throw HttpError(400, std::string("request body is not valid JSON: ") + e.what());
+    }
+  }
+
+ private:
+  using Getter = portico_status (*)(const portico_request*, portico_str, portico_str*);
+  std::optional<std::string_view> lookup(Getter get, std::string_view name) const {
+    portico_str out{nullptr, 0};
+    if (get(req_, str(name), &out) != PORTICO_OK) return std::nullopt;
+    return view(out);
+  }
+
+  const portico_host_api* api_;
+  const portico_request* req_;
+};
+
+// The response under construction. Buffered in the plugin and handed to the host in one piece
+// when the handler returns, so that an HttpError thrown half-way replaces it cleanly.
+class Response {
+ public:
+  void status(int code) { status_ = code; }
+  int status() const { return status_; }
+  void header(std::string name, std::string value) {
+    headers_.emplace_back(std::move(name), std::move(value));
+  }
+  void write(std::string_view data) { body_.append(data); }
+  void json(const json::Value& value, int code = 200) {
+    status_ = code;
+    body_ = value.dump();
+  }
+
+ private:
+  friend class Host;
+  int status_ = 200;
+  std::vector<std::pair<std::string, std::string>> headers_;
+  std::string body_;
+};
+
+enum class LogLevel {
+  Trace = PORTICO_LOG_TRACE,
+  Debug = PORTICO_LOG_DEBUG,
+  Info = PORTICO_LOG_INFO,
+  Warn = PORTICO_LOG_WARN,
+  Error = PORTICO_LOG_ERROR
+};
+
+// The host as one plugin generation sees it. Created by the SDK before the plugin's constructor,
+// destroyed after the plugin's destructor. Thread-safe except route(), which is for the
+// constructor only.
+class Host {
+ public:
+  using Handler = std::function<void(const Request&, Response&)>;
+
+  Host(const portico_host_api* api, portico_host_ctx* ctx) : api_(api), ctx_(ctx) {}
+  Host(const Host&) = delete;
+  Host& operator=(const Host&) = delete;
+
+  // Registers a route; call from the plugin's constructor. Throws std::runtime_error with the
+  // host's message when the host refuses it.
+  void route(std::string_view method, std::string_view path, Handler handler,
+             uint64_t max_body_bytes = 0) {
+    routes_.push_back(Entry{this, std::move(handler)});
+    portico_route r{};
+    r.struct_size = sizeof r;
+    r.method = str(method);
+    r.path = str(path);
+    r.handler = &Host::dispatch;
+    r.route_data = &routes_.back();
+    r.max_body_bytes = max_body_bytes;
+    r.flags = PORTICO_ROUTE_FLAGS_NONE;
+    char buf[512];
+    portico_error err{buf, sizeof buf, 0};
+    if (api_->route_add(ctx_, &r, &err) != PORTICO_OK) {
+      routes_.pop_back();
+      throw std::runtime_error(std::string(buf, err.len));
+    }
+  }
+
+  std::optional<std::string> config(std::string_view key) const {
+    portico_str out{nullptr, 0};
+    if (api_->config_get(ctx_, str(key), &out) != PORTICO_OK) return std::nullopt;
+    return std::string(view(out));
+  }
+  std::string config_or(std::string_view key, std::string fallback) const {
+    auto v = config(key);
+    return v ? *v : std::move(fallback);
+  }
+
+  void log(LogLevel level, std::string_view message) const {
+    api_->log(ctx_, static_cast<portico_log_level>(level), str(message));
+  }
+  void info(std::string_view message) const { log(LogLevel::Info, message); }
+  void warn(std::string_view message) const { log(LogLevel::Warn, message); }
+  void error(std::string_view message) const { log(LogLevel::Error, message); }
+
+  const portico_host_api* api() const { return api_; }
+  portico_host_ctx* ctx() const { return ctx_; }
+
+ private:
+  struct Entry {
+    Host* host;
+    Handler handler;
+  };
+
+  static portico_status dispatch(void* data, const portico_request* req, portico_response* res,
+                                 portico_error* err) {
+    auto* entry = static_cast<Entry*>(data);
+    const portico_host_api* api = entry->host->api_;
+    Request request(api, req);
+    Response response;
+    try {
+      try {
+        entry->handler(request, response);
+      } catch (const HttpError& e) {
+        response = Response();
+        response.json(json::object({{"status", e.status()},
+                                    {"message", e.what()},
+                                    {"request_id", request.id()}}),
+                      e.status());
+      }
+      return send(api, res, response, err);
+    } catch (const std::exception& e) {
+      portico_error_set(err, e.what());
+    } catch (...) {
+      portico_error_set(err, "unknown exception in handler");
+    }
+    return PORTICO_ERR_INTERNAL;
+  }
+
+  static portico_status send(const portico_host_api* api, portico_response* res,
+                             const Response& r, portico_error* err) {
+    portico_status s = api->response_set_status(res, static_cast<uint32_t>(r.status_));
+    for (const auto& h : r.headers_) {
+      if (s != PORTICO_OK) break;
+      s = api->response_add_header(res, str(h.first), str(h.second));
+    }
+    if (s == PORTICO_OK && !r.body_.empty()) s = api->response_write(res, str(r.body_));
+    if (s != PORTICO_OK) portico_error_set(err, "host refused the response (status/header/size)");
+    return s;
+  }
+
+  const portico_host_api* api_;
+  portico_host_ctx* ctx_;
+  std::deque<Entry> routes_;  // deque: route_data pointers must stay stable
+};
+
+// Base class of a plugin. The constructor is init: read config, register routes. ready() runs
+// before the routes are published, drain() when the generation is retired (join your threads
+// there), the destructor when no request of this generation is running any more.
+class Plugin {
+ public:
+  virtual ~Plugin() = default;
+  virtual void ready() {}
+  virtual void drain() {}
+};
+
+namespace detail {
+
+template <typename F>
+portico_status guarded(portico_error* err, F&& body) {
+  try {
+    body();
+    return PORTICO_OK;
+  } catch (const std::exception& e) {
+    portico_error_set(err, e.what());
+  } catch (...) {
+    portico_error_set(err, "unknown exception");
+  }
+  return PORTICO_ERR_INTERNAL;
+}
+
+template <typename T>
+struct Instance {
+  Instance(const portico_host_api* api, portico_host_ctx* ctx) : host(api, ctx) {}
+  Host host;  // declared first: outlives the plugin, whose routes point into it
+  std::unique_ptr<T> plugin;
+};
+
+template <typename T>
+struct Exports {
+  static portico_status init(const portico_host_api* api, portico_host_ctx* ctx, void** out,
+                             portico_error* err) {
+    return guarded(err, [&] {
+      auto instance = std::make_unique<Instance<T>>(api, ctx);
+      instance->plugin = std::make_unique<T>(instance->host);
+      *out = instance.release();
+    });
+  }
+  static portico_status ready(void* p, portico_error* err) {
+    return guarded(err, [&] { static_cast<Instance<T>*>(p)->plugin->ready(); });
+  }
+  static portico_status drain(void* p, portico_error* err) {
+    return guarded(err, [&] { static_cast<Instance<T>*>(p)->plugin->drain(); });
+  }
+  static void destroy(void* p) {
+    try {
+      delete static_cast<Instance<T>*>(p);
+    } catch (...) {  // a destructor that throws must not unwind into the host
+    }
+  }
+};
+
+inline portico_status negotiate(const portico_host_api* host, const portico_plugin_info* mine,
+                                const portico_plugin_info** out, portico_error* err) {
+  if (host == nullptr || out == nullptr) return PORTICO_ERR_INVALID_ARGUMENT;
+  if (host->abi_major != PORTICO_ABI_MAJOR) {
+    std::string msg = "plugin was built for ABI major " + std::to_string(PORTICO_ABI_MAJOR) +
+                      " but the host speaks " + std::to_string(host->abi_major) +
+                      "; rebuild the plugin against this host's plugin-api";
+    portico_error_set(err, msg.c_str());
+    return PORTICO_ERR_INCOMPATIBLE;
+  }
+  *out = mine;
+  return PORTICO_OK;
+}
+
+}  // namespace detail
+}  // namespace portico
+
+// Turns `Class` (a portico::Plugin with a Class(portico::Host&) constructor) into the plugin's
+// one exported symbol. Use once per shared library, at namespace scope.
+#define PORTICO_PLUGIN(Class, plugin_name, plugin_version)                                      \
+  static const portico_plugin_hooks portico_sdk_hooks = {                                       \
+      sizeof(portico_plugin_hooks), &::portico::detail::Exports<Class>::init,                   \
+      &::portico::detail::Exports<Class>::ready, &::portico::detail::Exports<Class>::drain,     \
+      &::portico::detail::Exports<Class>::destroy};                                             \
+  static const portico_plugin_info portico_sdk_info = {                                         \
+      sizeof(portico_plugin_info), PORTICO_ABI_MAJOR,    PORTICO_ABI_MINOR,                     \
+      PORTICO_STR_LIT(plugin_name), PORTICO_STR_LIT(plugin_version), &portico_sdk_hooks};      \
+  extern "C" PORTICO_EXPORT portico_status portico_plugin_negotiate(                            \
+      const portico_host_api* host, const portico_plugin_info** info, portico_error* err) {     \
+    return ::portico::detail::negotiate(host, &portico_sdk_info, info, err);                    \
+  }
+
+#endif  // PORTICO_SDK_HPP
