@@ -1,0 +1,23 @@
+// A minimal plugin: GET /my_plugin/greet/{name}?punctuation=! -> {"greeting": "..."}.
+// The config key plugin.my_plugin.greeting in porticod.properties sets the word used.
+#include <portico/sdk.hpp>
+
+#include <string>
+
+class MyPlugin : public portico::Plugin {
+ public:
+  explicit MyPlugin(portico::Host& host) : greeting_(host.config_or("greeting", "hello")) {
+    host.route("GET", "/my_plugin/greet/{name}",
+               [this](const portico::Request& req, portico::Response& res) {
+                 std::string name(*req.param("name"));
+                 std::string mark(req.query_param("punctuation").value_or("."));
+                 if (mark.size() > 3) throw portico::HttpError(400, "punctuation: at most 3 characters");
+                 res.json(portico::json::object({{"greeting", greeting_ + ", " + name + mark}}));
+               });
+  }
+
+ private:
+  const std::string greeting_;  // read once in init; handlers only read it, so no lock is needed
+};
+
+PORTICO_PLUGIN(MyPlugin, "my_plugin", "0.1.0")

@@ -1,0 +1,39 @@
+// Small HTTP helpers for tests: a real client over loopback, and raw sockets for bytes no
+// well-behaved client would send.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+
+#include "portico/json.hpp"
+
+namespace e2e {
+
+struct Reply {
+  int status = 0;
+  std::string body;
+  std::map<std::string, std::string> headers;  // lower-case names
+  portico::json::Value json() const { return portico::json::parse(body); }
+};
+
+Reply request(uint16_t port, const std::string& method, const std::string& path,
+              const std::string& body = "", const std::map<std::string, std::string>& headers = {});
+Reply get(uint16_t port, const std::string& path);
+
+class Porticod;
+// An admin call with the instance's token (or `token` when given; "" sends no Authorization).
+Reply admin(const Porticod& p, const std::string& method, const std::string& path,
+            const std::string& body = "");
+Reply adminWithToken(const Porticod& p, const std::string& token, const std::string& method,
+                     const std::string& path);
+
+// Sends `bytes` on a fresh connection and returns everything the server sends back until it
+// closes the connection or `timeoutMs` passes.
+std::string rawExchange(uint16_t port, const std::string& bytes, int timeoutMs = 5000);
+// Parses a raw HTTP/1.1 response (status line, headers, body).
+Reply parseRaw(const std::string& raw);
+
+std::string readFile(const std::string& path);
+
+}  // namespace e2e

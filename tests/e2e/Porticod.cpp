@@ -1,0 +1,153 @@
+#include "Porticod.h"
+
+#include <Poco/File.h>
+#include <Poco/Net/ServerSocket.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+#include <thread>
+
+#include "Http.h"
+
+extern char** environ;
+
+namespace e2e {
+
+std::string porticodBinary() { return PORTICOD_BINARY; }
+std::string pluginPath(const std::string& file) { return std::string(BUILD_DIR "/plugins/") + file; }
+std::string fixturePath(const std::string& file) { return std::string(BUILD_DIR "/fixtures/") + file; }
+
+uint16_t freePort() {
+  Poco::Net::ServerSocket s(Poco::Net::SocketAddress("127.0.0.1", 0));
+  return s.address().port();
+}
+
+Porticod::Porticod(Options options) {
+  char tmpl[] = "/tmp/portico-e2e-XXXXXX";
+  if (mkdtemp(tmpl) == nullptr) throw std::runtime_error("mkdtemp failed");
+  dir_ = tmpl;
+  pluginDir_ = dir_ + "/plugins";
+  Poco::File(pluginDir_).createDirectories();
+  for (const auto& [from, name] : options.plugins) Poco::File(from).copyTo(pluginDir_ + "/" + name);
+
+  port_ = freePort();
+  adminPort_ = freePort();
+  std::map<std::string, std::string> cfg = {
+      {"http.host", "127.0.0.1"},
+      {"http.port", std::to_string(port_)},
+      {"admin.host", "127.0.0.1"},
+      {"admin.port", std::to_string(adminPort_)},
+      {"admin.token", token_},
+      {"plugins.dir", pluginDir_},
+      {"plugins.state_dir", dir_ + "/state"},
+      {"plugins.drain_timeout_ms", "10000"},
+      {"log.access", "false"},
+  };
+  for (const auto& [k, v] : options.config) cfg[k] = v;
+  std::string configPath = dir_ + "/porticod.properties";
+  {
+    std::ofstream out(configPath);
+    for (const auto& [k, v] : cfg) out << k << " = " << v << "\n";
+  }
+
+  std::vector<std::string> envStrings;
+  for (char** e = environ; *e; ++e) {
+    if (std::string(*e).rfind("PORTICO_", 0) != 0) envStrings.emplace_back(*e);
+  }
+  for (const auto& [k, v] : options.env) envStrings.push_back(k + "=" + v);
+  std::vector<char*> envp;
+  for (auto& s : envStrings) envp.push_back(s.data());
+  envp.push_back(nullptr);
+
+  std::string binary = porticodBinary();
+  std::string configArg = "--config=" + configPath;
+  std::vector<char*> argv = {binary.data(), configArg.data(), nullptr};
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  std::string logPath = dir_ + "/porticod.log";
+  posix_spawn_file_actions_addopen(&actions, 1, logPath.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+  posix_spawn_file_actions_adddup2(&actions, 1, 2);
+  int rc = posix_spawn(&pid_, binary.c_str(), &actions, nullptr, argv.data(), envp.data());
+  posix_spawn_file_actions_destroy(&actions);
+  if (rc != 0) throw std::runtime_error("cannot spawn " + binary);
+
+  if (!options.waitUntilReady) return;
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (std::chrono::steady_clock::now() < deadline) {
+    int status = 0;
+    if (waitpid(pid_, &status, WNOHANG) == pid_) {
+      exited_ = true;
+      throw std::runtime_error("porticod exited during start-up:\n" + logs());
+    }
+    try {
+      if (get(port_, "/ready").status == 200) return;
+    } catch (const std::exception&) {
+      // not listening yet
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  stop();
+  throw std::runtime_error("porticod did not become ready in 20 s:\n" + logs());
+}
+
+Porticod::~Porticod() {
+  stop();
+  Poco::File(dir_).remove(true);
+}
+
+std::string Porticod::logs() const {
+  std::ifstream in(dir_ + "/porticod.log");
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+int Porticod::waitExit(int timeoutMs) {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeoutMs);
+  while (!exited_) {
+    int status = 0;
+    if (waitpid(pid_, &status, WNOHANG) == pid_) {
+      exited_ = true;
+      return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    }
+    if (std::chrono::steady_clock::now() >= deadline) return -1;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return -1;
+}
+
+int Porticod::stop() {
+  if (exited_ || pid_ <= 0) return -1;
+  kill(pid_, SIGTERM);
+  int status = waitExit(30000);
+  if (status == -1 && !exited_) {
+    kill(pid_, SIGKILL);
+    waitpid(pid_, nullptr, 0);
+    exited_ = true;
+  }
+  return status;
+}
+
+long Porticod::rssKb() const {
+  std::ifstream in("/proc/" + std::to_string(pid_) + "/status");
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind("VmRSS:", 0) == 0) return std::stol(line.substr(6));
+  }
+  return -1;
+}
+
+int Porticod::openFds() const {
+  std::vector<std::string> entries;
+  Poco::File("/proc/" + std::to_string(pid_) + "/fd").list(entries);
+  return static_cast<int>(entries.size());
+}
+
+}  // namespace e2e

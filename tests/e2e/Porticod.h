@@ -1,0 +1,63 @@
+// Runs porticod as a real process for a test: its own temp dir, plugin dir, config file and
+// loopback ports; stopped (by its PID, SIGTERM then SIGKILL) when the object goes away.
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace e2e {
+
+// Paths of build outputs, passed in by CMake.
+std::string porticodBinary();
+std::string pluginPath(const std::string& file);   // <build>/plugins/<file>
+std::string fixturePath(const std::string& file);  // <build>/fixtures/<file>
+
+uint16_t freePort();
+
+class Porticod {
+ public:
+  struct Options {
+    // Files copied into the plugin dir before start: {source path, name in the dir}.
+    std::vector<std::pair<std::string, std::string>> plugins;
+    std::map<std::string, std::string> config;  // added to / overriding the defaults
+    std::map<std::string, std::string> env;     // extra environment
+    bool waitUntilReady = true;
+  };
+
+  explicit Porticod(Options options);
+  ~Porticod();
+  Porticod(const Porticod&) = delete;
+  Porticod& operator=(const Porticod&) = delete;
+
+  pid_t pid() const { return pid_; }
+  uint16_t port() const { return port_; }
+  uint16_t adminPort() const { return adminPort_; }
+  const std::string& token() const { return token_; }
+  const std::string& pluginDir() const { return pluginDir_; }
+  const std::string& dir() const { return dir_; }
+  std::string logs() const;
+
+  // Waits for the process to exit on its own; returns its exit status or -1 on timeout.
+  int waitExit(int timeoutMs);
+  // Sends SIGTERM and waits; returns the exit status (or -1 if it had to be killed).
+  int stop();
+
+  // Resident set size in kB and open descriptors, from /proc.
+  long rssKb() const;
+  int openFds() const;
+
+ private:
+  bool exited_ = false;
+  pid_t pid_ = -1;
+  uint16_t port_ = 0;
+  uint16_t adminPort_ = 0;
+  std::string token_ = "test-admin-token";
+  std::string dir_;
+  std::string pluginDir_;
+};
+
+}  // namespace e2e

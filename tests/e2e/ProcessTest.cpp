@@ -1,0 +1,111 @@
+// porticod as an operator runs it: command line, config file and environment overrides,
+// graceful stop.
+#include <gtest/gtest.h>
+
+#include <array>
+#include <cstdio>
+#include <Poco/Net/HTTPClientSession.h>
+#include <Poco/Net/HTTPRequest.h>
+#include <Poco/Net/HTTPResponse.h>
+#include <Poco/StreamCopier.h>
+#include <sys/wait.h>
+
+#include <atomic>
+#include <future>
+#include <thread>
+
+#include "Http.h"
+#include "Porticod.h"
+
+using e2e::Porticod;
+
+namespace {
+
+std::pair<int, std::string> run(const std::string& args) {
+  FILE* pipe = popen((e2e::porticodBinary() + " " + args + " 2>&1").c_str(), "r");
+  std::string out;
+  std::array<char, 4096> buf{};
+  size_t n;
+  while ((n = fread(buf.data(), 1, buf.size(), pipe)) > 0) out.append(buf.data(), n);
+  return {WEXITSTATUS(pclose(pipe)), out};
+}
+
+}  // namespace
+
+TEST(Process, VersionAndHelp) {
+  auto [vcode, version] = run("--version");
+  EXPECT_EQ(vcode, 0);
+  EXPECT_NE(version.find("porticod " PORTICO_VERSION " (plugin ABI 1.0)"), std::string::npos) << version;
+  auto [hcode, help] = run("--help");
+  EXPECT_EQ(hcode, 0);
+  EXPECT_NE(help.find("--config"), std::string::npos) << help;
+  EXPECT_NE(help.find("PORTICO_HTTP_PORT"), std::string::npos);
+}
+
+TEST(Process, MissingConfigFileIsAClearError) {
+  auto [code, out] = run("--config=/nonexistent/porticod.properties");
+  EXPECT_EQ(code, 78);
+  EXPECT_NE(out.find("/nonexistent/porticod.properties"), std::string::npos) << out;
+}
+
+TEST(Process, BadConfigValueNamesTheKey) {
+  Porticod p({{}, {{"http.threads", "lots"}}, {}, false});
+  EXPECT_EQ(p.waitExit(10000), 78);
+  EXPECT_NE(p.logs().find("http.threads = 'lots' is not an integer"), std::string::npos) << p.logs();
+}
+
+TEST(Process, EnvironmentOverridesTheFile) {
+  uint16_t envPort = e2e::freePort();
+  Porticod p({{{e2e::pluginPath("hello.so"), "hello.so"}},
+              {},
+              {{"PORTICO_HTTP_PORT", std::to_string(envPort)}},
+              false});
+  bool served = false;
+  for (int i = 0; i < 500 && !served; ++i) {
+    try {
+      served = e2e::get(envPort, "/hello/env").status == 200;
+    } catch (const std::exception&) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+  }
+  EXPECT_TRUE(served) << p.logs();
+}
+
+TEST(Process, SigtermDrainsAndExitsCleanly) {
+  Porticod p({{{e2e::fixturePath("slow_v1.so"), "slow.so"}}, {}, {}, true});
+  auto slow = std::async(std::launch::async, [&] { return e2e::get(p.port(), "/slow?ms=800"); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  EXPECT_EQ(p.stop(), 0);
+  EXPECT_EQ(slow.get().status, 200) << "a request in flight at SIGTERM still completes";
+  EXPECT_NE(p.logs().find("stopped"), std::string::npos);
+}
+
+TEST(Process, KeepAliveClientsAreAllAnsweredUnderLoad) {
+  Porticod p({{{e2e::pluginPath("hello.so"), "hello.so"}}, {}, {}, true});
+  constexpr int kClients = 64;
+  constexpr int kRequests = 20;
+  std::atomic<int> clientsDone{0};
+  std::vector<std::thread> clients;
+  for (int c = 0; c < kClients; ++c) {
+    clients.emplace_back([&] {
+      Poco::Net::HTTPClientSession session("127.0.0.1", p.port());
+      session.setTimeout(Poco::Timespan(20, 0));
+      int ok = 0;
+      for (int i = 0; i < kRequests; ++i) {
+        try {
+          Poco::Net::HTTPRequest req("GET", "/hello/fair", Poco::Net::HTTPMessage::HTTP_1_1);
+          session.sendRequest(req);
+          Poco::Net::HTTPResponse res;
+          std::string body;
+          Poco::StreamCopier::copyToString(session.receiveResponse(res), body);
+          if (res.getStatus() == 200) ++ok;
+        } catch (const Poco::Exception&) {
+          return;
+        }
+      }
+      if (ok == kRequests) ++clientsDone;
+    });
+  }
+  for (auto& t : clients) t.join();
+  EXPECT_EQ(clientsDone.load(), kClients);
+}

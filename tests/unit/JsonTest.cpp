@@ -1,0 +1,55 @@
+#include "portico/json.hpp"
+
+#include <gtest/gtest.h>
+
+namespace json = portico::json;
+
+TEST(Json, RoundTripsEveryType) {
+  std::string text =
+      R"({"n":null,"t":true,"f":false,"i":-9007199254740993,"d":1.5,"s":"a\"b\\c\n\u00e9",)"
+      R"("a":[1,[2],{}],"o":{"k":"v"}})";
+  auto v = json::parse(text);
+  EXPECT_TRUE(v.find("n")->is_null());
+  EXPECT_EQ(v.find("i")->as_int(), -9007199254740993LL) << "int64 kept exactly";
+  EXPECT_EQ(v.find("d")->as_double(), 1.5);
+  EXPECT_EQ(v.find("s")->as_string(), "a\"b\\c\n\xc3\xa9");
+  EXPECT_EQ(json::parse(v.dump()), v);
+}
+
+TEST(Json, SurrogatePairsBecomeUtf8) {
+  EXPECT_EQ(json::parse(R"("\ud83d\ude00")").as_string(), "\xF0\x9F\x98\x80");
+  EXPECT_THROW(json::parse(R"("\ud83d")"), json::ParseError);
+  EXPECT_THROW(json::parse(R"("\ude00")"), json::ParseError);
+}
+
+TEST(Json, RefusesMalformedInput) {
+  for (const char* bad : {"", "{", "[1,]", "{\"a\":}", "01", "1.", "-", "tru", "\"\x01\"", "[1] x",
+                          "{'a':1}", "\"\\x\"", "nan", "1e"}) {
+    EXPECT_THROW(json::parse(bad), json::ParseError) << bad;
+  }
+}
+
+TEST(Json, NestingIsBounded) {
+  std::string deep(100000, '[');
+  EXPECT_THROW(json::parse(deep), json::ParseError);
+  std::string ok = std::string(60, '[') + std::string(60, ']');
+  EXPECT_NO_THROW(json::parse(ok));
+}
+
+TEST(Json, ControlCharactersAreEscaped) {
+  EXPECT_EQ(json::Value(std::string("\x01\t")).dump(), R"("\u0001\t")");
+}
+
+TEST(Json, TypeErrorsAreExceptionsNotCrashes) {
+  auto v = json::parse("[1]");
+  EXPECT_THROW(v.as_string(), json::TypeError);
+  EXPECT_EQ(v.find("x"), nullptr);
+}
+
+TEST(Json, ObjectsKeepOrderAndSetReplaces) {
+  json::Value v;
+  v.set("b", 1);
+  v.set("a", 2);
+  v.set("b", 3);
+  EXPECT_EQ(v.dump(), R"({"b":3,"a":2})");
+}

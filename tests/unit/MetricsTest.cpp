@@ -1,0 +1,36 @@
+#include "metrics/Metrics.h"
+
+#include <gtest/gtest.h>
+
+using portico::metrics::formatLabels;
+using portico::metrics::Metrics;
+
+TEST(Metrics, LabelValuesAreEscaped) {
+  EXPECT_EQ(formatLabels({{"a", "x\"y\\z\nw"}}), R"({a="x\"y\\z\nw"})");
+}
+
+TEST(Metrics, HistogramBucketsAreCumulative) {
+  Metrics m;
+  m.observeRequest("GET", "/a", 200, "p", 0.0001);
+  m.observeRequest("GET", "/a", 200, "p", 0.003);
+  m.observeRequest("GET", "/a", 200, "p", 100.0);
+  std::string text = m.render();
+  const std::string prefix = R"(http_request_duration_seconds_bucket{method="GET",route="/a",status_code="200",plugin="p",le=)";
+  EXPECT_NE(text.find(prefix + R"("0.0005"} 1)"), std::string::npos) << text;
+  EXPECT_NE(text.find(prefix + R"("0.005"} 2)"), std::string::npos) << text;
+  EXPECT_NE(text.find(prefix + R"("5"} 2)"), std::string::npos) << text;
+  EXPECT_NE(text.find(prefix + R"("+Inf"} 3)"), std::string::npos) << text;
+  EXPECT_NE(text.find(R"(http_request_duration_seconds_count{method="GET",route="/a",status_code="200",plugin="p"} 3)"),
+            std::string::npos);
+}
+
+TEST(Metrics, GaugeSourcesAreReadAtScrape) {
+  Metrics m;
+  double value = 1;
+  m.registerGauge("g_test", "test gauge", [&] {
+    return std::vector<std::pair<portico::metrics::Labels, double>>{{{{"k", "v"}}, value}};
+  });
+  EXPECT_NE(m.render().find("g_test{k=\"v\"} 1"), std::string::npos);
+  value = 5;
+  EXPECT_NE(m.render().find("g_test{k=\"v\"} 5"), std::string::npos);
+}
