@@ -31,9 +31,9 @@ namespace {
 
 using Poco::Net::HTTPResponse;
 
-// Maps Poco's parse failures to the status a client should see.
+// Maps Poco's parse failures to the status a client should see. Poco words an over-long URI and
+// a malformed request line the same way, so both get 400.
 int statusForParseError(const std::string& message) {
-  if (message.find("URI") != std::string::npos) return HTTPResponse::HTTP_REQUEST_URI_TOO_LONG;
   if (message.find("ield") != std::string::npos || message.find("eader") != std::string::npos) {
     return HTTPResponse::HTTP_REQUEST_HEADER_FIELDS_TOO_LARGE;
   }
@@ -130,7 +130,13 @@ class Connection : public Poco::Net::TCPServerConnection {
       response.setVersion(Poco::Net::HTTPMessage::HTTP_1_1);
       response.setKeepAlive(false);
       response.set("X-Request-Id", requestId);
-      sendError(response, status, message, requestId);
+      // No request object exists, and without one Poco's sendBuffer() drops the body: send()
+      // with an explicit length writes it.
+      std::string body = errorBody(status, message, requestId);
+      response.setStatusAndReason(static_cast<HTTPResponse::HTTPStatus>(status));
+      response.setContentType("application/json");
+      response.setContentLength(static_cast<std::streamsize>(body.size()));
+      response.send().write(body.data(), static_cast<std::streamsize>(body.size())).flush();
       session.setKeepAlive(false);
       if (shared_->observer) {
         Exchange exchange;

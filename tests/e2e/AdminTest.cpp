@@ -19,7 +19,7 @@ TEST(Admin, RefusesMissingAndWrongTokens) {
   auto none = e2e::adminWithToken(p, "", "GET", "/admin/plugins");
   EXPECT_EQ(none.status, 401);
   EXPECT_NE(none.headers["www-authenticate"].find("Bearer"), std::string::npos);
-  EXPECT_TRUE(none.json().find("message")->is_string());
+  EXPECT_TRUE(none.json().at("message").is_string());
   auto wrong = e2e::adminWithToken(p, "test-admin-tokem", "GET", "/admin/plugins");
   EXPECT_EQ(wrong.status, 403);
   auto shorter = e2e::adminWithToken(p, "test", "POST", "/admin/plugins/hello/reload");
@@ -50,15 +50,15 @@ TEST(Admin, EmptyTokenRefusesToStart) {
 TEST(Admin, ListsPluginDetails) {
   Porticod p({{{e2e::pluginPath("hello.so"), "hello.so"}}, {}, {}, true});
   auto list = admin(p, "GET", "/admin/plugins").json();
-  const auto& hello = list.find("plugins")->as_array().at(0);
-  EXPECT_EQ(hello.find("name")->as_string(), "hello");
-  EXPECT_EQ(hello.find("version")->as_string(), "1.0.0");
-  EXPECT_EQ(hello.find("abi")->as_string(), "1.0");
-  EXPECT_EQ(hello.find("generation")->as_int(), 1);
-  EXPECT_EQ(hello.find("state")->as_string(), "active");
-  EXPECT_EQ(hello.find("sha256")->as_string().size(), 64u);
-  EXPECT_EQ(hello.find("inflight")->as_int(), 0);
-  EXPECT_EQ(hello.find("routes")->as_array().at(0).find("path")->as_string(), "/hello/{name}");
+  const auto& hello = list.at("plugins").as_array().at(0);
+  EXPECT_EQ(hello.at("name").as_string(), "hello");
+  EXPECT_EQ(hello.at("version").as_string(), "1.0.0");
+  EXPECT_EQ(hello.at("abi").as_string(), "1.0");
+  EXPECT_EQ(hello.at("generation").as_int(), 1);
+  EXPECT_EQ(hello.at("state").as_string(), "active");
+  EXPECT_EQ(hello.at("sha256").as_string().size(), 64u);
+  EXPECT_EQ(hello.at("inflight").as_int(), 0);
+  EXPECT_EQ(hello.at("routes").as_array().at(0).at("path").as_string(), "/hello/{name}");
 }
 
 TEST(Admin, UnloadRemovesRoutesAndFile) {
@@ -80,7 +80,7 @@ TEST(Admin, GarbageUploadIsRefusedAndLeavesNothingBehind) {
   Porticod p({{{e2e::pluginPath("hello.so"), "hello.so"}}, {}, {}, true});
   auto r = admin(p, "PUT", "/admin/plugins/hello", std::string(4096, 'x'));
   EXPECT_EQ(r.status, 422);
-  EXPECT_NE(r.json().find("message")->as_string().find("cannot load"), std::string::npos);
+  EXPECT_NE(r.json().at("message").as_string().find("cannot load"), std::string::npos);
   std::vector<std::string> files;
   Poco::File(p.pluginDir()).list(files);
   EXPECT_EQ(files, std::vector<std::string>{"hello.so"});
@@ -110,9 +110,9 @@ TEST(Admin, PorticoctlMakesTheSameCalls) {
   EXPECT_EQ(listCode, 0);
   EXPECT_NE(list.find("\"name\":\"hello\""), std::string::npos) << list;
   EXPECT_EQ(porticoctl(p, "install hello " + e2e::fixturePath("hello_v2.so")).first, 0);
-  EXPECT_EQ(e2e::get(p.port(), "/hello/x").json().find("plugin_version")->as_string(), "2.0.0");
+  EXPECT_EQ(e2e::get(p.port(), "/hello/x").json().at("plugin_version").as_string(), "2.0.0");
   EXPECT_EQ(porticoctl(p, "reload hello").first, 0);
-  EXPECT_EQ(e2e::get(p.port(), "/hello/x").json().find("plugin_version")->as_string(), "2.0.0");
+  EXPECT_EQ(e2e::get(p.port(), "/hello/x").json().at("plugin_version").as_string(), "2.0.0");
   EXPECT_EQ(porticoctl(p, "unload hello").first, 0);
   EXPECT_EQ(e2e::get(p.port(), "/hello/x").status, 404);
   EXPECT_NE(porticoctl(p, "reload hello").first, 0);
@@ -126,8 +126,8 @@ TEST(Admin, WatchReloadsAPluginReplacedByAtomicRename) {
   std::string version;
   for (int i = 0; i < 300 && version != "2.0.0"; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    version = e2e::get(p.port(), "/hello/x").json().find("plugin_version")->as_string();
+    version = e2e::get(p.port(), "/hello/x").json().at("plugin_version").as_string();
   }
   EXPECT_EQ(version, "2.0.0") << p.logs();
-  EXPECT_EQ(admin(p, "GET", "/admin/plugins").json().find("plugins")->as_array()[0].find("generation")->as_int(), 2);
+  EXPECT_EQ(admin(p, "GET", "/admin/plugins").json().at("plugins").as_array()[0].at("generation").as_int(), 2);
 }

@@ -20,11 +20,11 @@ portico::json::Value waitUntilDrained(const Porticod& p, const std::string& plug
   auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeoutMs);
   for (;;) {
     auto list = admin(p, "GET", "/admin/plugins").json();
-    for (const auto& entry : list.find("plugins")->as_array()) {
-      if (entry.find("name")->as_string() != plugin) continue;
+    for (const auto& entry : list.at("plugins").as_array()) {
+      if (entry.at("name").as_string() != plugin) continue;
       bool draining = false;
-      for (const auto& old : entry.find("old_generations")->as_array()) {
-        draining = draining || old.find("state")->as_string() != "closed";
+      for (const auto& old : entry.at("old_generations").as_array()) {
+        draining = draining || old.at("state").as_string() != "closed";
       }
       if (!draining || std::chrono::steady_clock::now() > deadline) return entry;
     }
@@ -43,7 +43,7 @@ TEST(HotSwap, FiftyReloadsUnderLoadFailNoRequest) {
   for (int i = 0; i < 50; ++i) {
     auto r = admin(p, "PUT", "/admin/plugins/hello", i % 2 == 0 ? v2 : v1);
     ASSERT_EQ(r.status, 200) << "reload " << i << ": " << r.body;
-    EXPECT_EQ(r.json().find("generation")->as_int(), i + 2);
+    EXPECT_EQ(r.json().at("generation").as_int(), i + 2);
   }
   std::this_thread::sleep_for(std::chrono::milliseconds(200));
   load.stop();
@@ -58,12 +58,12 @@ TEST(HotSwap, FiftyReloadsUnderLoadFailNoRequest) {
   }
 
   auto entry = waitUntilDrained(p, "hello", 10000);
-  EXPECT_EQ(entry.find("generation")->as_int(), 51);
-  const auto& old = entry.find("old_generations")->as_array();
+  EXPECT_EQ(entry.at("generation").as_int(), 51);
+  const auto& old = entry.at("old_generations").as_array();
   EXPECT_EQ(old.size(), 50u);
   for (const auto& g : old) {
-    EXPECT_EQ(g.find("state")->as_string(), "closed");
-    EXPECT_TRUE(g.find("unmapped")->as_bool()) << "generation " << g.find("generation")->as_int();
+    EXPECT_EQ(g.at("state").as_string(), "closed");
+    EXPECT_TRUE(g.at("unmapped").as_bool()) << "generation " << g.at("generation").as_int();
   }
 }
 
@@ -73,7 +73,7 @@ TEST(HotSwap, SlowRequestCompletesOnItsOwnGeneration) {
   auto slow = std::async(std::launch::async, [&] { return e2e::get(p.port(), "/slow?ms=1500"); });
   // Wait until the slow request is inside generation 1.
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
-  while (admin(p, "GET", "/admin/plugins").json().find("plugins")->as_array()[0].find("inflight")->as_int() != 1) {
+  while (admin(p, "GET", "/admin/plugins").json().at("plugins").as_array()[0].at("inflight").as_int() != 1) {
     ASSERT_LT(std::chrono::steady_clock::now(), deadline) << "slow request never started";
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
@@ -81,24 +81,24 @@ TEST(HotSwap, SlowRequestCompletesOnItsOwnGeneration) {
   auto swap = admin(p, "PUT", "/admin/plugins/slow", e2e::readFile(e2e::fixturePath("slow_v2.so")));
   ASSERT_EQ(swap.status, 200) << swap.body;
   // New requests already go to generation 2 ...
-  EXPECT_EQ(e2e::get(p.port(), "/slow?ms=0").json().find("version")->as_string(), "2.0.0");
+  EXPECT_EQ(e2e::get(p.port(), "/slow?ms=0").json().at("version").as_string(), "2.0.0");
   // ... while generation 1 is still open, draining its one request.
-  auto entry = admin(p, "GET", "/admin/plugins").json().find("plugins")->as_array()[0];
-  ASSERT_EQ(entry.find("old_generations")->as_array().size(), 1u);
-  const auto& old = entry.find("old_generations")->as_array()[0];
-  EXPECT_EQ(old.find("generation")->as_int(), 1);
-  EXPECT_EQ(old.find("state")->as_string(), "draining");
-  EXPECT_EQ(old.find("inflight")->as_int(), 1);
-  EXPECT_FALSE(old.find("unmapped")->as_bool());
+  auto entry = admin(p, "GET", "/admin/plugins").json().at("plugins").as_array()[0];
+  ASSERT_EQ(entry.at("old_generations").as_array().size(), 1u);
+  const auto& old = entry.at("old_generations").as_array()[0];
+  EXPECT_EQ(old.at("generation").as_int(), 1);
+  EXPECT_EQ(old.at("state").as_string(), "draining");
+  EXPECT_EQ(old.at("inflight").as_int(), 1);
+  EXPECT_FALSE(old.at("unmapped").as_bool());
 
   auto reply = slow.get();
   ASSERT_EQ(reply.status, 200) << reply.body;
-  EXPECT_EQ(reply.json().find("version")->as_string(), "1.0.0");
+  EXPECT_EQ(reply.json().at("version").as_string(), "1.0.0");
 
   entry = waitUntilDrained(p, "slow", 5000);
-  const auto& closed = entry.find("old_generations")->as_array()[0];
-  EXPECT_EQ(closed.find("state")->as_string(), "closed");
-  EXPECT_TRUE(closed.find("unmapped")->as_bool());
+  const auto& closed = entry.at("old_generations").as_array()[0];
+  EXPECT_EQ(closed.at("state").as_string(), "closed");
+  EXPECT_TRUE(closed.at("unmapped").as_bool());
 }
 
 TEST(HotSwap, StuckGenerationIsReportedAndKeptMapped) {
@@ -110,16 +110,16 @@ TEST(HotSwap, StuckGenerationIsReportedAndKeptMapped) {
   std::this_thread::sleep_for(std::chrono::milliseconds(200));
   ASSERT_EQ(admin(p, "POST", "/admin/plugins/slow/reload").status, 200);
   std::this_thread::sleep_for(std::chrono::milliseconds(700));
-  auto old = admin(p, "GET", "/admin/plugins").json().find("plugins")->as_array()[0].find("old_generations")->as_array()[0];
-  EXPECT_EQ(old.find("state")->as_string(), "stuck");
-  EXPECT_FALSE(old.find("unmapped")->as_bool());
+  auto old = admin(p, "GET", "/admin/plugins").json().at("plugins").as_array()[0].at("old_generations").as_array()[0];
+  EXPECT_EQ(old.at("state").as_string(), "stuck");
+  EXPECT_FALSE(old.at("unmapped").as_bool());
   // The request that outlived the deadline still completes on the code it started in.
   auto reply = slow.get();
   EXPECT_EQ(reply.status, 200);
   EXPECT_NE(p.logs().find("is stuck"), std::string::npos);
   // Once it finally drains, the generation is closed after all.
   auto entry = waitUntilDrained(p, "slow", 5000);
-  EXPECT_TRUE(entry.find("old_generations")->as_array()[0].find("unmapped")->as_bool());
+  EXPECT_TRUE(entry.at("old_generations").as_array()[0].at("unmapped").as_bool());
 }
 
 TEST(HotSwap, ReloadCyclesDoNotLeakMemoryOrDescriptors) {

@@ -55,8 +55,16 @@ std::string rawExchange(uint16_t port, const std::string& bytes, int timeoutMs) 
   socket.sendBytes(bytes.data(), static_cast<int>(bytes.size()));
   std::string out;
   char buf[4096];
+  // Done once one whole response (headers plus Content-Length bytes) is in.
+  auto complete = [&out] {
+    size_t end = out.find("\r\n\r\n");
+    if (end == std::string::npos) return false;
+    Reply head = parseRaw(out.substr(0, end + 4));
+    auto length = head.headers.find("content-length");
+    return length != head.headers.end() && out.size() >= end + 4 + std::stoul(length->second);
+  };
   try {
-    for (;;) {
+    while (!complete()) {
       int n = socket.receiveBytes(buf, sizeof buf);
       if (n <= 0) break;
       out.append(buf, static_cast<size_t>(n));

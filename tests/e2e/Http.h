@@ -28,8 +28,8 @@ Reply admin(const Porticod& p, const std::string& method, const std::string& pat
 Reply adminWithToken(const Porticod& p, const std::string& token, const std::string& method,
                      const std::string& path);
 
-// Sends `bytes` on a fresh connection and returns everything the server sends back until it
-// closes the connection or `timeoutMs` passes.
+// Sends `bytes` on a fresh connection and returns what the server sends back: one whole
+// response, or whatever arrived before it closed the connection or `timeoutMs` passed.
 std::string rawExchange(uint16_t port, const std::string& bytes, int timeoutMs = 5000);
 // Parses a raw HTTP/1.1 response (status line, headers, body).
 Reply parseRaw(const std::string& raw);

@@ -54,9 +54,9 @@ TEST(Metrics, HealthAndReady) {
   Porticod p({{{e2e::pluginPath("hello.so"), "hello.so"}}, {}, {}, true});
   auto health = e2e::get(p.port(), "/health");
   EXPECT_EQ(health.status, 200);
-  EXPECT_EQ(health.json().find("status")->as_string(), "ok");
+  EXPECT_EQ(health.json().at("status").as_string(), "ok");
   auto ready = e2e::get(p.port(), "/ready");
   EXPECT_EQ(ready.status, 200);
-  EXPECT_EQ(ready.json().find("plugins")->find("loaded")->as_int(), 1);
+  EXPECT_EQ(ready.json().at("plugins").at("loaded").as_int(), 1);
   EXPECT_EQ(e2e::request(p.port(), "POST", "/health").status, 405);
 }

@@ -13,9 +13,9 @@ TEST(OutOfTree, TemplateAndPkgConfigPluginsLoadAndServe) {
                    true});
   auto r = e2e::get(p.port(), "/my_plugin/greet/ada?punctuation=%21");
   ASSERT_EQ(r.status, 200) << r.body << p.logs();
-  EXPECT_EQ(r.json().find("greeting")->as_string(), "bonjour, ada!");
+  EXPECT_EQ(r.json().at("greeting").as_string(), "bonjour, ada!");
   EXPECT_EQ(e2e::get(p.port(), "/my_plugin/greet/ada?punctuation=!!!!").status, 400);
   auto c = e2e::get(p.port(), "/c/grace");
   ASSERT_EQ(c.status, 200) << c.body;
-  EXPECT_EQ(c.json().find("name")->as_string(), "grace");
+  EXPECT_EQ(c.json().at("name").as_string(), "grace");
 }

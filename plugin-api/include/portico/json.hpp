@@ -86,6 +86,12 @@ class Value {
     return nullptr;
   }
 
+  // Member of an object; throws TypeError naming the key when absent.
+  const Value& at(std::string_view key) const {
+    if (const Value* v = find(key)) return *v;
+    throw TypeError("JSON object has no member '" + std::string(key) + "'");
+  }
+
   // Sets (or replaces) an object member; turns a null into an empty object first.
   Value& set(std::string key, Value value) {
     if (is_null()) v_ = Object{};
