@@ -100,7 +100,8 @@ void AdminHandler::handle(HTTPServerRequest& request, HTTPServerResponse& respon
   auto match = router_.match(request.getMethod(), target.segments);
   if (match.kind != http::Router::Match::Kind::Found) {
     exchange.closeConnection = http::hasBody(request);
-    if (match.kind == http::Router::Match::Kind::MethodNotAllowed) response.set("Allow", match.allow);
+    if (match.kind == http::Router::Match::Kind::MethodNotAllowed)
+      response.set("Allow", match.allow);
     int status = match.kind == http::Router::Match::Kind::MethodNotAllowed ? 405 : 404;
     http::sendError(response, status, "no admin route " + request.getMethod() + " " + target.path,
                     exchange.requestId);
@@ -115,10 +116,18 @@ void AdminHandler::handle(HTTPServerRequest& request, HTTPServerResponse& respon
     return;
   }
   switch (actions_[match.index]) {
-    case List: http::sendJson(response, 200, plugins_.describe().dump()); break;
-    case Reload: sendResult(response, plugins_.reload(name), exchange); break;
-    case Install: install(name, request, response, exchange); break;
-    case Unload: unload(name, response, exchange); break;
+    case List:
+      http::sendJson(response, 200, plugins_.describe().dump());
+      break;
+    case Reload:
+      sendResult(response, plugins_.reload(name), exchange);
+      break;
+    case Install:
+      install(name, request, response, exchange);
+      break;
+    case Unload:
+      unload(name, response, exchange);
+      break;
   }
 }
 
@@ -126,8 +135,8 @@ void AdminHandler::install(const std::string& name, HTTPServerRequest& request,
                            HTTPServerResponse& response, http::Exchange& exchange) {
   // Staged under a dot-name (ignored by the dir scan and the watcher), loaded, and only renamed
   // over the real file once it serves: a broken upload never replaces a working plugin on disk.
-  std::string staged = plugins_.dir() + "/." + name + "-upload-" +
-                       std::to_string(std::random_device{}()) + ".so";
+  std::string staged =
+      plugins_.dir() + "/." + name + "-upload-" + std::to_string(std::random_device{}()) + ".so";
   {
     std::ofstream out(staged, std::ios::binary | std::ios::trunc);
     if (!out) {
@@ -139,9 +148,10 @@ void AdminHandler::install(const std::string& name, HTTPServerRequest& request,
       out.close();
       std::remove(staged.c_str());
       exchange.closeConnection = true;
-      http::sendError(response, 413,
-                      "plugin upload exceeds admin.max_upload_bytes = " + std::to_string(maxUploadBytes_),
-                      exchange.requestId);
+      http::sendError(
+          response, 413,
+          "plugin upload exceeds admin.max_upload_bytes = " + std::to_string(maxUploadBytes_),
+          exchange.requestId);
       return;
     }
   }

@@ -9,8 +9,12 @@ namespace portico::app {
 AccessObserver::AccessObserver(metrics::Metrics& metrics, bool accessLog)
     : metrics_(metrics), access_(accessLog ? log::get("access") : nullptr) {}
 
-void AccessObserver::connectionOpened() { metrics_.connectionOpened(); }
-void AccessObserver::connectionClosed() { metrics_.connectionClosed(); }
+void AccessObserver::connectionOpened() {
+  metrics_.connectionOpened();
+}
+void AccessObserver::connectionClosed() {
+  metrics_.connectionClosed();
+}
 
 void AccessObserver::requestDone(const std::string& method, const std::string& target, int status,
                                  const http::Exchange& exchange, double seconds) {

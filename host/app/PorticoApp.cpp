@@ -27,8 +27,9 @@ void PorticoApp::defineOptions(Poco::Util::OptionSet& options) {
                         .callback(OptionCallback<PorticoApp>(this, &PorticoApp::onHelp)));
   options.addOption(Option("version", "v", "print the version and the plugin ABI, then exit")
                         .callback(OptionCallback<PorticoApp>(this, &PorticoApp::onVersion)));
-  options.addOption(Option("config", "c", "properties file (default: $PORTICO_CONFIG, else "
-                                          "conf/porticod.properties if present)")
+  options.addOption(Option("config", "c",
+                           "properties file (default: $PORTICO_CONFIG, else "
+                           "conf/porticod.properties if present)")
                         .argument("FILE")
                         .callback(OptionCallback<PorticoApp>(this, &PorticoApp::onConfig)));
 }
@@ -52,7 +53,9 @@ void PorticoApp::onVersion(const std::string&, const std::string&) {
   stopOptionsProcessing();
 }
 
-void PorticoApp::onConfig(const std::string&, const std::string& value) { configPath_ = value; }
+void PorticoApp::onConfig(const std::string&, const std::string& value) {
+  configPath_ = value;
+}
 
 int PorticoApp::main(const std::vector<std::string>&) {
   if (exitEarly_) return EXIT_OK;
@@ -61,8 +64,10 @@ int PorticoApp::main(const std::vector<std::string>&) {
     std::string path = configPath_;
     if (path.empty()) {
       const char* env = std::getenv("PORTICO_CONFIG");
-      if (env) path = env;
-      else if (Poco::File("conf/porticod.properties").exists()) path = "conf/porticod.properties";
+      if (env)
+        path = env;
+      else if (Poco::File("conf/porticod.properties").exists())
+        path = "conf/porticod.properties";
     }
     if (!path.empty()) cfg = config::Config::fromFile(path);
 
@@ -84,13 +89,15 @@ int PorticoApp::main(const std::vector<std::string>&) {
     plugins::PluginManager::Options po;
     po.dir = cfg.getString("plugins.dir", po.dir);
     po.stateDir = cfg.getString("plugins.state_dir", po.stateDir);
-    po.drainTimeoutMs = static_cast<int>(cfg.getInt("plugins.drain_timeout_ms", po.drainTimeoutMs, 0, 86400000));
+    po.drainTimeoutMs =
+        static_cast<int>(cfg.getInt("plugins.drain_timeout_ms", po.drainTimeoutMs, 0, 86400000));
     po.defaultMaxBodyBytes = static_cast<uint64_t>(
         cfg.getInt("http.max_body_bytes", static_cast<int64_t>(po.defaultMaxBodyBytes), 0));
     plugins::PluginManager plugins(po, cfg, metrics);
 
-    PublicHandler publicHandler(plugins, metrics,
-                                static_cast<uint64_t>(cfg.getInt("http.max_response_bytes", 64 << 20, 1)));
+    PublicHandler publicHandler(
+        plugins, metrics,
+        static_cast<uint64_t>(cfg.getInt("http.max_response_bytes", 64 << 20, 1)));
     AccessObserver observer(metrics, cfg.getBool("log.access", true));
     http::HttpServer publicServer(http::ServerOptions::fromConfig(cfg, "http", {}), publicHandler,
                                   &observer);
@@ -111,7 +118,8 @@ int PorticoApp::main(const std::vector<std::string>&) {
 
     plugins.loadAll();
     std::unique_ptr<plugins::PluginWatcher> watcher;
-    if (cfg.getBool("plugins.watch", false)) watcher = std::make_unique<plugins::PluginWatcher>(plugins);
+    if (cfg.getBool("plugins.watch", false))
+      watcher = std::make_unique<plugins::PluginWatcher>(plugins);
 
     publicServer.start();
     if (adminServer) adminServer->start();

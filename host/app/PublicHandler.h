@@ -18,7 +18,8 @@ namespace portico::app {
 
 class PublicHandler : public http::Handler {
  public:
-  PublicHandler(plugins::PluginManager& plugins, metrics::Metrics& metrics, uint64_t maxResponseBytes)
+  PublicHandler(plugins::PluginManager& plugins, metrics::Metrics& metrics,
+                uint64_t maxResponseBytes)
       : plugins_(plugins), metrics_(metrics), maxResponseBytes_(maxResponseBytes) {}
 
   void handle(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response,

@@ -35,7 +35,8 @@ Config Config::fromFile(const std::string& path) {
 std::string Config::envName(const std::string& key) {
   std::string name = "PORTICO_";
   for (char c : key) {
-    name += (c == '.' || c == '-') ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    name += (c == '.' || c == '-') ? '_'
+                                   : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   }
   return name;
 }

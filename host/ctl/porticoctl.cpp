@@ -57,7 +57,8 @@ int main(int argc, char** argv) {
     if (cmd == "reload" && argc == 3) {
       return call("POST", "/admin/plugins/" + std::string(argv[2]) + "/reload", nullptr);
     }
-    if (cmd == "unload" && argc == 3) return call("DELETE", "/admin/plugins/" + std::string(argv[2]), nullptr);
+    if (cmd == "unload" && argc == 3)
+      return call("DELETE", "/admin/plugins/" + std::string(argv[2]), nullptr);
     if (cmd == "install" && argc == 4) {
       std::ifstream file(argv[3], std::ios::binary);
       if (!file) {

@@ -10,8 +10,8 @@ namespace portico::http {
 
 struct Exchange {
   std::string requestId;
-  std::string route = "none";   // matched template, a bounded-cardinality metrics label
-  std::string plugin = "host";  // who answered
+  std::string route = "none";    // matched template, a bounded-cardinality metrics label
+  std::string plugin = "host";   // who answered
   bool closeConnection = false;  // set when the body was not read (e.g. 413): the stream is dirty
 };
 
@@ -20,8 +20,8 @@ struct Exchange {
 class Handler {
  public:
   virtual ~Handler() = default;
-  virtual void handle(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response,
-                      Exchange& exchange) = 0;
+  virtual void handle(Poco::Net::HTTPServerRequest& request,
+                      Poco::Net::HTTPServerResponse& response, Exchange& exchange) = 0;
 };
 
 // Sees every connection and every finished request (metrics, access log).

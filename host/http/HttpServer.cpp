@@ -70,8 +70,8 @@ class Connection : public Poco::Net::TCPServerConnection {
       } catch (const Poco::Net::NoMessageException&) {
         return;
       } catch (const Poco::Net::MessageException& e) {
-        sendProtocolError(session, statusForParseError(e.message()), "malformed request: " + e.message(),
-                          requestId);
+        sendProtocolError(session, statusForParseError(e.message()),
+                          "malformed request: " + e.message(), requestId);
         return;
       } catch (const Poco::TimeoutException&) {
         sendProtocolError(session, HTTPResponse::HTTP_REQUEST_TIMEOUT,
@@ -116,7 +116,8 @@ class Connection : public Poco::Net::TCPServerConnection {
                          session.canKeepAlive());
 
     if (shared_->observer) {
-      double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+      double seconds =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
       shared_->observer->requestDone(request.getMethod(), request.getURI(), response.getStatus(),
                                      exchange, seconds);
     }
@@ -153,7 +154,8 @@ class Connection : public Poco::Net::TCPServerConnection {
 
 class ConnectionFactory : public Poco::Net::TCPServerConnectionFactory {
  public:
-  explicit ConnectionFactory(std::shared_ptr<HttpServer::Shared> shared) : shared_(std::move(shared)) {}
+  explicit ConnectionFactory(std::shared_ptr<HttpServer::Shared> shared)
+      : shared_(std::move(shared)) {}
   Poco::Net::TCPServerConnection* createConnection(const Poco::Net::StreamSocket& socket) override {
     return new Connection(socket, shared_);
   }
@@ -170,8 +172,8 @@ ServerOptions ServerOptions::fromConfig(const config::Config& cfg, const std::st
   d.port = static_cast<uint16_t>(cfg.getInt(prefix + ".port", d.port, 0, 65535));
   d.threads = static_cast<int>(cfg.getInt(prefix + ".threads", d.threads, 1, 65536));
   d.queue = static_cast<int>(cfg.getInt(prefix + ".queue", d.queue, 1, 1 << 20));
-  d.keepAliveTimeoutMs =
-      static_cast<int>(cfg.getInt(prefix + ".keepalive_timeout_ms", d.keepAliveTimeoutMs, 1, 3600000));
+  d.keepAliveTimeoutMs = static_cast<int>(
+      cfg.getInt(prefix + ".keepalive_timeout_ms", d.keepAliveTimeoutMs, 1, 3600000));
   d.maxKeepAliveRequests = static_cast<int>(
       cfg.getInt(prefix + ".max_keepalive_requests", d.maxKeepAliveRequests, 0, INT32_MAX));
   d.timeoutMs = static_cast<int>(cfg.getInt(prefix + ".timeout_ms", d.timeoutMs, 1, 3600000));
@@ -185,7 +187,8 @@ HttpServer::HttpServer(const ServerOptions& options, Handler& handler, Observer*
   params->setMaxThreads(options.threads);
   params->setMaxQueued(options.queue);
   params->setKeepAlive(true);
-  params->setKeepAliveTimeout(Poco::Timespan(options.keepAliveTimeoutMs * Poco::Timespan::MILLISECONDS));
+  params->setKeepAliveTimeout(
+      Poco::Timespan(options.keepAliveTimeoutMs * Poco::Timespan::MILLISECONDS));
   params->setMaxKeepAliveRequests(options.maxKeepAliveRequests);
   params->setTimeout(Poco::Timespan(options.timeoutMs * Poco::Timespan::MILLISECONDS));
   shared_ = std::shared_ptr<Shared>(new Shared{handler, observer, params, {}, {}, {}});
@@ -193,8 +196,8 @@ HttpServer::HttpServer(const ServerOptions& options, Handler& handler, Observer*
   Poco::Net::ServerSocket socket;
   socket.bind(Poco::Net::SocketAddress(options.host, options.port), true);
   socket.listen(std::max(64, options.queue));
-  server_ = std::make_unique<Poco::Net::TCPServer>(new ConnectionFactory(shared_), pool_, socket,
-                                                   params);
+  server_ =
+      std::make_unique<Poco::Net::TCPServer>(new ConnectionFactory(shared_), pool_, socket, params);
 }
 
 HttpServer::~HttpServer() {
@@ -203,8 +206,9 @@ HttpServer::~HttpServer() {
 
 void HttpServer::start() {
   server_->start();
-  log::get(options_.name)->info("listening on {}:{} ({} threads, queue {})", options_.host, port(),
-                                options_.threads, options_.queue);
+  log::get(options_.name)
+      ->info("listening on {}:{} ({} threads, queue {})", options_.host, port(), options_.threads,
+             options_.queue);
 }
 
 void HttpServer::stop(int graceMs) {
@@ -227,6 +231,8 @@ void HttpServer::stop(int graceMs) {
   pool_.joinAll();
 }
 
-uint16_t HttpServer::port() const { return server_->socket().address().port(); }
+uint16_t HttpServer::port() const {
+  return server_->socket().address().port();
+}
 
 }  // namespace portico::http

@@ -52,8 +52,10 @@ std::optional<std::string> parseTarget(std::string_view target, RequestTarget& o
   std::string decoded;
   for (;;) {
     size_t slash = rawPath.find('/', pos);
-    std::string_view raw = rawPath.substr(pos, slash == std::string_view::npos ? slash : slash - pos);
-    if (!percentDecode(raw, decoded, false)) return std::string("malformed percent-encoding in path");
+    std::string_view raw =
+        rawPath.substr(pos, slash == std::string_view::npos ? slash : slash - pos);
+    if (!percentDecode(raw, decoded, false))
+      return std::string("malformed percent-encoding in path");
     if (decoded.find('\0') != std::string::npos) return std::string("NUL byte in path");
     if (decoded == "." || decoded == "..") {
       return std::string("path must not contain '.' or '..' segments");

@@ -32,7 +32,8 @@ std::optional<PathTemplate> PathTemplate::parse(std::string_view pattern, std::s
   size_t pos = 1;
   for (;;) {
     size_t slash = pattern.find('/', pos);
-    std::string_view seg = pattern.substr(pos, slash == std::string_view::npos ? slash : slash - pos);
+    std::string_view seg =
+        pattern.substr(pos, slash == std::string_view::npos ? slash : slash - pos);
     Segment s;
     if (!seg.empty() && seg.front() == '{') {
       if (seg.size() < 3 || seg.back() != '}') return fail("a parameter must look like {name}");
@@ -93,8 +94,8 @@ bool PathTemplate::moreSpecificThan(const PathTemplate& other) const {
 }
 
 bool isKnownMethod(std::string_view m) {
-  return m == "GET" || m == "POST" || m == "PUT" || m == "PATCH" || m == "DELETE" ||
-         m == "HEAD" || m == "OPTIONS";
+  return m == "GET" || m == "POST" || m == "PUT" || m == "PATCH" || m == "DELETE" || m == "HEAD" ||
+         m == "OPTIONS";
 }
 
 size_t Router::add(std::string method, PathTemplate path) {

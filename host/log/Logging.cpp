@@ -34,7 +34,8 @@ void appendJsonEscaped(std::string_view s, spdlog::memory_buf_t& dest) {
 // %* : the current request id, or "-" outside a request.
 class RequestIdFlag : public spdlog::custom_flag_formatter {
  public:
-  void format(const spdlog::details::log_msg&, const std::tm&, spdlog::memory_buf_t& dest) override {
+  void format(const spdlog::details::log_msg&, const std::tm&,
+              spdlog::memory_buf_t& dest) override {
     std::string_view id = tlsRequestId.empty() ? std::string_view("-") : tlsRequestId;
     dest.append(id.data(), id.data() + id.size());
   }
@@ -80,9 +81,15 @@ std::shared_ptr<spdlog::logger> get(const std::string& name) {
   return logger;
 }
 
-RequestScope::RequestScope(std::string_view id) : previous_(tlsRequestId) { tlsRequestId = id; }
-RequestScope::~RequestScope() { tlsRequestId = previous_; }
+RequestScope::RequestScope(std::string_view id) : previous_(tlsRequestId) {
+  tlsRequestId = id;
+}
+RequestScope::~RequestScope() {
+  tlsRequestId = previous_;
+}
 
-std::string_view currentRequestId() { return tlsRequestId; }
+std::string_view currentRequestId() {
+  return tlsRequestId;
+}
 
 }  // namespace portico::log

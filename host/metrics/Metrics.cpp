@@ -9,10 +9,14 @@ std::string escapeLabelValue(const std::string& v) {
   std::string out;
   out.reserve(v.size());
   for (char c : v) {
-    if (c == '\\') out += "\\\\";
-    else if (c == '"') out += "\\\"";
-    else if (c == '\n') out += "\\n";
-    else out += c;
+    if (c == '\\')
+      out += "\\\\";
+    else if (c == '"')
+      out += "\\\"";
+    else if (c == '\n')
+      out += "\\n";
+    else
+      out += c;
   }
   return out;
 }
@@ -95,12 +99,14 @@ std::string Metrics::render() const {
                std::to_string(cumulative) + "\n";
       }
       out += "http_request_duration_seconds_sum{" + s->labels + "} " +
-             formatNumber(static_cast<double>(s->sumNanos.load(std::memory_order_relaxed)) / 1e9) + "\n";
+             formatNumber(static_cast<double>(s->sumNanos.load(std::memory_order_relaxed)) / 1e9) +
+             "\n";
       out += "http_request_duration_seconds_count{" + s->labels + "} " +
              std::to_string(s->count.load(std::memory_order_relaxed)) + "\n";
     }
   }
-  header(out, "http_active_connections", "gauge", "Open client connections on the public listener.");
+  header(out, "http_active_connections", "gauge",
+         "Open client connections on the public listener.");
   out += "http_active_connections " + std::to_string(activeConnections_.load()) + "\n";
 
   std::lock_guard<std::mutex> lock(mutex_);

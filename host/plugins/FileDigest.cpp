@@ -28,7 +28,9 @@ std::string digest(const std::string& from, std::ofstream* out) {
 
 }  // namespace
 
-std::string sha256OfFile(const std::string& path) { return digest(path, nullptr); }
+std::string sha256OfFile(const std::string& path) {
+  return digest(path, nullptr);
+}
 
 std::string copyWithDigest(const std::string& from, const std::string& to) {
   std::ofstream out(to, std::ios::binary | std::ios::trunc);

@@ -7,7 +7,9 @@
 namespace portico::plugins {
 namespace {
 
-std::string text(portico_str s) { return s.ptr ? std::string(s.ptr, s.len) : std::string(); }
+std::string text(portico_str s) {
+  return s.ptr ? std::string(s.ptr, s.len) : std::string();
+}
 
 struct ErrorBuffer {
   char buf[1024] = {0};
@@ -21,11 +23,16 @@ struct ErrorBuffer {
 
 const char* toString(GenerationState state) {
   switch (state) {
-    case GenerationState::Loading: return "loading";
-    case GenerationState::Active: return "active";
-    case GenerationState::Draining: return "draining";
-    case GenerationState::Stuck: return "stuck";
-    case GenerationState::Closed: return "closed";
+    case GenerationState::Loading:
+      return "loading";
+    case GenerationState::Active:
+      return "active";
+    case GenerationState::Draining:
+      return "draining";
+    case GenerationState::Stuck:
+      return "stuck";
+    case GenerationState::Closed:
+      return "closed";
   }
   return "unknown";
 }
@@ -104,7 +111,8 @@ void Generation::close() {
   if (mapped) {
     log::get("plugins")->error(
         "{} generation {} is still mapped after dlclose (unique symbols or a thread_local "
-        "destructor keep it alive: build with portico_add_plugin)", name_, number_);
+        "destructor keep it alive: build with portico_add_plugin)",
+        name_, number_);
   } else {
     std::remove(copy.c_str());
   }

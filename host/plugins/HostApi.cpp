@@ -10,8 +10,12 @@
 namespace portico::plugins {
 namespace {
 
-std::string_view sv(portico_str s) { return s.ptr ? std::string_view(s.ptr, s.len) : ""; }
-portico_str ps(std::string_view s) { return portico_str{s.data(), s.size()}; }
+std::string_view sv(portico_str s) {
+  return s.ptr ? std::string_view(s.ptr, s.len) : "";
+}
+portico_str ps(std::string_view s) {
+  return portico_str{s.data(), s.size()};
+}
 
 // Runs `body`, turning any exception into PORTICO_ERR_INTERNAL: the caller is plugin code.
 template <typename F>
@@ -29,8 +33,9 @@ portico_status guarded(portico_error* err, F&& body) noexcept {
 bool isHeaderToken(std::string_view s) {
   if (s.empty()) return false;
   for (unsigned char c : s) {
-    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-              std::string_view("!#$%&'*+-.^_`|~").find(static_cast<char>(c)) != std::string_view::npos;
+    bool ok =
+        (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+        std::string_view("!#$%&'*+-.^_`|~").find(static_cast<char>(c)) != std::string_view::npos;
     if (!ok) return false;
   }
   return true;
@@ -40,7 +45,8 @@ bool isHeaderToken(std::string_view s) {
 // truncate the response on the wire.
 bool isFramingHeader(std::string_view name) {
   static const char* const framing[] = {"content-length", "transfer-encoding", "connection",
-                                        "keep-alive", "upgrade", "te", "trailer"};
+                                        "keep-alive",     "upgrade",           "te",
+                                        "trailer"};
   for (const char* f : framing) {
     std::string_view fv(f);
     if (fv.size() != name.size()) continue;
@@ -58,11 +64,20 @@ void hostLog(portico_host_ctx* ctx, portico_log_level level, portico_str message
     if (ctx == nullptr) return;
     auto lvl = spdlog::level::info;
     switch (level) {
-      case PORTICO_LOG_TRACE: lvl = spdlog::level::trace; break;
-      case PORTICO_LOG_DEBUG: lvl = spdlog::level::debug; break;
-      case PORTICO_LOG_WARN: lvl = spdlog::level::warn; break;
-      case PORTICO_LOG_ERROR: lvl = spdlog::level::err; break;
-      default: break;
+      case PORTICO_LOG_TRACE:
+        lvl = spdlog::level::trace;
+        break;
+      case PORTICO_LOG_DEBUG:
+        lvl = spdlog::level::debug;
+        break;
+      case PORTICO_LOG_WARN:
+        lvl = spdlog::level::warn;
+        break;
+      case PORTICO_LOG_ERROR:
+        lvl = spdlog::level::err;
+        break;
+      default:
+        break;
     }
     ctx->logger->log(lvl, "{}", sv(message));
   } catch (...) {
@@ -126,11 +141,21 @@ portico_status routeAdd(portico_host_ctx* ctx, const portico_route* route, porti
   });
 }
 
-portico_str requestMethod(const portico_request* r) { return r ? ps(r->method) : portico_str{}; }
-portico_str requestPath(const portico_request* r) { return r ? ps(r->path) : portico_str{}; }
-portico_str requestQuery(const portico_request* r) { return r ? ps(r->query) : portico_str{}; }
-portico_str requestId(const portico_request* r) { return r ? ps(r->id) : portico_str{}; }
-portico_str requestBody(const portico_request* r) { return r ? ps(r->body) : portico_str{}; }
+portico_str requestMethod(const portico_request* r) {
+  return r ? ps(r->method) : portico_str{};
+}
+portico_str requestPath(const portico_request* r) {
+  return r ? ps(r->path) : portico_str{};
+}
+portico_str requestQuery(const portico_request* r) {
+  return r ? ps(r->query) : portico_str{};
+}
+portico_str requestId(const portico_request* r) {
+  return r ? ps(r->id) : portico_str{};
+}
+portico_str requestBody(const portico_request* r) {
+  return r ? ps(r->body) : portico_str{};
+}
 
 portico_status requestParam(const portico_request* r, portico_str name, portico_str* value) {
   if (r == nullptr || value == nullptr || r->params == nullptr) return PORTICO_ERR_INVALID_ARGUMENT;
@@ -176,7 +201,8 @@ portico_status responseAddHeader(portico_response* res, portico_str name, portic
       return PORTICO_ERR_INVALID_ARGUMENT;
     }
     std::string_view v = sv(value);
-    if (v.find_first_of("\r\n", 0) != std::string_view::npos || v.find('\0') != std::string_view::npos) {
+    if (v.find_first_of("\r\n", 0) != std::string_view::npos ||
+        v.find('\0') != std::string_view::npos) {
       return PORTICO_ERR_INVALID_ARGUMENT;
     }
     res->headers.emplace_back(std::string(sv(name)), std::string(v));
@@ -216,6 +242,8 @@ const portico_host_api kHostApi = {
 
 }  // namespace
 
-const portico_host_api* hostApi() { return &kHostApi; }
+const portico_host_api* hostApi() {
+  return &kHostApi;
+}
 
 }  // namespace portico::plugins

@@ -22,7 +22,9 @@ using Clock = std::chrono::steady_clock;
 // Paths the host answers itself; no plugin may take them.
 const char* const kReservedPaths[] = {"/health", "/ready", "/metrics"};
 
-std::string text(portico_str s) { return s.ptr ? std::string(s.ptr, s.len) : std::string(); }
+std::string text(portico_str s) {
+  return s.ptr ? std::string(s.ptr, s.len) : std::string();
+}
 
 bool validName(const std::string& n) {
   if (n.empty() || n.size() > 64) return false;
@@ -102,15 +104,15 @@ PluginManager::PluginManager(Options options, const config::Config& config,
   copyDir_ = options_.stateDir + "/" + std::to_string(::getpid());
   Poco::File(copyDir_).createDirectories();
   std::atomic_store(&table_, std::shared_ptr<const RouteTable>(std::make_shared<RouteTable>()));
-  metrics_.registerGauge("portico_plugin_generation", "Generation number serving each plugin.",
-                         [this] {
-                           std::vector<std::pair<metrics::Labels, double>> out;
-                           std::lock_guard<std::mutex> lock(mutex_);
-                           for (const auto& [name, gen] : active_) {
-                             out.push_back({{{"plugin", name}}, static_cast<double>(gen->number())});
-                           }
-                           return out;
-                         });
+  metrics_.registerGauge(
+      "portico_plugin_generation", "Generation number serving each plugin.", [this] {
+        std::vector<std::pair<metrics::Labels, double>> out;
+        std::lock_guard<std::mutex> lock(mutex_);
+        for (const auto& [name, gen] : active_) {
+          out.push_back({{{"plugin", name}}, static_cast<double>(gen->number())});
+        }
+        return out;
+      });
   metrics_.registerGauge("portico_plugin_inflight",
                          "Requests running on each live generation of each plugin.",
                          [this] { return inflightGauge(); });
@@ -142,7 +144,8 @@ void PluginManager::loadAll() {
   std::vector<std::string> files;
   Poco::File dir(options_.dir);
   if (!dir.exists()) {
-    log::get("plugins")->warn("plugin dir {} does not exist; starting with no plugins", options_.dir);
+    log::get("plugins")->warn("plugin dir {} does not exist; starting with no plugins",
+                              options_.dir);
     return;
   }
   std::vector<std::string> names;
@@ -159,9 +162,12 @@ void PluginManager::loadAll() {
   }
 }
 
-PluginManager::Result PluginManager::add(const std::string& path) { return load(path, {}, false, path); }
+PluginManager::Result PluginManager::add(const std::string& path) {
+  return load(path, {}, false, path);
+}
 
-PluginManager::Result PluginManager::install(const std::string& path, const std::string& expectedName,
+PluginManager::Result PluginManager::install(const std::string& path,
+                                             const std::string& expectedName,
                                              const std::string& recordAs) {
   return load(path, expectedName, true, recordAs.empty() ? path : recordAs);
 }
@@ -197,7 +203,8 @@ PluginManager::Result PluginManager::load(const std::string& path, const std::st
   std::string sha;
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    copy = copyDir_ + "/" + Poco::Path(path).getBaseName() + "-" + std::to_string(++copies_) + ".so";
+    copy =
+        copyDir_ + "/" + Poco::Path(path).getBaseName() + "-" + std::to_string(++copies_) + ".so";
   }
   try {
     sha = copyWithDigest(path, copy);
@@ -247,8 +254,8 @@ PluginManager::Result PluginManager::load(const std::string& path, const std::st
     auto it = active_.find(name);
     if (it != active_.end() && !replace) {
       closeCopy();
-      return fail(409, "duplicate plugin name '" + name + "': " + path +
-                           " and the loaded " + it->second->sourcePath() + " both declare it");
+      return fail(409, "duplicate plugin name '" + name + "': " + path + " and the loaded " +
+                           it->second->sourcePath() + " both declare it");
     }
     number = lastGeneration_[name] + 1;
   }
@@ -347,7 +354,9 @@ void PluginManager::publishLocked() {
   std::atomic_store(&table_, std::shared_ptr<const RouteTable>(std::move(table)));
 }
 
-std::shared_ptr<const RouteTable> PluginManager::routes() const { return std::atomic_load(&table_); }
+std::shared_ptr<const RouteTable> PluginManager::routes() const {
+  return std::atomic_load(&table_);
+}
 
 void PluginManager::retireLocked(std::shared_ptr<Generation> gen) {
   gen->setState(GenerationState::Draining);

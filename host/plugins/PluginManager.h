@@ -47,11 +47,11 @@ struct RouteTable {
 class PluginManager {
  public:
   struct Options {
-    std::string dir = "plugins";           // plugins.dir
+    std::string dir = "plugins";             // plugins.dir
     std::string stateDir = "/tmp/porticod";  // plugins.state_dir; copies go to <stateDir>/<pid>
-    int drainTimeoutMs = 30000;            // plugins.drain_timeout_ms
+    int drainTimeoutMs = 30000;              // plugins.drain_timeout_ms
     uint64_t defaultMaxBodyBytes = 1 << 20;  // http.max_body_bytes
-    size_t historyPerPlugin = 64;          // closed generations kept for GET /admin/plugins
+    size_t historyPerPlugin = 64;            // closed generations kept for GET /admin/plugins
   };
 
   struct Result {
@@ -104,7 +104,8 @@ class PluginManager {
   void retireLocked(std::shared_ptr<Generation> gen);
   void retireLoop();
   json::Value describeRetired(const std::string& name) const;
-  std::vector<std::pair<std::vector<std::pair<std::string, std::string>>, double>> inflightGauge() const;
+  std::vector<std::pair<std::vector<std::pair<std::string, std::string>>, double>> inflightGauge()
+      const;
 
   Options options_;
   const config::Config& config_;

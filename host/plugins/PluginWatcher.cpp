@@ -11,7 +11,8 @@ namespace portico::plugins {
 
 PluginWatcher::PluginWatcher(PluginManager& plugins) : plugins_(plugins) {
   watcher_ = std::make_unique<Poco::DirectoryWatcher>(
-      plugins_.dir(), Poco::DirectoryWatcher::DW_ITEM_ADDED | Poco::DirectoryWatcher::DW_ITEM_MOVED_TO);
+      plugins_.dir(),
+      Poco::DirectoryWatcher::DW_ITEM_ADDED | Poco::DirectoryWatcher::DW_ITEM_MOVED_TO);
   watcher_->itemAdded += Poco::delegate(this, &PluginWatcher::onChange);
   watcher_->itemMovedTo += Poco::delegate(this, &PluginWatcher::onChange);
   log::get("plugins")->info("watching {} for replaced plugins", plugins_.dir());

@@ -11,7 +11,8 @@ class MyPlugin : public portico::Plugin {
                [this](const portico::Request& req, portico::Response& res) {
                  std::string name(*req.param("name"));
                  std::string mark(req.query_param("punctuation").value_or("."));
-                 if (mark.size() > 3) throw portico::HttpError(400, "punctuation: at most 3 characters");
+                 if (mark.size() > 3)
+                   throw portico::HttpError(400, "punctuation: at most 3 characters");
                  res.json(portico::json::object({{"greeting", greeting_ + ", " + name + mark}}));
                });
   }

@@ -29,7 +29,8 @@ static portico_status handle(void* data, const portico_request* req, portico_res
     return PORTICO_ERR_INTERNAL;
   }
   if (!is_simple(name)) {
-    static const char bad[] = "{\"status\":400,\"message\":\"name must be 1-32 letters or digits\"}";
+    static const char bad[] =
+        "{\"status\":400,\"message\":\"name must be 1-32 letters or digits\"}";
     host_api->response_set_status(res, 400);
     out.ptr = bad;
     out.len = sizeof bad - 1;
@@ -55,8 +56,8 @@ static portico_status init(const portico_host_api* host, portico_host_ctx* ctx, 
 
 static const portico_plugin_hooks hooks = {sizeof(portico_plugin_hooks), init, NULL, NULL, NULL};
 static const portico_plugin_info info = {sizeof(portico_plugin_info), PORTICO_ABI_MAJOR,
-                                         PORTICO_ABI_MINOR, PORTICO_STR_LIT("cplugin"),
-                                         PORTICO_STR_LIT("1.0.0"), &hooks};
+                                         PORTICO_ABI_MINOR,           PORTICO_STR_LIT("cplugin"),
+                                         PORTICO_STR_LIT("1.0.0"),    &hooks};
 
 PORTICO_EXPORT portico_status portico_plugin_negotiate(const portico_host_api* host,
                                                        const portico_plugin_info** out,

@@ -11,4 +11,6 @@ _Static_assert(offsetof(portico_route, struct_size) == 0, "tables start with str
 _Static_assert(PORTICO_PLUGIN_HOOKS_MIN_SIZE <= sizeof(portico_plugin_hooks), "min size fits");
 _Static_assert(PORTICO_PLUGIN_INFO_MIN_SIZE <= sizeof(portico_plugin_info), "min size fits");
 
-int portico_header_compiles_as_c11(void) { return PORTICO_ABI_MAJOR; }
+int portico_header_compiles_as_c11(void) {
+  return PORTICO_ABI_MAJOR;
+}

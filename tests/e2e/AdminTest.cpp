@@ -3,9 +3,9 @@
 
 #include <Poco/File.h>
 
+#include <sys/wait.h>
 #include <array>
 #include <cstdio>
-#include <sys/wait.h>
 #include <thread>
 
 #include "Http.h"
@@ -122,12 +122,20 @@ TEST(Admin, PorticoctlMakesTheSameCalls) {
 TEST(Admin, WatchReloadsAPluginReplacedByAtomicRename) {
   Porticod p({{{e2e::pluginPath("hello.so"), "hello.so"}}, {{"plugins.watch", "true"}}, {}, true});
   Poco::File(e2e::fixturePath("hello_v2.so")).copyTo(p.pluginDir() + "/.hello.tmp");
-  ASSERT_EQ(std::rename((p.pluginDir() + "/.hello.tmp").c_str(), (p.pluginDir() + "/hello.so").c_str()), 0);
+  ASSERT_EQ(
+      std::rename((p.pluginDir() + "/.hello.tmp").c_str(), (p.pluginDir() + "/hello.so").c_str()),
+      0);
   std::string version;
   for (int i = 0; i < 300 && version != "2.0.0"; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
     version = e2e::get(p.port(), "/hello/x").json().at("plugin_version").as_string();
   }
   EXPECT_EQ(version, "2.0.0") << p.logs();
-  EXPECT_EQ(admin(p, "GET", "/admin/plugins").json().at("plugins").as_array()[0].at("generation").as_int(), 2);
+  EXPECT_EQ(admin(p, "GET", "/admin/plugins")
+                .json()
+                .at("plugins")
+                .as_array()[0]
+                .at("generation")
+                .as_int(),
+            2);
 }

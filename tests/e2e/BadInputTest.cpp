@@ -49,18 +49,25 @@ Porticod* BadInput::host = nullptr;
 
 }  // namespace
 
-TEST_F(BadInput, MalformedRequestLine) { expectJsonError("GARBAGE\r\n\r\n", 400); }
+TEST_F(BadInput, MalformedRequestLine) {
+  expectJsonError("GARBAGE\r\n\r\n", 400);
+}
 
-TEST_F(BadInput, BinaryNoise) { expectJsonError(std::string("\x16\x03\x01\x02\x00\x01\x00\x01\xfc\r\n\r\n", 14), 400); }
+TEST_F(BadInput, BinaryNoise) {
+  expectJsonError(std::string("\x16\x03\x01\x02\x00\x01\x00\x01\xfc\r\n\r\n", 14), 400);
+}
 
-TEST_F(BadInput, InvalidHttpVersion) { expectJsonError("GET /hello/x HTTP/9.9x\r\n\r\n", 400); }
+TEST_F(BadInput, InvalidHttpVersion) {
+  expectJsonError("GET /hello/x HTTP/9.9x\r\n\r\n", 400);
+}
 
 TEST_F(BadInput, OversizedUri) {
   expectJsonError("GET /" + std::string(20000, 'a') + " HTTP/1.1\r\nHost: x\r\n\r\n", 400);
 }
 
 TEST_F(BadInput, OversizedHeaderValue) {
-  expectJsonError("GET /hello/x HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(10000, 'b') + "\r\n\r\n", 431);
+  expectJsonError(
+      "GET /hello/x HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(10000, 'b') + "\r\n\r\n", 431);
 }
 
 TEST_F(BadInput, TooManyHeaders) {
@@ -98,7 +105,8 @@ TEST_F(BadInput, AbsoluteFormAndAsteriskTargets) {
 }
 
 TEST_F(BadInput, UnknownMethodOnAKnownPath) {
-  auto r = e2e::parseRaw(e2e::rawExchange(host->port(), "BREW /hello/x HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"));
+  auto r = e2e::parseRaw(e2e::rawExchange(
+      host->port(), "BREW /hello/x HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"));
   EXPECT_EQ(r.status, 405);
   EXPECT_EQ(r.headers["allow"], "GET");
   EXPECT_EQ(portico::json::parse(r.body).at("status").as_int(), 405);

@@ -11,13 +11,15 @@ using e2e::Porticod;
 namespace {
 
 struct Refusal {
-  std::string file;        // in <build>/fixtures
-  std::string installAs;   // PUT /admin/plugins/<installAs>
+  std::string file;       // in <build>/fixtures
+  std::string installAs;  // PUT /admin/plugins/<installAs>
   int status;
-  std::string cause;       // must appear in the error message
+  std::string cause;  // must appear in the error message
 };
 
-void PrintTo(const Refusal& r, std::ostream* os) { *os << r.file; }
+void PrintTo(const Refusal& r, std::ostream* os) {
+  *os << r.file;
+}
 
 class Refused : public ::testing::TestWithParam<Refusal> {};
 
@@ -26,7 +28,8 @@ class Refused : public ::testing::TestWithParam<Refusal> {};
 TEST_P(Refused, WithItsCauseWhileTheLoadedVersionKeepsServing) {
   const Refusal& f = GetParam();
   Porticod p({{{e2e::pluginPath("hello.so"), "hello.so"}}, {}, {}, true});
-  auto r = admin(p, "PUT", "/admin/plugins/" + f.installAs, e2e::readFile(e2e::fixturePath(f.file)));
+  auto r =
+      admin(p, "PUT", "/admin/plugins/" + f.installAs, e2e::readFile(e2e::fixturePath(f.file)));
   EXPECT_EQ(r.status, f.status) << r.body;
   std::string message = r.json().at("message").as_string();
   EXPECT_NE(message.find(f.cause), std::string::npos) << message;
@@ -73,11 +76,11 @@ TEST(Fixtures, BrokenPluginsInTheDirAreSkippedAtStartWithTheirCause) {
 }
 
 TEST(Fixtures, ThrowingHandlerIsContainedAsJson500) {
-  Porticod p({{{e2e::pluginPath("hello.so"), "hello.so"},
-               {e2e::fixturePath("throws.so"), "throws.so"}},
-              {},
-              {},
-              true});
+  Porticod p(
+      {{{e2e::pluginPath("hello.so"), "hello.so"}, {e2e::fixturePath("throws.so"), "throws.so"}},
+       {},
+       {},
+       true});
   auto r = e2e::get(p.port(), "/throw");
   EXPECT_EQ(r.status, 500);
   EXPECT_EQ(r.json().at("message").as_string(), "internal error in plugin 'thrower'");

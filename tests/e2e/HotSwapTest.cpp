@@ -73,7 +73,12 @@ TEST(HotSwap, SlowRequestCompletesOnItsOwnGeneration) {
   auto slow = std::async(std::launch::async, [&] { return e2e::get(p.port(), "/slow?ms=1500"); });
   // Wait until the slow request is inside generation 1.
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
-  while (admin(p, "GET", "/admin/plugins").json().at("plugins").as_array()[0].at("inflight").as_int() != 1) {
+  while (admin(p, "GET", "/admin/plugins")
+             .json()
+             .at("plugins")
+             .as_array()[0]
+             .at("inflight")
+             .as_int() != 1) {
     ASSERT_LT(std::chrono::steady_clock::now(), deadline) << "slow request never started";
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
@@ -110,7 +115,12 @@ TEST(HotSwap, StuckGenerationIsReportedAndKeptMapped) {
   std::this_thread::sleep_for(std::chrono::milliseconds(200));
   ASSERT_EQ(admin(p, "POST", "/admin/plugins/slow/reload").status, 200);
   std::this_thread::sleep_for(std::chrono::milliseconds(700));
-  auto old = admin(p, "GET", "/admin/plugins").json().at("plugins").as_array()[0].at("old_generations").as_array()[0];
+  auto old = admin(p, "GET", "/admin/plugins")
+                 .json()
+                 .at("plugins")
+                 .as_array()[0]
+                 .at("old_generations")
+                 .as_array()[0];
   EXPECT_EQ(old.at("state").as_string(), "stuck");
   EXPECT_FALSE(old.at("unmapped").as_bool());
   // The request that outlived the deadline still completes on the code it started in.
@@ -146,7 +156,8 @@ TEST(HotSwap, ReloadCyclesDoNotLeakMemoryOrDescriptors) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
     fdsAfter = p.openFds();
   }
-  EXPECT_LT(rssAfter - rssBefore, 10 * 1024) << "RSS " << rssBefore << " kB -> " << rssAfter << " kB";
+  EXPECT_LT(rssAfter - rssBefore, 10 * 1024)
+      << "RSS " << rssBefore << " kB -> " << rssAfter << " kB";
   EXPECT_EQ(fdsAfter, fdsBefore);
   EXPECT_EQ(e2e::get(p.port(), "/hello/x").status, 200);
 }

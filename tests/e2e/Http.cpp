@@ -34,7 +34,9 @@ Reply request(uint16_t port, const std::string& method, const std::string& path,
   return reply;
 }
 
-Reply get(uint16_t port, const std::string& path) { return request(port, "GET", path); }
+Reply get(uint16_t port, const std::string& path) {
+  return request(port, "GET", path);
+}
 
 Reply adminWithToken(const Porticod& p, const std::string& token, const std::string& method,
                      const std::string& path) {

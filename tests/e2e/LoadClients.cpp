@@ -17,7 +17,9 @@ LoadClients::LoadClients(uint16_t port, std::string path, std::string field, int
   for (int i = 0; i < threads; ++i) threads_.emplace_back([this] { run(); });
 }
 
-LoadClients::~LoadClients() { stop(); }
+LoadClients::~LoadClients() {
+  stop();
+}
 
 void LoadClients::stop() {
   stop_ = true;

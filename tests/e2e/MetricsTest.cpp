@@ -1,10 +1,10 @@
 // /metrics is valid Prometheus text (promtool agrees) and carries the series we promise.
 #include <gtest/gtest.h>
 
+#include <sys/wait.h>
 #include <array>
 #include <cstdio>
 #include <fstream>
-#include <sys/wait.h>
 
 #include "Http.h"
 #include "Porticod.h"
@@ -12,10 +12,11 @@
 using e2e::Porticod;
 
 TEST(Metrics, PromtoolAcceptsTheExposition) {
-  Porticod p({{{e2e::pluginPath("hello.so"), "hello.so"}, {e2e::fixturePath("throws.so"), "throws.so"}},
-              {},
-              {},
-              true});
+  Porticod p(
+      {{{e2e::pluginPath("hello.so"), "hello.so"}, {e2e::fixturePath("throws.so"), "throws.so"}},
+       {},
+       {},
+       true});
   for (int i = 0; i < 5; ++i) e2e::get(p.port(), "/hello/m");
   e2e::get(p.port(), "/throw");
   e2e::get(p.port(), "/nope");
@@ -28,15 +29,22 @@ TEST(Metrics, PromtoolAcceptsTheExposition) {
   ASSERT_EQ(r.status, 200);
   EXPECT_NE(r.headers["content-type"].find("text/plain"), std::string::npos);
   const std::string& m = r.body;
-  EXPECT_NE(m.find("http_request_duration_seconds_count{method=\"GET\",route=\"/hello/{name}\",status_code=\"200\",plugin=\"hello\"} 5"),
-            std::string::npos) << m;
+  EXPECT_NE(m.find("http_request_duration_seconds_count{method=\"GET\",route=\"/hello/"
+                   "{name}\",status_code=\"200\",plugin=\"hello\"} 5"),
+            std::string::npos)
+      << m;
   EXPECT_NE(m.find("status_code=\"500\",plugin=\"thrower\""), std::string::npos);
   EXPECT_NE(m.find("method=\"OTHER\""), std::string::npos) << "unknown methods are folded";
   EXPECT_NE(m.find("http_active_connections "), std::string::npos);
-  EXPECT_NE(m.find("portico_plugin_reloads_total{plugin=\"hello\",result=\"success\"} 2"), std::string::npos) << m;
-  EXPECT_NE(m.find("portico_plugin_reloads_total{plugin=\"hello\",result=\"failure\"} 1"), std::string::npos) << m;
+  EXPECT_NE(m.find("portico_plugin_reloads_total{plugin=\"hello\",result=\"success\"} 2"),
+            std::string::npos)
+      << m;
+  EXPECT_NE(m.find("portico_plugin_reloads_total{plugin=\"hello\",result=\"failure\"} 1"),
+            std::string::npos)
+      << m;
   EXPECT_NE(m.find("portico_plugin_generation{plugin=\"hello\"} 2"), std::string::npos);
-  EXPECT_NE(m.find("portico_plugin_inflight{plugin=\"hello\",generation=\"2\"} 0"), std::string::npos);
+  EXPECT_NE(m.find("portico_plugin_inflight{plugin=\"hello\",generation=\"2\"} 0"),
+            std::string::npos);
 
   std::string file = p.dir() + "/metrics.txt";
   std::ofstream(file) << m;

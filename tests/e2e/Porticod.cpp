@@ -20,9 +20,15 @@ extern char** environ;
 
 namespace e2e {
 
-std::string porticodBinary() { return PORTICOD_BINARY; }
-std::string pluginPath(const std::string& file) { return std::string(BUILD_DIR "/plugins/") + file; }
-std::string fixturePath(const std::string& file) { return std::string(BUILD_DIR "/fixtures/") + file; }
+std::string porticodBinary() {
+  return PORTICOD_BINARY;
+}
+std::string pluginPath(const std::string& file) {
+  return std::string(BUILD_DIR "/plugins/") + file;
+}
+std::string fixturePath(const std::string& file) {
+  return std::string(BUILD_DIR "/fixtures/") + file;
+}
 
 uint16_t freePort() {
   Poco::Net::ServerSocket s(Poco::Net::SocketAddress("127.0.0.1", 0));
@@ -72,7 +78,8 @@ Porticod::Porticod(Options options) {
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   std::string logPath = dir_ + "/porticod.log";
-  posix_spawn_file_actions_addopen(&actions, 1, logPath.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+  posix_spawn_file_actions_addopen(&actions, 1, logPath.c_str(), O_WRONLY | O_CREAT | O_APPEND,
+                                   0644);
   posix_spawn_file_actions_adddup2(&actions, 1, 2);
   int rc = posix_spawn(&pid_, binary.c_str(), &actions, nullptr, argv.data(), envp.data());
   posix_spawn_file_actions_destroy(&actions);

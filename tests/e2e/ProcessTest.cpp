@@ -2,13 +2,13 @@
 // graceful stop.
 #include <gtest/gtest.h>
 
-#include <array>
-#include <cstdio>
 #include <Poco/Net/HTTPClientSession.h>
 #include <Poco/Net/HTTPRequest.h>
 #include <Poco/Net/HTTPResponse.h>
 #include <Poco/StreamCopier.h>
 #include <sys/wait.h>
+#include <array>
+#include <cstdio>
 
 #include <atomic>
 #include <future>
@@ -35,7 +35,8 @@ std::pair<int, std::string> run(const std::string& args) {
 TEST(Process, VersionAndHelp) {
   auto [vcode, version] = run("--version");
   EXPECT_EQ(vcode, 0);
-  EXPECT_NE(version.find("porticod " PORTICO_VERSION " (plugin ABI 1.0)"), std::string::npos) << version;
+  EXPECT_NE(version.find("porticod " PORTICO_VERSION " (plugin ABI 1.0)"), std::string::npos)
+      << version;
   auto [hcode, help] = run("--help");
   EXPECT_EQ(hcode, 0);
   EXPECT_NE(help.find("--config"), std::string::npos) << help;
@@ -51,7 +52,8 @@ TEST(Process, MissingConfigFileIsAClearError) {
 TEST(Process, BadConfigValueNamesTheKey) {
   Porticod p({{}, {{"http.threads", "lots"}}, {}, false});
   EXPECT_EQ(p.waitExit(10000), 78);
-  EXPECT_NE(p.logs().find("http.threads = 'lots' is not an integer"), std::string::npos) << p.logs();
+  EXPECT_NE(p.logs().find("http.threads = 'lots' is not an integer"), std::string::npos)
+      << p.logs();
 }
 
 TEST(Process, EnvironmentOverridesTheFile) {

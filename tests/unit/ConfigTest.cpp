@@ -15,7 +15,8 @@ TEST(Config, EnvNames) {
 
 TEST(Config, FileValuesAndEnvironmentOverride) {
   std::string path = ::testing::TempDir() + "/portico-config-test.properties";
-  std::ofstream(path) << "# comment\nhttp.port = 9000\nlog.level=debug\nplugin.hello.greeting = hi there\n";
+  std::ofstream(path)
+      << "# comment\nhttp.port = 9000\nlog.level=debug\nplugin.hello.greeting = hi there\n";
   Config cfg = Config::fromFile(path);
   EXPECT_EQ(cfg.getInt("http.port", 1), 9000);
   EXPECT_EQ(cfg.getString("plugin.hello.greeting", ""), "hi there");

@@ -15,13 +15,16 @@ TEST(Metrics, HistogramBucketsAreCumulative) {
   m.observeRequest("GET", "/a", 200, "p", 0.003);
   m.observeRequest("GET", "/a", 200, "p", 100.0);
   std::string text = m.render();
-  const std::string prefix = R"(http_request_duration_seconds_bucket{method="GET",route="/a",status_code="200",plugin="p",le=)";
+  const std::string prefix =
+      R"(http_request_duration_seconds_bucket{method="GET",route="/a",status_code="200",plugin="p",le=)";
   EXPECT_NE(text.find(prefix + R"("0.0005"} 1)"), std::string::npos) << text;
   EXPECT_NE(text.find(prefix + R"("0.005"} 2)"), std::string::npos) << text;
   EXPECT_NE(text.find(prefix + R"("5"} 2)"), std::string::npos) << text;
   EXPECT_NE(text.find(prefix + R"("+Inf"} 3)"), std::string::npos) << text;
-  EXPECT_NE(text.find(R"(http_request_duration_seconds_count{method="GET",route="/a",status_code="200",plugin="p"} 3)"),
-            std::string::npos);
+  EXPECT_NE(
+      text.find(
+          R"(http_request_duration_seconds_count{method="GET",route="/a",status_code="200",plugin="p"} 3)"),
+      std::string::npos);
 }
 
 TEST(Metrics, GaugeSourcesAreReadAtScrape) {

@@ -14,13 +14,15 @@ PathTemplate tmpl(const char* p) {
   return *t;
 }
 
-std::vector<std::string> segs(std::initializer_list<const char*> s) { return {s.begin(), s.end()}; }
+std::vector<std::string> segs(std::initializer_list<const char*> s) {
+  return {s.begin(), s.end()};
+}
 
 }  // namespace
 
 TEST(PathTemplate, RejectsMalformedTemplates) {
-  for (const char* bad : {"", "hello", "/a/{", "/a/{}", "/a/{x-y}", "/a/{x}/{x}", "/a/..", "/a/%20",
-                          "/a b"}) {
+  for (const char* bad :
+       {"", "hello", "/a/{", "/a/{}", "/a/{x-y}", "/a/{x}/{x}", "/a/..", "/a/%20", "/a b"}) {
     std::string error;
     EXPECT_FALSE(PathTemplate::parse(bad, &error).has_value()) << bad;
     EXPECT_NE(error.find("invalid path template"), std::string::npos) << bad;

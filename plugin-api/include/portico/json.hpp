@@ -49,7 +49,8 @@ class Value {
   Value() = default;
   Value(std::nullptr_t) {}
   Value(bool b) : v_(b) {}
-  template <typename I, typename = std::enable_if_t<std::is_integral_v<I> && !std::is_same_v<I, bool>>>
+  template <typename I,
+            typename = std::enable_if_t<std::is_integral_v<I> && !std::is_same_v<I, bool>>>
   Value(I i) : v_(static_cast<int64_t>(i)) {}
   Value(double d) : v_(d) {}
   Value(const char* s) : v_(std::string(s)) {}
@@ -110,11 +111,21 @@ class Value {
 
   void dump_to(std::string& out) const {
     switch (type()) {
-      case Type::Null: out += "null"; break;
-      case Type::Bool: out += std::get<bool>(v_) ? "true" : "false"; break;
-      case Type::Int: out += std::to_string(std::get<int64_t>(v_)); break;
-      case Type::Double: dump_double(std::get<double>(v_), out); break;
-      case Type::String: dump_string(std::get<std::string>(v_), out); break;
+      case Type::Null:
+        out += "null";
+        break;
+      case Type::Bool:
+        out += std::get<bool>(v_) ? "true" : "false";
+        break;
+      case Type::Int:
+        out += std::to_string(std::get<int64_t>(v_));
+        break;
+      case Type::Double:
+        dump_double(std::get<double>(v_), out);
+        break;
+      case Type::String:
+        dump_string(std::get<std::string>(v_), out);
+        break;
       case Type::List: {
         out += '[';
         bool first = true;
@@ -147,11 +158,21 @@ class Value {
     out += '"';
     for (unsigned char c : s) {
       switch (c) {
-        case '"': out += "\\\""; break;
-        case '\\': out += "\\\\"; break;
-        case '\n': out += "\\n"; break;
-        case '\r': out += "\\r"; break;
-        case '\t': out += "\\t"; break;
+        case '"':
+          out += "\\\"";
+          break;
+        case '\\':
+          out += "\\\\";
+          break;
+        case '\n':
+          out += "\\n";
+          break;
+        case '\r':
+          out += "\\r";
+          break;
+        case '\t':
+          out += "\\t";
+          break;
         default:
           if (c < 0x20) {
             out += "\\u00";
@@ -194,7 +215,9 @@ class Value {
 };
 
 // Builds an object from {{"key", value}, ...} while keeping the order written.
-inline Value object(std::initializer_list<Member> members) { return Value(Object(members)); }
+inline Value object(std::initializer_list<Member> members) {
+  return Value(Object(members));
+}
 
 namespace detail {
 
@@ -215,8 +238,8 @@ class Parser {
   [[noreturn]] void fail(const char* what) const { throw ParseError(what, pos_); }
 
   void skip_ws() {
-    while (pos_ < s_.size() && (s_[pos_] == ' ' || s_[pos_] == '\t' || s_[pos_] == '\n' ||
-                                s_[pos_] == '\r'))
+    while (pos_ < s_.size() &&
+           (s_[pos_] == ' ' || s_[pos_] == '\t' || s_[pos_] == '\n' || s_[pos_] == '\r'))
       ++pos_;
   }
 
@@ -332,10 +355,14 @@ class Parser {
     for (int i = 0; i < 4; ++i) {
       char c = s_[pos_++];
       v <<= 4;
-      if (c >= '0' && c <= '9') v |= static_cast<unsigned>(c - '0');
-      else if (c >= 'a' && c <= 'f') v |= static_cast<unsigned>(c - 'a' + 10);
-      else if (c >= 'A' && c <= 'F') v |= static_cast<unsigned>(c - 'A' + 10);
-      else fail("invalid \\u escape");
+      if (c >= '0' && c <= '9')
+        v |= static_cast<unsigned>(c - '0');
+      else if (c >= 'a' && c <= 'f')
+        v |= static_cast<unsigned>(c - 'a' + 10);
+      else if (c >= 'A' && c <= 'F')
+        v |= static_cast<unsigned>(c - 'A' + 10);
+      else
+        fail("invalid \\u escape");
     }
     return v;
   }
@@ -373,14 +400,30 @@ class Parser {
       if (pos_ >= s_.size()) fail("unterminated escape");
       char e = s_[pos_++];
       switch (e) {
-        case '"': out += '"'; break;
-        case '\\': out += '\\'; break;
-        case '/': out += '/'; break;
-        case 'b': out += '\b'; break;
-        case 'f': out += '\f'; break;
-        case 'n': out += '\n'; break;
-        case 'r': out += '\r'; break;
-        case 't': out += '\t'; break;
+        case '"':
+          out += '"';
+          break;
+        case '\\':
+          out += '\\';
+          break;
+        case '/':
+          out += '/';
+          break;
+        case 'b':
+          out += '\b';
+          break;
+        case 'f':
+          out += '\f';
+          break;
+        case 'n':
+          out += '\n';
+          break;
+        case 'r':
+          out += '\r';
+          break;
+        case 't':
+          out += '\t';
+          break;
         case 'u': {
           unsigned cp = parse_hex4();
           if (cp >= 0xD800 && cp <= 0xDBFF) {
@@ -394,7 +437,8 @@ class Parser {
           append_utf8(cp, out);
           break;
         }
-        default: fail("invalid escape");
+        default:
+          fail("invalid escape");
       }
     }
   }
@@ -406,7 +450,9 @@ class Parser {
 }  // namespace detail
 
 // Parses one JSON document; throws ParseError with the offset of the problem.
-inline Value parse(std::string_view text) { return detail::Parser(text).parse_document(); }
+inline Value parse(std::string_view text) {
+  return detail::Parser(text).parse_document();
+}
 
 }  // namespace portico::json
 

@@ -20,9 +20,9 @@
  *   - PORTICO_ABI_MINOR grows when something is appended. A host loads every plugin whose minor is
  *     less than or equal to its own; a plugin built against a newer minor than the host is refused
  *     (it might call members the host does not have).
- *   - Every table starts with `struct_size` and only ever grows at its end. Whoever reads a table it
- *     did not fill checks `struct_size` before touching a member added after 1.0
- *     (PORTICO_HAS_MEMBER below does exactly that).
+ *   - Every table starts with `struct_size` and only ever grows at its end. Whoever reads a table
+ * it did not fill checks `struct_size` before touching a member added after 1.0 (PORTICO_HAS_MEMBER
+ * below does exactly that).
  *   - Enum values are never reused or renumbered; new ones are appended. Unknown status values
  *     must be treated as failures.
  *   - Nothing is ever removed within a major version.
@@ -105,7 +105,8 @@ typedef struct portico_str {
 } portico_str;
 
 /* A view of a string literal, e.g. PORTICO_STR_LIT("GET"). */
-#define PORTICO_STR_LIT(s) {(s), sizeof(s) - 1}
+#define PORTICO_STR_LIT(s) \
+  { (s), sizeof(s) - 1 }
 
 /* Caller-owned buffer a callee writes an error message into.
  * The caller sets buf/cap (and len = 0); the callee writes at most cap-1 bytes, sets len and
@@ -221,8 +222,7 @@ typedef struct portico_host_api {
   portico_str (*request_id)(const portico_request* req);    /* also sent as X-Request-Id */
   portico_str (*request_body)(const portico_request* req);  /* whole body, already size-checked */
   /* A {param} of the matched template, percent-decoded. PORTICO_ERR_NOT_FOUND if no such name. */
-  portico_status (*request_param)(const portico_request* req, portico_str name,
-                                  portico_str* value);
+  portico_status (*request_param)(const portico_request* req, portico_str name, portico_str* value);
   /* First query parameter with that name, percent-decoded. PORTICO_ERR_NOT_FOUND if absent. */
   portico_status (*request_query_param)(const portico_request* req, portico_str name,
                                         portico_str* value);
@@ -237,8 +237,7 @@ typedef struct portico_host_api {
    * PORTICO_ERR_INVALID_ARGUMENT: names that are not HTTP tokens, values with CR, LF or NUL, and
    * the headers that frame the message (Content-Length, Transfer-Encoding, Connection, ...),
    * which belong to the host. */
-  portico_status (*response_add_header)(portico_response* res, portico_str name,
-                                        portico_str value);
+  portico_status (*response_add_header)(portico_response* res, portico_str name, portico_str value);
   /* Appends to the body. PORTICO_ERR_TOO_LARGE past the host's response limit. */
   portico_status (*response_write)(portico_response* res, portico_str data);
 } portico_host_api;
@@ -275,10 +274,10 @@ typedef struct portico_plugin_hooks {
 
 /* What a plugin says about itself. Plugin-owned (normally static const), valid until dlclose. */
 typedef struct portico_plugin_info {
-  size_t struct_size; /* sizeof(portico_plugin_info) as the plugin compiled it */
-  uint32_t abi_major; /* PORTICO_ABI_MAJOR the plugin was built against */
-  uint32_t abi_minor; /* PORTICO_ABI_MINOR the plugin was built against */
-  portico_str name;   /* unique per host: [a-z0-9_-]{1,64} */
+  size_t struct_size;  /* sizeof(portico_plugin_info) as the plugin compiled it */
+  uint32_t abi_major;  /* PORTICO_ABI_MAJOR the plugin was built against */
+  uint32_t abi_minor;  /* PORTICO_ABI_MINOR the plugin was built against */
+  portico_str name;    /* unique per host: [a-z0-9_-]{1,64} */
   portico_str version; /* semantic version, e.g. "1.4.2" */
   const portico_plugin_hooks* hooks;
 } portico_plugin_info;

@@ -5,7 +5,8 @@
 //   class Hello : public portico::Plugin {
 //    public:
 //     explicit Hello(portico::Host& host) {
-//       host.route("GET", "/hello/{name}", [](const portico::Request& req, portico::Response& res) {
+//       host.route("GET", "/hello/{name}", [](const portico::Request& req, portico::Response& res)
+//       {
 //         res.json(portico::json::object({{"hello", *req.param("name")}}));
 //       });
 //     }
@@ -33,13 +34,18 @@
 
 namespace portico {
 
-inline std::string_view view(portico_str s) { return s.ptr ? std::string_view(s.ptr, s.len) : ""; }
-inline portico_str str(std::string_view s) { return portico_str{s.data(), s.size()}; }
+inline std::string_view view(portico_str s) {
+  return s.ptr ? std::string_view(s.ptr, s.len) : "";
+}
+inline portico_str str(std::string_view s) {
+  return portico_str{s.data(), s.size()};
+}
 
 // Throw from a handler to answer `status` with {"status", "message", "request_id"}.
 class HttpError : public std::runtime_error {
  public:
-  HttpError(int status, const std::string& message) : std::runtime_error(message), status_(status) {}
+  HttpError(int status, const std::string& message)
+      : std::runtime_error(message), status_(status) {}
   int status() const { return status_; }
 
  private:
@@ -187,10 +193,10 @@ class Host {
         entry->handler(request, response);
       } catch (const HttpError& e) {
         response = Response();
-        response.json(json::object({{"status", e.status()},
-                                    {"message", e.what()},
-                                    {"request_id", request.id()}}),
-                      e.status());
+        response.json(
+            json::object(
+                {{"status", e.status()}, {"message", e.what()}, {"request_id", request.id()}}),
+            e.status());
       }
       return send(api, res, response, err);
     } catch (const std::exception& e) {
@@ -201,8 +207,8 @@ class Host {
     return PORTICO_ERR_INTERNAL;
   }
 
-  static portico_status send(const portico_host_api* api, portico_response* res,
-                             const Response& r, portico_error* err) {
+  static portico_status send(const portico_host_api* api, portico_response* res, const Response& r,
+                             portico_error* err) {
     portico_status s = api->response_set_status(res, static_cast<uint32_t>(r.status_));
     for (const auto& h : r.headers_) {
       if (s != PORTICO_OK) break;
@@ -293,17 +299,20 @@ inline portico_status negotiate(const portico_host_api* host, const portico_plug
 
 // Turns `Class` (a portico::Plugin with a Class(portico::Host&) constructor) into the plugin's
 // one exported symbol. Use once per shared library, at namespace scope.
-#define PORTICO_PLUGIN(Class, plugin_name, plugin_version)                                      \
-  static const portico_plugin_hooks portico_sdk_hooks = {                                       \
-      sizeof(portico_plugin_hooks), &::portico::detail::Exports<Class>::init,                   \
-      &::portico::detail::Exports<Class>::ready, &::portico::detail::Exports<Class>::drain,     \
-      &::portico::detail::Exports<Class>::destroy};                                             \
-  static const portico_plugin_info portico_sdk_info = {                                         \
-      sizeof(portico_plugin_info), PORTICO_ABI_MAJOR,    PORTICO_ABI_MINOR,                     \
-      PORTICO_STR_LIT(plugin_name), PORTICO_STR_LIT(plugin_version), &portico_sdk_hooks};      \
-  extern "C" PORTICO_EXPORT portico_status portico_plugin_negotiate(                            \
-      const portico_host_api* host, const portico_plugin_info** info, portico_error* err) {     \
-    return ::portico::detail::negotiate(host, &portico_sdk_info, info, err);                    \
+#define PORTICO_PLUGIN(Class, plugin_name, plugin_version)                                  \
+  static const portico_plugin_hooks portico_sdk_hooks = {                                   \
+      sizeof(portico_plugin_hooks), &::portico::detail::Exports<Class>::init,               \
+      &::portico::detail::Exports<Class>::ready, &::portico::detail::Exports<Class>::drain, \
+      &::portico::detail::Exports<Class>::destroy};                                         \
+  static const portico_plugin_info portico_sdk_info = {sizeof(portico_plugin_info),         \
+                                                       PORTICO_ABI_MAJOR,                   \
+                                                       PORTICO_ABI_MINOR,                   \
+                                                       PORTICO_STR_LIT(plugin_name),        \
+                                                       PORTICO_STR_LIT(plugin_version),     \
+                                                       &portico_sdk_hooks};                 \
+  extern "C" PORTICO_EXPORT portico_status portico_plugin_negotiate(                        \
+      const portico_host_api* host, const portico_plugin_info** info, portico_error* err) { \
+    return ::portico::detail::negotiate(host, &portico_sdk_info, info, err);                \
   }
 
 #endif  // PORTICO_SDK_HPP
