@@ -69,7 +69,7 @@ AdminHandler::AdminHandler(plugins::PluginManager& plugins, std::string token,
 
 bool AdminHandler::authorized(HTTPServerRequest& request, HTTPServerResponse& response,
                               const http::Exchange& exchange) const {
-  const std::string& header = request.get("Authorization", "");
+  const std::string header = request.get("Authorization", "");
   const std::string prefix = "Bearer ";
   if (header.compare(0, prefix.size(), prefix) != 0) {
     response.set("WWW-Authenticate", "Bearer realm=\"porticod-admin\"");

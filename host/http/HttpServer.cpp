@@ -99,8 +99,11 @@ class Connection : public Poco::Net::TCPServerConnection {
   bool serveOne(Poco::Net::HTTPServerSession& session, Poco::Net::HTTPServerRequestImpl& request,
                 Poco::Net::HTTPServerResponseImpl& response, std::string& requestId) {
     auto started = std::chrono::steady_clock::now();
-    const std::string& incoming = request.get("X-Request-Id", "");
-    if (isValidRequestId(incoming)) requestId = incoming;
+    // get(name, default) would return a reference to a temporary default: look it up instead.
+    auto incoming = request.find("X-Request-Id");
+    if (incoming != request.end() && isValidRequestId(incoming->second)) {
+      requestId = incoming->second;
+    }
     Exchange exchange;
     exchange.requestId = requestId;
     log::RequestScope scope(exchange.requestId);

@@ -53,6 +53,17 @@ bool validSemver(const std::string& v) {
          });
 }
 
+// One replaced generation as GET /admin/plugins shows it.
+json::Value describeOld(const Generation& g) {
+  return json::object({{"name", g.name()},
+                       {"generation", g.number()},
+                       {"version", g.version()},
+                       {"state", toString(g.state())},
+                       {"sha256", g.sha256()},
+                       {"inflight", g.inflight()},
+                       {"unmapped", g.unmapped() == 1}});
+}
+
 std::string abi(uint32_t major, uint32_t minor) {
   return std::to_string(major) + "." + std::to_string(minor);
 }
@@ -367,7 +378,7 @@ void PluginManager::retireLocked(std::shared_ptr<Generation> gen) {
 
 void PluginManager::retireLoop() {
   std::vector<std::shared_ptr<Generation>> toDrain;
-  std::vector<std::shared_ptr<Generation>> toClose;
+  std::vector<Generation*> toClose;  // stay listed in retiring_ while they close
   std::vector<Generation*> drained;  // drain hook already called
   std::unique_lock<std::mutex> lock(mutex_);
   for (;;) {
@@ -377,54 +388,41 @@ void PluginManager::retireLoop() {
       continue;
     }
     auto now = Clock::now();
-    for (auto it = retiring_.begin(); it != retiring_.end();) {
-      Generation* g = it->get();
+    for (auto& gen : retiring_) {
+      Generation* g = gen.get();
       if (std::find(drained.begin(), drained.end(), g) == drained.end()) {
-        toDrain.push_back(*it);
+        toDrain.push_back(gen);
         drained.push_back(g);
-        ++it;
-        continue;
-      }
-      // Only this list refers to it: no route table, no request, no one can reach it again.
-      if (it->use_count() == 1) {
-        toClose.push_back(std::move(*it));
-        it = retiring_.erase(it);
-        drained.erase(std::find(drained.begin(), drained.end(), g));
-        continue;
-      }
-      if (g->state() == GenerationState::Draining &&
-          now - g->retiredAt() > std::chrono::milliseconds(options_.drainTimeoutMs)) {
+      } else if (gen.use_count() == 1) {
+        // Only this list refers to it: no route table, no request, no one can reach it again.
+        toClose.push_back(g);
+      } else if (g->state() == GenerationState::Draining &&
+                 now - g->retiredAt() > std::chrono::milliseconds(options_.drainTimeoutMs)) {
         g->setState(GenerationState::Stuck);
         log::get("plugins")->error(
             "generation {} of {} is stuck: {} requests still running after the {} ms drain "
             "deadline; it stays mapped",
             g->number(), g->name(), g->inflight(), options_.drainTimeoutMs);
       }
-      ++it;
     }
     lock.unlock();
     for (auto& g : toDrain) g->drain();
     toDrain.clear();
-    std::vector<json::Value> closed;
-    for (auto& g : toClose) {
+    for (Generation* g : toClose) {
       g->close();
       log::get("plugins")->info("generation {} of {} closed, unmapped: {}", g->number(), g->name(),
                                 g->unmapped() == 1);
-      closed.push_back(json::object({{"name", g->name()},
-                                     {"generation", g->number()},
-                                     {"version", g->version()},
-                                     {"state", toString(g->state())},
-                                     {"sha256", g->sha256()},
-                                     {"inflight", 0},
-                                     {"unmapped", g->unmapped() == 1}}));
+    }
+    lock.lock();
+    for (Generation* g : toClose) {
+      auto& h = history_[g->name()];
+      h.push_back(describeOld(*g));
+      while (h.size() > options_.historyPerPlugin) h.pop_front();
+      drained.erase(std::find(drained.begin(), drained.end(), g));
+      retiring_.erase(std::find_if(retiring_.begin(), retiring_.end(),
+                                   [g](const auto& r) { return r.get() == g; }));
     }
     toClose.clear();
-    lock.lock();
-    for (auto& c : closed) {
-      auto& h = history_[c.find("name")->as_string()];
-      h.push_back(std::move(c));
-      while (h.size() > options_.historyPerPlugin) h.pop_front();
-    }
     if (!retiring_.empty()) wake_.wait_for(lock, std::chrono::milliseconds(2));
   }
 }
@@ -453,13 +451,7 @@ json::Value PluginManager::describeRetired(const std::string& name) const {
   json::Array out;
   for (const auto& g : retiring_) {
     if (g->name() != name) continue;
-    out.push_back(json::object({{"name", g->name()},
-                                {"generation", g->number()},
-                                {"version", g->version()},
-                                {"state", toString(g->state())},
-                                {"sha256", g->sha256()},
-                                {"inflight", g->inflight()},
-                                {"unmapped", false}}));
+    out.push_back(describeOld(*g));
   }
   auto h = history_.find(name);
   if (h != history_.end()) out.insert(out.end(), h->second.begin(), h->second.end());

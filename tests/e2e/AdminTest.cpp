@@ -134,7 +134,8 @@ TEST(Admin, WatchReloadsAPluginReplacedByAtomicRename) {
   EXPECT_EQ(admin(p, "GET", "/admin/plugins")
                 .json()
                 .at("plugins")
-                .as_array()[0]
+                .as_array()
+                .at(0)
                 .at("generation")
                 .as_int(),
             2);

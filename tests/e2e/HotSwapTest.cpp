@@ -32,6 +32,16 @@ portico::json::Value waitUntilDrained(const Porticod& p, const std::string& plug
   }
 }
 
+// The admin list's entry for `plugin`; throws (failing the test) when it is not listed.
+portico::json::Value pluginEntry(const Porticod& p, const std::string& plugin) {
+  auto reply = admin(p, "GET", "/admin/plugins");
+  const portico::json::Value list = reply.json();
+  for (const auto& entry : list.at("plugins").as_array()) {
+    if (entry.at("name").as_string() == plugin) return entry;
+  }
+  throw std::runtime_error("plugin " + plugin + " not in " + reply.body);
+}
+
 }  // namespace
 
 TEST(HotSwap, FiftyReloadsUnderLoadFailNoRequest) {
@@ -73,12 +83,7 @@ TEST(HotSwap, SlowRequestCompletesOnItsOwnGeneration) {
   auto slow = std::async(std::launch::async, [&] { return e2e::get(p.port(), "/slow?ms=1500"); });
   // Wait until the slow request is inside generation 1.
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
-  while (admin(p, "GET", "/admin/plugins")
-             .json()
-             .at("plugins")
-             .as_array()[0]
-             .at("inflight")
-             .as_int() != 1) {
+  while (pluginEntry(p, "slow").at("inflight").as_int() != 1) {
     ASSERT_LT(std::chrono::steady_clock::now(), deadline) << "slow request never started";
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
@@ -88,9 +93,9 @@ TEST(HotSwap, SlowRequestCompletesOnItsOwnGeneration) {
   // New requests already go to generation 2 ...
   EXPECT_EQ(e2e::get(p.port(), "/slow?ms=0").json().at("version").as_string(), "2.0.0");
   // ... while generation 1 is still open, draining its one request.
-  auto entry = admin(p, "GET", "/admin/plugins").json().at("plugins").as_array()[0];
-  ASSERT_EQ(entry.at("old_generations").as_array().size(), 1u);
-  const auto& old = entry.at("old_generations").as_array()[0];
+  auto entry = pluginEntry(p, "slow");
+  ASSERT_EQ(entry.at("old_generations").as_array().size(), 1u) << entry.dump();
+  const auto& old = entry.at("old_generations").as_array().at(0);
   EXPECT_EQ(old.at("generation").as_int(), 1);
   EXPECT_EQ(old.at("state").as_string(), "draining");
   EXPECT_EQ(old.at("inflight").as_int(), 1);
@@ -101,7 +106,7 @@ TEST(HotSwap, SlowRequestCompletesOnItsOwnGeneration) {
   EXPECT_EQ(reply.json().at("version").as_string(), "1.0.0");
 
   entry = waitUntilDrained(p, "slow", 5000);
-  const auto& closed = entry.at("old_generations").as_array()[0];
+  const auto& closed = entry.at("old_generations").as_array().at(0);
   EXPECT_EQ(closed.at("state").as_string(), "closed");
   EXPECT_TRUE(closed.at("unmapped").as_bool());
 }
@@ -115,12 +120,7 @@ TEST(HotSwap, StuckGenerationIsReportedAndKeptMapped) {
   std::this_thread::sleep_for(std::chrono::milliseconds(200));
   ASSERT_EQ(admin(p, "POST", "/admin/plugins/slow/reload").status, 200);
   std::this_thread::sleep_for(std::chrono::milliseconds(700));
-  auto old = admin(p, "GET", "/admin/plugins")
-                 .json()
-                 .at("plugins")
-                 .as_array()[0]
-                 .at("old_generations")
-                 .as_array()[0];
+  auto old = pluginEntry(p, "slow").at("old_generations").as_array().at(0);
   EXPECT_EQ(old.at("state").as_string(), "stuck");
   EXPECT_FALSE(old.at("unmapped").as_bool());
   // The request that outlived the deadline still completes on the code it started in.
@@ -129,7 +129,7 @@ TEST(HotSwap, StuckGenerationIsReportedAndKeptMapped) {
   EXPECT_NE(p.logs().find("is stuck"), std::string::npos);
   // Once it finally drains, the generation is closed after all.
   auto entry = waitUntilDrained(p, "slow", 5000);
-  EXPECT_TRUE(entry.at("old_generations").as_array()[0].at("unmapped").as_bool());
+  EXPECT_TRUE(entry.at("old_generations").as_array().at(0).at("unmapped").as_bool());
 }
 
 TEST(HotSwap, ReloadCyclesDoNotLeakMemoryOrDescriptors) {

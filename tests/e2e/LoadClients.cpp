@@ -62,7 +62,8 @@ void LoadClients::run() {
         fail("status " + std::to_string(res.getStatus()) + ": " + body);
         continue;
       }
-      const auto* value = portico::json::parse(body).find(field_);
+      const portico::json::Value doc = portico::json::parse(body);
+      const portico::json::Value* value = doc.find(field_);
       if (value == nullptr || !value->is_string()) {
         fail("no '" + field_ + "' in " + body);
         continue;
