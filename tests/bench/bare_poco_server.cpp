@@ -15,7 +15,8 @@ namespace {
 
 class Hello : public Poco::Net::HTTPRequestHandler {
  public:
-  void handleRequest(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServerResponse& res) override {
+  void handleRequest(Poco::Net::HTTPServerRequest& req,
+                     Poco::Net::HTTPServerResponse& res) override {
     std::string name = req.getURI().substr(req.getURI().rfind('/') + 1);
     std::string body = "{\"hello\":\"" + name + "\",\"plugin_version\":\"1.0.0\"}";
     res.setContentType("application/json");
@@ -25,7 +26,8 @@ class Hello : public Poco::Net::HTTPRequestHandler {
 
 class Factory : public Poco::Net::HTTPRequestHandlerFactory {
  public:
-  Poco::Net::HTTPRequestHandler* createRequestHandler(const Poco::Net::HTTPServerRequest&) override {
+  Poco::Net::HTTPRequestHandler* createRequestHandler(
+      const Poco::Net::HTTPServerRequest&) override {
     return new Hello;
   }
 };

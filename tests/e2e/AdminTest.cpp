@@ -3,9 +3,6 @@
 
 #include <Poco/File.h>
 
-#include <sys/wait.h>
-#include <array>
-#include <cstdio>
 #include <thread>
 
 #include "Http.h"
@@ -91,15 +88,8 @@ namespace {
 
 // Runs porticoctl with the admin URL and token of `p`; returns {exit code, stdout}.
 std::pair<int, std::string> porticoctl(const Porticod& p, const std::string& args) {
-  std::string cmd = "PORTICO_ADMIN_URL=http://127.0.0.1:" + std::to_string(p.adminPort()) +
-                    " PORTICO_ADMIN_TOKEN=" + p.token() + " " PORTICOCTL_BINARY " " + args;
-  FILE* pipe = popen(cmd.c_str(), "r");
-  std::string out;
-  std::array<char, 4096> buf{};
-  size_t n;
-  while ((n = fread(buf.data(), 1, buf.size(), pipe)) > 0) out.append(buf.data(), n);
-  int status = pclose(pipe);
-  return {WEXITSTATUS(status), out};
+  return e2e::runCommand("PORTICO_ADMIN_URL=http://127.0.0.1:" + std::to_string(p.adminPort()) +
+                         " PORTICO_ADMIN_TOKEN=" + p.token() + " " PORTICOCTL_BINARY " " + args);
 }
 
 }  // namespace

@@ -7,6 +7,10 @@
 #include <Poco/StreamCopier.h>
 #include <Poco/String.h>
 
+#include <sys/wait.h>
+
+#include <array>
+#include <cstdio>
 #include <fstream>
 #include <sstream>
 
@@ -94,6 +98,17 @@ Reply parseRaw(const std::string& raw) {
   rest << in.rdbuf();
   r.body = rest.str();
   return r;
+}
+
+std::pair<int, std::string> runCommand(const std::string& command) {
+  FILE* pipe = popen(command.c_str(), "r");
+  if (pipe == nullptr) return {-1, ""};
+  std::string out;
+  std::array<char, 4096> buf{};
+  size_t n;
+  while ((n = fread(buf.data(), 1, buf.size(), pipe)) > 0) out.append(buf.data(), n);
+  int status = pclose(pipe);
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
 }
 
 std::string readFile(const std::string& path) {

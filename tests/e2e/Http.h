@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <utility>
 
 #include "portico/json.hpp"
 
@@ -35,5 +36,8 @@ std::string rawExchange(uint16_t port, const std::string& bytes, int timeoutMs =
 Reply parseRaw(const std::string& raw);
 
 std::string readFile(const std::string& path);
+
+// Runs a shell command; returns {exit code, standard output}.
+std::pair<int, std::string> runCommand(const std::string& command);
 
 }  // namespace e2e

@@ -1,9 +1,6 @@
 // /metrics is valid Prometheus text (promtool agrees) and carries the series we promise.
 #include <gtest/gtest.h>
 
-#include <sys/wait.h>
-#include <array>
-#include <cstdio>
 #include <fstream>
 
 #include "Http.h"
@@ -48,14 +45,9 @@ TEST(Metrics, PromtoolAcceptsTheExposition) {
 
   std::string file = p.dir() + "/metrics.txt";
   std::ofstream(file) << m;
-  std::string cmd = std::string(PROMTOOL_BINARY) + " check metrics < " + file + " 2>&1";
-  FILE* pipe = popen(cmd.c_str(), "r");
-  std::string out;
-  std::array<char, 4096> buf{};
-  size_t n;
-  while ((n = fread(buf.data(), 1, buf.size(), pipe)) > 0) out.append(buf.data(), n);
-  int status = pclose(pipe);
-  EXPECT_EQ(WEXITSTATUS(status), 0) << out;
+  auto [code, out] =
+      e2e::runCommand(std::string(PROMTOOL_BINARY) + " check metrics < " + file + " 2>&1");
+  EXPECT_EQ(code, 0) << out;
 }
 
 TEST(Metrics, HealthAndReady) {

@@ -6,9 +6,6 @@
 #include <Poco/Net/HTTPRequest.h>
 #include <Poco/Net/HTTPResponse.h>
 #include <Poco/StreamCopier.h>
-#include <sys/wait.h>
-#include <array>
-#include <cstdio>
 
 #include <atomic>
 #include <future>
@@ -22,12 +19,7 @@ using e2e::Porticod;
 namespace {
 
 std::pair<int, std::string> run(const std::string& args) {
-  FILE* pipe = popen((e2e::porticodBinary() + " " + args + " 2>&1").c_str(), "r");
-  std::string out;
-  std::array<char, 4096> buf{};
-  size_t n;
-  while ((n = fread(buf.data(), 1, buf.size(), pipe)) > 0) out.append(buf.data(), n);
-  return {WEXITSTATUS(pclose(pipe)), out};
+  return e2e::runCommand(e2e::porticodBinary() + " " + args + " 2>&1");
 }
 
 }  // namespace
