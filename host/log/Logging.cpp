@@ -88,8 +88,4 @@ RequestScope::~RequestScope() {
   tlsRequestId = previous_;
 }
 
-std::string_view currentRequestId() {
-  return tlsRequestId;
-}
-
 }  // namespace portico::log

@@ -33,6 +33,4 @@ class RequestScope {
   std::string_view previous_;
 };
 
-std::string_view currentRequestId();
-
 }  // namespace portico::log

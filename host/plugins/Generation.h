@@ -59,8 +59,6 @@ class Generation {
   const std::string& name() const { return name_; }
   const std::string& version() const { return version_; }
   const std::string& sourcePath() const { return sourcePath_; }
-  void setSourcePath(std::string path) { sourcePath_ = std::move(path); }
-  const std::string& copyPath() const { return library_->path(); }
   const std::string& sha256() const { return sha256_; }
   uint64_t number() const { return number_; }
   uint32_t abiMajor() const { return abiMajor_; }
