@@ -1,0 +1,94 @@
+# Private PostgreSQL 15 and Redis 7 on loopback for packaging/dev: no systemd, own data dirs,
+# non-default ports, readiness polled. Sourced by packaging/dev; not run on its own.
+#
+#   services_start DIR PG_PORT REDIS_PORT   start both (data under DIR), export
+#                                           PORTICO_DATABASE_URL and PORTICO_REDIS_URL
+#   services_stop                           stop what services_start started
+
+pg_bin=/usr/lib/postgresql/15/bin
+services_dir=
+services_pg_port=
+
+# PostgreSQL refuses to run as root, and Redis should not: as root, run them as their own users.
+run_as() {
+  local user=$1
+  shift
+  if [ "$(id -u)" -eq 0 ]; then runuser -u "$user" -- "$@"; else "$@"; fi
+}
+
+own_dir() {
+  mkdir -p "$2"
+  if [ "$(id -u)" -eq 0 ]; then chown "$1:$1" "$2"; fi
+}
+
+random_secret() { head -c 18 /dev/urandom | od -An -tx1 | tr -d ' \n'; }
+
+start_postgres() {
+  local dir=$1 port=$2 password=$3
+  own_dir postgres "$dir"
+  if [ ! -f "$dir/data/PG_VERSION" ]; then
+    printf '%s\n' "$password" >"$dir/pwfile"
+    [ "$(id -u)" -eq 0 ] && chown postgres "$dir/pwfile"
+    run_as postgres "$pg_bin/initdb" -D "$dir/data" -U portico --pwfile="$dir/pwfile" \
+      --auth=scram-sha-256 -N -E UTF8 --locale=C.UTF-8 >"$dir/initdb.log"
+    rm -f "$dir/pwfile"
+  fi
+  own_dir postgres "$dir/socket"
+  run_as postgres "$pg_bin/pg_ctl" -D "$dir/data" -l "$dir/postgres.log" -w -t 30 start -o \
+    "-p $port -c listen_addresses=127.0.0.1 -c unix_socket_directories=$dir/socket -c fsync=off -c max_connections=300" \
+    >/dev/null
+  PGPASSWORD=$password psql -qAt -h 127.0.0.1 -p "$port" -U portico -d postgres \
+    -c "SELECT 1 FROM pg_database WHERE datname = 'portico'" | grep -q 1 ||
+    PGPASSWORD=$password psql -q -h 127.0.0.1 -p "$port" -U portico -d postgres -c "CREATE DATABASE portico"
+}
+
+start_redis() {
+  local dir=$1 port=$2 password=$3
+  own_dir redis "$dir"
+  run_as redis redis-server --bind 127.0.0.1 --port "$port" --dir "$dir" --daemonize yes --save "" \
+    --appendonly no --pidfile "$dir/redis.pid" --logfile "$dir/redis.log" \
+    --requirepass "$password" --maxmemory-policy noeviction
+  for _ in $(seq 100); do
+    [ "$(REDISCLI_AUTH=$password redis-cli -p "$port" ping 2>/dev/null)" = PONG ] && return
+    sleep 0.05
+  done
+  echo "redis did not answer on port $port; see $dir/redis.log" >&2
+  return 1
+}
+
+services_start() {
+  services_dir=$1
+  services_pg_port=$2
+  local redis_port=$3
+  mkdir -p "$services_dir"
+  # Passwords live only in this run's environment (and in the private data dir of PostgreSQL).
+  local secrets=$services_dir/secrets
+  [ -f "$secrets" ] || printf 'pg=%s\nredis=%s\n' "$(random_secret)" "$(random_secret)" >"$secrets"
+  chmod 600 "$secrets"
+  local pg_password redis_password
+  pg_password=$(sed -n 's/^pg=//p' "$secrets")
+  redis_password=$(sed -n 's/^redis=//p' "$secrets")
+  start_postgres "$services_dir/postgres" "$services_pg_port" "$pg_password"
+  start_redis "$services_dir/redis" "$redis_port" "$redis_password"
+  export PORTICO_DATABASE_URL="postgresql://portico:$pg_password@127.0.0.1:$services_pg_port/portico"
+  export PORTICO_REDIS_URL="redis://:$redis_password@127.0.0.1:$redis_port/0"
+  echo "== PostgreSQL on 127.0.0.1:$services_pg_port, Redis on 127.0.0.1:$redis_port (data in $services_dir)"
+}
+
+services_stop() {
+  [ -n "$services_dir" ] || return 0
+  run_as postgres "$pg_bin/pg_ctl" -D "$services_dir/postgres/data" -m fast -w stop >/dev/null 2>&1 || true
+  local pidfile=$services_dir/redis/redis.pid
+  if [ -f "$pidfile" ]; then
+    local pid
+    pid=$(cat "$pidfile")
+    kill "$pid" 2>/dev/null || true
+    # A daemonised process lingers as a zombie briefly: wait on its state, not on kill -0.
+    for _ in $(seq 100); do
+      state=$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null || echo gone)
+      [ "$state" = gone ] || [ "$state" = Z ] && break
+      sleep 0.05
+    done
+  fi
+  services_dir=
+}
