@@ -15,6 +15,7 @@
 #include "metrics/Metrics.h"
 #include "plugins/PluginManager.h"
 #include "plugins/PluginWatcher.h"
+#include "resources/Resources.h"
 
 namespace portico::app {
 
@@ -86,6 +87,7 @@ int PorticoApp::main(const std::vector<std::string>&) {
     }
 
     metrics::Metrics metrics;
+    resources::Resources resources(cfg, metrics);
     plugins::PluginManager::Options po;
     po.dir = cfg.getString("plugins.dir", po.dir);
     po.stateDir = cfg.getString("plugins.state_dir", po.stateDir);
@@ -93,10 +95,10 @@ int PorticoApp::main(const std::vector<std::string>&) {
         static_cast<int>(cfg.getInt("plugins.drain_timeout_ms", po.drainTimeoutMs, 0, 86400000));
     po.defaultMaxBodyBytes = static_cast<uint64_t>(
         cfg.getInt("http.max_body_bytes", static_cast<int64_t>(po.defaultMaxBodyBytes), 0));
-    plugins::PluginManager plugins(po, cfg, metrics);
+    plugins::PluginManager plugins(po, cfg, metrics, &resources);
 
     PublicHandler publicHandler(
-        plugins, metrics,
+        plugins, metrics, resources,
         static_cast<uint64_t>(cfg.getInt("http.max_response_bytes", 64 << 20, 1)));
     AccessObserver observer(metrics, cfg.getBool("log.access", true));
     http::HttpServer publicServer(http::ServerOptions::fromConfig(cfg, "http", {}), publicHandler,

@@ -9,6 +9,7 @@
 #include "metrics/Metrics.h"
 #include "plugins/PluginManager.h"
 #include "portico/json.hpp"
+#include "resources/Resources.h"
 
 namespace portico::app {
 
@@ -30,8 +31,18 @@ bool PublicHandler::handleBuiltin(const std::string& path, HTTPServerRequest& re
     http::sendJson(response, 200, R"({"status":"ok"})");
   } else if (path == "/ready") {
     bool ok = ready_.load();
-    auto body = json::object({{"status", ok ? "ready" : "starting"},
-                              {"plugins", json::object({{"loaded", plugins_.activeCount()}})}});
+    json::Array checks;
+    for (const auto& p : resources_.probe()) {
+      ok = ok && p.ok;
+      auto check = json::object(
+          {{"name", p.name}, {"status", p.ok ? "up" : "down"}, {"latency_ms", p.latencyMs}});
+      if (!p.ok) check.set("error", p.error);
+      checks.push_back(std::move(check));
+    }
+    auto body = json::object({{"status", ok ? "ready" : "not ready"},
+                              {"started", ready_.load()},
+                              {"plugins", json::object({{"loaded", plugins_.activeCount()}})},
+                              {"services", json::Value(std::move(checks))}});
     http::sendJson(response, ok ? 200 : 503, body.dump());
   } else {
     std::string text = metrics_.render();
@@ -96,6 +107,7 @@ void PublicHandler::handle(HTTPServerRequest& request, HTTPServerResponse& respo
   portico_status status;
   {
     plugins::Generation::Call call(generation);
+    plugins::RequestLeaseScope leases(generation.leases());
     status = route.spec->handler(route.spec->data, &preq, &pres, &err);
   }
   if (status != PORTICO_OK) {

@@ -13,19 +13,26 @@ class Metrics;
 namespace portico::plugins {
 class PluginManager;
 }
+namespace portico::resources {
+class Resources;
+}
 
 namespace portico::app {
 
 class PublicHandler : public http::Handler {
  public:
   PublicHandler(plugins::PluginManager& plugins, metrics::Metrics& metrics,
-                uint64_t maxResponseBytes)
-      : plugins_(plugins), metrics_(metrics), maxResponseBytes_(maxResponseBytes) {}
+                resources::Resources& resources, uint64_t maxResponseBytes)
+      : plugins_(plugins),
+        metrics_(metrics),
+        resources_(resources),
+        maxResponseBytes_(maxResponseBytes) {}
 
   void handle(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response,
               http::Exchange& exchange) override;
 
-  // /ready answers 200 only after start-up has loaded the plugin dir.
+  // /ready answers 200 only after start-up has loaded the plugin dir and while every configured
+  // service (PostgreSQL, Redis) answers.
   void setReady(bool ready) { ready_ = ready; }
 
  private:
@@ -34,6 +41,7 @@ class PublicHandler : public http::Handler {
 
   plugins::PluginManager& plugins_;
   metrics::Metrics& metrics_;
+  resources::Resources& resources_;
   uint64_t maxResponseBytes_;
   std::atomic<bool> ready_{false};
 };

@@ -81,7 +81,12 @@ void Metrics::countReload(const std::string& plugin, bool ok) {
 
 void Metrics::registerGauge(std::string name, std::string help, GaugeSource source) {
   std::lock_guard<std::mutex> lock(mutex_);
-  gauges_.push_back(Gauge{std::move(name), std::move(help), std::move(source)});
+  gauges_.push_back(Gauge{std::move(name), std::move(help), "gauge", std::move(source)});
+}
+
+void Metrics::registerCounter(std::string name, std::string help, GaugeSource source) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  gauges_.push_back(Gauge{std::move(name), std::move(help), "counter", std::move(source)});
 }
 
 std::string Metrics::render() const {
@@ -116,7 +121,7 @@ std::string Metrics::render() const {
     out += "portico_plugin_reloads_total" + labels + " " + std::to_string(n) + "\n";
   }
   for (const auto& g : gauges_) {
-    header(out, g.name, "gauge", g.help);
+    header(out, g.name, g.type, g.help);
     for (const auto& [labels, value] : g.source()) {
       out += g.name + formatLabels(labels) + " " + formatNumber(value) + "\n";
     }

@@ -33,6 +33,8 @@ class Metrics {
   void connectionClosed() { activeConnections_.fetch_sub(1, std::memory_order_relaxed); }
   void countReload(const std::string& plugin, bool ok);
   void registerGauge(std::string name, std::string help, GaugeSource source);
+  // A counter whose values are read at scrape time; the source must never go down.
+  void registerCounter(std::string name, std::string help, GaugeSource source);
 
   std::string render() const;
 
@@ -50,6 +52,7 @@ class Metrics {
   struct Gauge {
     std::string name;
     std::string help;
+    const char* type;  // "gauge" or "counter"
     GaugeSource source;
   };
 

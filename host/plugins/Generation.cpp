@@ -47,7 +47,9 @@ Generation::Generation(std::unique_ptr<Library> library, const portico_plugin_in
       abiMinor_(info.abi_minor),
       number_(number),
       sourcePath_(std::move(sourcePath)),
-      sha256_(std::move(sha256)) {}
+      sha256_(std::move(sha256)),
+      leases_(std::make_unique<LeaseRegistry>("plugin '" + name_ + "' generation " +
+                                              std::to_string(number))) {}
 
 Generation::~Generation() {
   // A generation that was never closed (stuck at shutdown) keeps its library mapped on purpose:
@@ -57,8 +59,11 @@ Generation::~Generation() {
   }
 }
 
-bool Generation::init(const config::Config& config, uint64_t defaultMaxBody, std::string* error) {
+bool Generation::init(const config::Config& config, uint64_t defaultMaxBody,
+                      resources::Resources* resources, std::string* error) {
   ctx_.pluginName = name_;
+  ctx_.resources = resources;
+  ctx_.leases = leases_.get();
   ctx_.logger = log::get("plugin." + name_);
   ctx_.config = &config;
   ctx_.defaultMaxBody = defaultMaxBody;
@@ -87,16 +92,19 @@ bool Generation::ready(std::string* error) {
 }
 
 void Generation::drain() {
-  if (!initialized_ || hooks_->drain == nullptr) return;
-  ErrorBuffer e;
-  if (hooks_->drain(instance_, &e.err) != PORTICO_OK) {
-    log::get("plugins")->warn("drain of {} generation {} failed: {}", name_, number_,
-                              e.message("no message"));
+  if (initialized_ && hooks_->drain != nullptr) {
+    ErrorBuffer e;
+    if (hooks_->drain(instance_, &e.err) != PORTICO_OK) {
+      log::get("plugins")->warn("drain of {} generation {} failed: {}", name_, number_,
+                                e.message("no message"));
+    }
   }
+  leases_->reclaim(nullptr, "still open after the drain hook returned");
 }
 
 void Generation::close() {
   if (initialized_ && hooks_->destroy != nullptr) hooks_->destroy(instance_);
+  leases_->reclaimAll("still open when the generation closed");
   initialized_ = false;
   instance_ = nullptr;
   ctx_.routes.clear();  // handler pointers into the library are about to dangle

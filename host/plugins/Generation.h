@@ -12,6 +12,7 @@
 
 #include "http/Router.h"
 #include "plugins/HostApi.h"
+#include "plugins/Leases.h"
 #include "plugins/Library.h"
 #include "portico/plugin.h"
 
@@ -37,8 +38,10 @@ class Generation {
   Generation& operator=(const Generation&) = delete;
 
   // Lifecycle hooks; each returns false with the plugin's message in *error.
-  bool init(const config::Config& config, uint64_t defaultMaxBody, std::string* error);
+  bool init(const config::Config& config, uint64_t defaultMaxBody, resources::Resources* resources,
+            std::string* error);
   bool ready(std::string* error);
+  // Calls the drain hook, then reclaims leases the plugin's own threads left open.
   void drain();
   // Calls destroy, dlcloses and checks /proc/self/maps. Only once nothing references this
   // generation any more.
@@ -65,6 +68,7 @@ class Generation {
   uint32_t abiMinor() const { return abiMinor_; }
   const std::vector<RouteSpec>& routes() const { return ctx_.routes; }
   int64_t inflight() const { return inflight_.load(std::memory_order_relaxed); }
+  LeaseRegistry& leases() { return *leases_; }
   GenerationState state() const { return state_.load(); }
   void setState(GenerationState s) { state_.store(s); }
   // -1 while still open, 0 closed but still mapped, 1 closed and unmapped.
@@ -82,6 +86,7 @@ class Generation {
   uint64_t number_;
   std::string sourcePath_;
   std::string sha256_;
+  std::unique_ptr<LeaseRegistry> leases_;
   portico_host_ctx ctx_;
   void* instance_ = nullptr;
   bool initialized_ = false;

@@ -5,6 +5,7 @@
 
 #include "config/Config.h"
 #include "http/RequestTarget.h"
+#include "plugins/DataApi.h"
 #include "plugins/Generation.h"
 
 namespace portico::plugins {
@@ -219,31 +220,35 @@ portico_status responseWrite(portico_response* res, portico_str data) {
   });
 }
 
-const portico_host_api kHostApi = {
-    sizeof(portico_host_api),
-    PORTICO_ABI_MAJOR,
-    PORTICO_ABI_MINOR,
-    PORTICO_STR_LIT(PORTICO_VERSION),
-    &hostLog,
-    &configGet,
-    &routeAdd,
-    &requestMethod,
-    &requestPath,
-    &requestQuery,
-    &requestId,
-    &requestBody,
-    &requestParam,
-    &requestQueryParam,
-    &requestHeader,
-    &responseSetStatus,
-    &responseAddHeader,
-    &responseWrite,
-};
+portico_host_api makeTable() {
+  portico_host_api api{};
+  api.struct_size = sizeof(portico_host_api);
+  api.abi_major = PORTICO_ABI_MAJOR;
+  api.abi_minor = PORTICO_ABI_MINOR;
+  api.host_version = PORTICO_STR_LIT(PORTICO_VERSION);
+  api.log = &hostLog;
+  api.config_get = &configGet;
+  api.route_add = &routeAdd;
+  api.request_method = &requestMethod;
+  api.request_path = &requestPath;
+  api.request_query = &requestQuery;
+  api.request_id = &requestId;
+  api.request_body = &requestBody;
+  api.request_param = &requestParam;
+  api.request_query_param = &requestQueryParam;
+  api.request_header = &requestHeader;
+  api.response_set_status = &responseSetStatus;
+  api.response_add_header = &responseAddHeader;
+  api.response_write = &responseWrite;
+  fillDataApi(api);
+  return api;
+}
 
 }  // namespace
 
 const portico_host_api* hostApi() {
-  return &kHostApi;
+  static const portico_host_api table = makeTable();
+  return &table;
 }
 
 }  // namespace portico::plugins

@@ -23,6 +23,10 @@ class Config;
 }
 namespace portico::plugins {
 struct RouteSpec;
+class LeaseRegistry;
+}  // namespace portico::plugins
+namespace portico::resources {
+class Resources;
 }
 
 struct portico_host_ctx {
@@ -30,6 +34,8 @@ struct portico_host_ctx {
   std::shared_ptr<spdlog::logger> logger;
   const portico::config::Config* config = nullptr;
   uint64_t defaultMaxBody = 0;
+  portico::resources::Resources* resources = nullptr;  // null when no pools exist (tests)
+  portico::plugins::LeaseRegistry* leases = nullptr;
   bool acceptingRoutes = false;  // only during init
   std::vector<portico::plugins::RouteSpec> routes;
   std::mutex configMutex;

@@ -110,8 +110,8 @@ std::string validateInfo(const portico_plugin_info* info) {
 }  // namespace
 
 PluginManager::PluginManager(Options options, const config::Config& config,
-                             metrics::Metrics& metrics)
-    : options_(std::move(options)), config_(config), metrics_(metrics) {
+                             metrics::Metrics& metrics, resources::Resources* resources)
+    : options_(std::move(options)), config_(config), metrics_(metrics), resources_(resources) {
   copyDir_ = options_.stateDir + "/" + std::to_string(::getpid());
   Poco::File(copyDir_).createDirectories();
   std::atomic_store(&table_, std::shared_ptr<const RouteTable>(std::make_shared<RouteTable>()));
@@ -127,6 +127,12 @@ PluginManager::PluginManager(Options options, const config::Config& config,
   metrics_.registerGauge("portico_plugin_inflight",
                          "Requests running on each live generation of each plugin.",
                          [this] { return inflightGauge(); });
+  metrics_.registerCounter("portico_lease_reclaims_total",
+                           "Database and Redis leases a plugin left open, reclaimed by the host.",
+                           [] {
+                             return std::vector<std::pair<metrics::Labels, double>>{
+                                 {{}, static_cast<double>(LeaseRegistry::reclaimedTotal())}};
+                           });
   retirer_ = std::thread([this] { retireLoop(); });
 }
 
@@ -272,7 +278,7 @@ PluginManager::Result PluginManager::load(const std::string& path, const std::st
   }
 
   auto gen = std::make_shared<Generation>(std::move(library), *info, number, source, sha);
-  if (!gen->init(config_, options_.defaultMaxBodyBytes, &why)) {
+  if (!gen->init(config_, options_.defaultMaxBodyBytes, resources_, &why)) {
     gen->close();
     return fail(422, "plugin '" + name + "': " + why);
   }

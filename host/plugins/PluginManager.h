@@ -31,6 +31,9 @@ class Config;
 namespace portico::metrics {
 class Metrics;
 }
+namespace portico::resources {
+class Resources;
+}
 
 namespace portico::plugins {
 
@@ -63,7 +66,9 @@ class PluginManager {
     uint64_t generation = 0;
   };
 
-  PluginManager(Options options, const config::Config& config, metrics::Metrics& metrics);
+  // resources may be null (no pools configured).
+  PluginManager(Options options, const config::Config& config, metrics::Metrics& metrics,
+                resources::Resources* resources);
   ~PluginManager();
   PluginManager(const PluginManager&) = delete;
   PluginManager& operator=(const PluginManager&) = delete;
@@ -110,6 +115,7 @@ class PluginManager {
   Options options_;
   const config::Config& config_;
   metrics::Metrics& metrics_;
+  resources::Resources* resources_;
   std::string copyDir_;
 
   std::mutex opsMutex_;  // one install/reload/unload at a time

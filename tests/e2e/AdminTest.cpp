@@ -7,6 +7,7 @@
 
 #include "Http.h"
 #include "Porticod.h"
+#include "portico/plugin.h"
 
 using e2e::admin;
 using e2e::Porticod;
@@ -50,7 +51,8 @@ TEST(Admin, ListsPluginDetails) {
   const auto& hello = list.at("plugins").as_array().at(0);
   EXPECT_EQ(hello.at("name").as_string(), "hello");
   EXPECT_EQ(hello.at("version").as_string(), "1.0.0");
-  EXPECT_EQ(hello.at("abi").as_string(), "1.0");
+  EXPECT_EQ(hello.at("abi").as_string(),
+            std::to_string(PORTICO_ABI_MAJOR) + "." + std::to_string(PORTICO_ABI_MINOR));
   EXPECT_EQ(hello.at("generation").as_int(), 1);
   EXPECT_EQ(hello.at("state").as_string(), "active");
   EXPECT_EQ(hello.at("sha256").as_string().size(), 64u);

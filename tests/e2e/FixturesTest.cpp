@@ -4,6 +4,7 @@
 
 #include "Http.h"
 #include "Porticod.h"
+#include "portico/plugin.h"
 
 using e2e::admin;
 using e2e::Porticod;
@@ -47,7 +48,9 @@ INSTANTIATE_TEST_SUITE_P(
     Fixtures, Refused,
     ::testing::Values(
         Refusal{"abi_major.so", "hello", 422, "abi_major mismatch: plugin was built for ABI 2.0"},
-        Refusal{"abi_minor.so", "hello", 422, "abi_minor too new: plugin was built for ABI 1.1"},
+        Refusal{"abi_minor.so", "hello", 422,
+                "abi_minor too new: plugin was built for ABI 1." +
+                    std::to_string(PORTICO_ABI_MINOR + 1)},
         Refusal{"no_entry.so", "hello", 422, "exports no portico_plugin_negotiate symbol"},
         Refusal{"small_table.so", "hello", 422, "hooks table too small"},
         Refusal{"init_fails.so", "hello", 422,

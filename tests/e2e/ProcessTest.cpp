@@ -13,6 +13,7 @@
 
 #include "Http.h"
 #include "Porticod.h"
+#include "portico/plugin.h"
 
 using e2e::Porticod;
 
@@ -27,7 +28,9 @@ std::pair<int, std::string> run(const std::string& args) {
 TEST(Process, VersionAndHelp) {
   auto [vcode, version] = run("--version");
   EXPECT_EQ(vcode, 0);
-  EXPECT_NE(version.find("porticod " PORTICO_VERSION " (plugin ABI 1.0)"), std::string::npos)
+  std::string abi = std::to_string(PORTICO_ABI_MAJOR) + "." + std::to_string(PORTICO_ABI_MINOR);
+  EXPECT_NE(version.find("porticod " PORTICO_VERSION " (plugin ABI " + abi + ")"),
+            std::string::npos)
       << version;
   auto [hcode, help] = run("--help");
   EXPECT_EQ(hcode, 0);

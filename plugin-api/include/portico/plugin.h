@@ -11,6 +11,9 @@
  *
  *   1.0  First stable ABI: negotiation, lifecycle hooks (init, ready, drain, destroy), routes,
  *        request/response views with buffered bodies, per-plugin config and logging.
+ *   1.1  PostgreSQL sessions (parameterised execute/query, typed results, transactions) and
+ *        Redis sessions (any command as argv, every RESP reply type), both leased from host
+ *        pools. Status codes PORTICO_ERR_QUERY and PORTICO_ERR_TIMEOUT.
  *
  * ---------------------------------------------------------------------------------------------
  * COMPATIBILITY POLICY
@@ -60,7 +63,7 @@ extern "C" {
 
 /* ABI version this header describes. See the compatibility policy above. */
 #define PORTICO_ABI_MAJOR 1u
-#define PORTICO_ABI_MINOR 0u
+#define PORTICO_ABI_MINOR 1u
 
 /* Name of the one symbol a plugin exports; see portico_negotiate_fn. */
 #define PORTICO_ENTRY_SYMBOL "portico_plugin_negotiate"
@@ -90,6 +93,8 @@ typedef enum portico_status {
   PORTICO_ERR_WRONG_STATE = 6,      /* call not allowed now (route_add outside init, ...) */
   PORTICO_ERR_UNAVAILABLE = 7,      /* a resource is temporarily unavailable */
   PORTICO_ERR_INTERNAL = 8,         /* anything else; the error buffer says what */
+  PORTICO_ERR_QUERY = 9,            /* 1.1: the database refused a statement; message is its own */
+  PORTICO_ERR_TIMEOUT = 10,         /* 1.1: no pooled session became free in time */
   PORTICO_STATUS_FORCE_32BIT = 0x7fffffff
 } portico_status;
 
@@ -189,6 +194,63 @@ typedef struct portico_route {
 } portico_route;
 
 /* ------------------------------------------------------------------------------------------ */
+/* Data (1.1)                                                                                  */
+/* ------------------------------------------------------------------------------------------ */
+
+/* A PostgreSQL session leased from the host's pool (db_acquire .. db_release). Host-owned. Use it
+ * from one thread at a time. A lease still open when the request that took it ends, or when its
+ * generation is unloaded, is reclaimed by the host (rolled back, returned to the pool, logged). */
+typedef struct portico_db portico_db;
+
+/* The rows of one query. Host-owned; valid until db_rows_free (or the lease is released). */
+typedef struct portico_db_rows portico_db_rows;
+
+/* A Redis session leased from the host's pool (redis_acquire .. redis_release), with the same
+ * lease rules as portico_db. */
+typedef struct portico_redis portico_redis;
+
+/* One Redis reply (possibly an array of replies). Host-owned; valid until redis_reply_free. */
+typedef struct portico_redis_reply portico_redis_reply;
+
+/* Types a database value can have. Values are never reused. */
+typedef enum portico_type {
+  PORTICO_TYPE_NULL = 0,
+  PORTICO_TYPE_INT64 = 1,  /* int2, int4, int8, oid */
+  PORTICO_TYPE_DOUBLE = 2, /* float4, float8 */
+  PORTICO_TYPE_BOOL = 3,
+  PORTICO_TYPE_TEXT = 4,        /* text, varchar, numeric and every type not listed here */
+  PORTICO_TYPE_BYTEA = 5,       /* raw bytes */
+  PORTICO_TYPE_UUID = 6,        /* 36-character lower-case text */
+  PORTICO_TYPE_TIMESTAMPTZ = 7, /* microseconds since 1970-01-01T00:00:00Z; +-infinity are
+                                   INT64_MAX / INT64_MIN */
+  PORTICO_TYPE_JSONB = 8,       /* JSON text (json and jsonb columns) */
+  PORTICO_TYPE_FORCE_32BIT = 0x7fffffff
+} portico_type;
+
+/* A typed value: a statement parameter, or a cell of a result. Exactly one member is meaningful,
+ * chosen by `type`. The layout is frozen for ABI major 1 (arrays of it cross the boundary).
+ * As a parameter, the caller owns `str`; as a result, `str` points into the portico_db_rows and
+ * is valid until db_rows_free. */
+typedef struct portico_value {
+  portico_type type;
+  int64_t i64;     /* INT64, TIMESTAMPTZ */
+  double f64;      /* DOUBLE */
+  bool b;          /* BOOL */
+  portico_str str; /* TEXT, BYTEA, UUID, JSONB */
+} portico_value;
+
+/* Types of Redis replies (RESP2). Values are never reused. */
+typedef enum portico_redis_type {
+  PORTICO_REDIS_NIL = 0,    /* null bulk string or null array */
+  PORTICO_REDIS_STATUS = 1, /* simple string, e.g. "OK" */
+  PORTICO_REDIS_ERROR = 2,  /* error reply, e.g. "WRONGTYPE ..." (the call itself succeeded) */
+  PORTICO_REDIS_INTEGER = 3,
+  PORTICO_REDIS_STRING = 4, /* bulk string, binary-safe */
+  PORTICO_REDIS_ARRAY = 5,
+  PORTICO_REDIS_TYPE_FORCE_32BIT = 0x7fffffff
+} portico_redis_type;
+
+/* ------------------------------------------------------------------------------------------ */
 /* The host's function table                                                                  */
 /* ------------------------------------------------------------------------------------------ */
 
@@ -240,6 +302,58 @@ typedef struct portico_host_api {
   portico_status (*response_add_header)(portico_response* res, portico_str name, portico_str value);
   /* Appends to the body. PORTICO_ERR_TOO_LARGE past the host's response limit. */
   portico_status (*response_write)(portico_response* res, portico_str data);
+
+  /* ---- 1.1: PostgreSQL. Check PORTICO_HAS_MEMBER(host, portico_host_api, db_acquire). ---- */
+
+  /* Leases a session from the pool, waiting at most timeout_ms (0 = the host's
+   * database.borrow_timeout_ms). PORTICO_ERR_UNAVAILABLE when the database cannot be reached or
+   * is not configured, PORTICO_ERR_TIMEOUT when every session stayed busy. Answer 503 then.
+   * Release with db_release, from any thread, exactly once. */
+  portico_status (*db_acquire)(portico_host_ctx* ctx, uint32_t timeout_ms, portico_db** db,
+                               portico_error* err);
+  /* Returns the session to the pool; an open transaction is rolled back. db is invalid after. */
+  void (*db_release)(portico_db* db);
+  /* Runs one parameterised statement ($1, $2, ...; never interpolate values into sql).
+   * *rows_affected (may be NULL) receives the affected row count. PORTICO_ERR_QUERY carries
+   * PostgreSQL's own message; PORTICO_ERR_UNAVAILABLE means the connection was lost. */
+  portico_status (*db_execute)(portico_db* db, portico_str sql, const portico_value* params,
+                               size_t n_params, uint64_t* rows_affected, portico_error* err);
+  /* Like db_execute, and hands back the rows (free them with db_rows_free). */
+  portico_status (*db_query)(portico_db* db, portico_str sql, const portico_value* params,
+                             size_t n_params, portico_db_rows** rows, portico_error* err);
+  size_t (*db_rows_count)(const portico_db_rows* rows);
+  size_t (*db_rows_columns)(const portico_db_rows* rows);
+  /* Column name; valid until db_rows_free. Empty for an index out of range. */
+  portico_str (*db_rows_column_name)(const portico_db_rows* rows, size_t column);
+  /* One cell, typed by its column (PORTICO_TYPE_NULL for SQL NULL). PORTICO_ERR_NOT_FOUND for an
+   * index out of range. Views in *value are valid until db_rows_free. */
+  portico_status (*db_rows_get)(const portico_db_rows* rows, size_t row, size_t column,
+                                portico_value* value);
+  void (*db_rows_free)(portico_db_rows* rows);
+  /* Transactions on the leased session. */
+  portico_status (*db_begin)(portico_db* db, portico_error* err);
+  portico_status (*db_commit)(portico_db* db, portico_error* err);
+  portico_status (*db_rollback)(portico_db* db, portico_error* err);
+
+  /* ---- 1.1: Redis. ---- */
+
+  /* Leases a connection; same rules and statuses as db_acquire. */
+  portico_status (*redis_acquire)(portico_host_ctx* ctx, uint32_t timeout_ms, portico_redis** redis,
+                                  portico_error* err);
+  void (*redis_release)(portico_redis* redis);
+  /* Sends one command, argv[0] being its name, every argument as a binary-safe string. An error
+   * reply from Redis is PORTICO_OK with a PORTICO_REDIS_ERROR reply; PORTICO_ERR_UNAVAILABLE
+   * means the connection failed. Free *reply with redis_reply_free. */
+  portico_status (*redis_command)(portico_redis* redis, const portico_str* argv, size_t argc,
+                                  portico_redis_reply** reply, portico_error* err);
+  portico_redis_type (*redis_reply_type)(const portico_redis_reply* reply);
+  int64_t (*redis_reply_integer)(const portico_redis_reply* reply);
+  /* STATUS, ERROR and STRING text; valid until the top-level reply is freed. */
+  portico_str (*redis_reply_string)(const portico_redis_reply* reply);
+  /* ARRAY length and elements (owned by the top-level reply; never free them). */
+  size_t (*redis_reply_length)(const portico_redis_reply* reply);
+  const portico_redis_reply* (*redis_reply_element)(const portico_redis_reply* reply, size_t i);
+  void (*redis_reply_free)(portico_redis_reply* reply);
 } portico_host_api;
 
 /* ------------------------------------------------------------------------------------------ */

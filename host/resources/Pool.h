@@ -1,0 +1,130 @@
+// A bounded pool of connections (PostgreSQL or Redis), validated on borrow.
+//
+// Connections are made lazily up to `max`. A borrowed connection is checked by the validator first
+// (a server restart leaves dead connections behind: they are dropped and replaced, so a restart is
+// survived without restarting porticod). Idle connections older than the idle timeout are closed.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <stdexcept>
+#include <string>
+
+namespace portico::resources {
+
+// The pool cannot hand out a connection now: the server is unreachable or every connection is
+// busy past the borrow timeout. Callers answer 503.
+class PoolUnavailable : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct PoolOptions {
+  int max = 16;
+  int borrowTimeoutMs = 2000;
+  int idleTimeoutMs = 60000;
+};
+
+template <typename Conn>
+class Pool {
+ public:
+  using Factory = std::function<std::unique_ptr<Conn>()>;  // throws when it cannot connect
+  using Validator = std::function<bool(Conn&)>;
+  using Clock = std::chrono::steady_clock;
+
+  Pool(std::string name, PoolOptions options, Factory factory, Validator validator)
+      : name_(std::move(name)),
+        options_(options),
+        factory_(std::move(factory)),
+        validator_(std::move(validator)) {}
+
+  // Throws PoolUnavailable.
+  std::unique_ptr<Conn> borrow(int timeoutMs) {
+    auto deadline = Clock::now() + std::chrono::milliseconds(timeoutMs);
+    std::unique_lock<std::mutex> lock(mutex_);
+    for (;;) {
+      while (!idle_.empty()) {
+        Idle entry = std::move(idle_.back());
+        idle_.pop_back();
+        ++inUse_;
+        lock.unlock();
+        if (validator_(*entry.conn)) return std::move(entry.conn);
+        entry.conn.reset();
+        lock.lock();
+        --inUse_;
+        --total_;
+      }
+      if (total_ < options_.max) {
+        ++total_;
+        ++inUse_;
+        lock.unlock();
+        try {
+          return factory_();
+        } catch (const std::exception& e) {
+          lock.lock();
+          --total_;
+          --inUse_;
+          available_.notify_one();
+          throw PoolUnavailable(name_ + " unavailable: " + e.what());
+        }
+      }
+      if (available_.wait_until(lock, deadline) == std::cv_status::timeout && idle_.empty() &&
+          total_ >= options_.max) {
+        throw PoolUnavailable(name_ + " pool exhausted: all " + std::to_string(options_.max) +
+                              " connections busy for " + std::to_string(timeoutMs) + " ms");
+      }
+    }
+  }
+
+  // Returns a borrowed connection; `reusable` false closes it (broken, or state unknown).
+  void giveBack(std::unique_ptr<Conn> conn, bool reusable) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    --inUse_;
+    auto now = Clock::now();
+    if (reusable && conn) {
+      idle_.push_back(Idle{std::move(conn), now});
+    } else {
+      --total_;
+    }
+    // Oldest first: close those idle for too long.
+    while (!idle_.empty() &&
+           now - idle_.front().since > std::chrono::milliseconds(options_.idleTimeoutMs)) {
+      idle_.pop_front();
+      --total_;
+    }
+    available_.notify_one();
+  }
+
+  int inUse() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return inUse_;
+  }
+  int idle() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return static_cast<int>(idle_.size());
+  }
+  const std::string& name() const { return name_; }
+  const PoolOptions& options() const { return options_; }
+
+ private:
+  struct Idle {
+    std::unique_ptr<Conn> conn;
+    Clock::time_point since;
+  };
+
+  std::string name_;
+  PoolOptions options_;
+  Factory factory_;
+  Validator validator_;
+  mutable std::mutex mutex_;
+  std::condition_variable available_;
+  std::deque<Idle> idle_;
+  int total_ = 0;
+  int inUse_ = 0;
+};
+
+}  // namespace portico::resources

@@ -1,0 +1,117 @@
+#include "resources/Resources.h"
+
+#include <chrono>
+
+#include "config/Config.h"
+#include "metrics/Metrics.h"
+
+namespace portico::resources {
+namespace {
+
+PoolOptions poolOptions(const config::Config& cfg, const std::string& prefix, int defaultMax) {
+  PoolOptions o;
+  o.max = static_cast<int>(cfg.getInt(prefix + ".pool_max", defaultMax, 1, 10000));
+  o.borrowTimeoutMs = static_cast<int>(cfg.getInt(prefix + ".borrow_timeout_ms", 2000, 0, 600000));
+  o.idleTimeoutMs = static_cast<int>(cfg.getInt(prefix + ".idle_timeout_ms", 60000, 0, 86400000));
+  return o;
+}
+
+// Time one call, in milliseconds; the call's exception becomes the probe's error.
+template <typename F>
+Probe timed(const std::string& name, F&& call) {
+  Probe p;
+  p.name = name;
+  auto start = std::chrono::steady_clock::now();
+  try {
+    call();
+    p.ok = true;
+  } catch (const std::exception& e) {
+    p.error = e.what();
+  }
+  p.latencyMs =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  return p;
+}
+
+}  // namespace
+
+Resources::Resources(const config::Config& cfg, metrics::Metrics& metrics) {
+  std::string dbUrl = cfg.getString("database.url", "");
+  if (!dbUrl.empty()) {
+    if (dbUrl.rfind("postgresql://", 0) != 0 && dbUrl.rfind("postgres://", 0) != 0) {
+      throw config::ConfigError("database.url must be a postgresql:// URI");
+    }
+    int statementTimeout =
+        static_cast<int>(cfg.getInt("database.statement_timeout_ms", 30000, 0, 86400000));
+    int connectTimeout = static_cast<int>(cfg.getInt("database.connect_timeout_s", 2, 1, 600));
+    // UTC sessions: timestamptz text comes back as +00 and parses without a zone table.
+    std::string options =
+        "-c TimeZone=UTC -c statement_timeout=" + std::to_string(statementTimeout);
+    postgres_ = std::make_unique<PgPool>(
+        "postgresql", poolOptions(cfg, "database", 32),
+        [dbUrl, options, connectTimeout] {
+          return std::make_unique<PgConnection>(dbUrl, options, connectTimeout);
+        },
+        [](PgConnection& c) { return c.alive(); });
+  }
+  std::string redisUrl = cfg.getString("redis.url", "");
+  if (!redisUrl.empty()) {
+    RedisUrl url;
+    try {
+      url = RedisUrl::parse(redisUrl);
+    } catch (const std::exception& e) {
+      throw config::ConfigError(std::string("redis.url: ") + e.what());
+    }
+    int connectTimeout = static_cast<int>(cfg.getInt("redis.connect_timeout_ms", 2000, 1, 600000));
+    int commandTimeout = static_cast<int>(cfg.getInt("redis.command_timeout_ms", 5000, 1, 600000));
+    int idleCheck = static_cast<int>(cfg.getInt("redis.validate_idle_ms", 1000, 0, 600000));
+    redis_ = std::make_unique<RedisPool>(
+        "redis", poolOptions(cfg, "redis", 32),
+        [url, connectTimeout, commandTimeout] {
+          return std::make_unique<RedisConnection>(url, connectTimeout, commandTimeout);
+        },
+        [idleCheck](RedisConnection& c) { return c.alive(idleCheck); });
+  }
+  metrics.registerGauge(
+      "portico_pool_connections", "Pooled connections by pool and state.", [this] {
+        std::vector<std::pair<metrics::Labels, double>> out;
+        auto add = [&out](const std::string& pool, int inUse, int idle) {
+          out.push_back({{{"pool", pool}, {"state", "in_use"}}, static_cast<double>(inUse)});
+          out.push_back({{{"pool", pool}, {"state", "idle"}}, static_cast<double>(idle)});
+        };
+        if (postgres_) add("postgresql", postgres_->inUse(), postgres_->idle());
+        if (redis_) add("redis", redis_->inUse(), redis_->idle());
+        return out;
+      });
+}
+
+std::vector<Probe> Resources::probe() {
+  std::vector<Probe> out;
+  if (postgres_) {
+    out.push_back(timed("postgresql", [this] {
+      auto conn = postgres_->borrow(postgres_->options().borrowTimeoutMs);
+      try {
+        conn->execute("SELECT 1", {});
+      } catch (const PgError& e) {
+        postgres_->giveBack(std::move(conn), !e.connectionLost());
+        throw;
+      }
+      postgres_->giveBack(std::move(conn), true);
+    }));
+  }
+  if (redis_) {
+    out.push_back(timed("redis", [this] {
+      auto conn = redis_->borrow(redis_->options().borrowTimeoutMs);
+      try {
+        if (!conn->command({"PING"})->isSimpleString()) throw std::runtime_error("PING refused");
+      } catch (...) {
+        redis_->giveBack(std::move(conn), false);
+        throw;
+      }
+      redis_->giveBack(std::move(conn), true);
+    }));
+  }
+  return out;
+}
+
+}  // namespace portico::resources

@@ -1,0 +1,49 @@
+// The PostgreSQL and Redis pools the host lends to plugins, built from config, with the health
+// probe behind /ready and the pool gauges behind /metrics.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "resources/Pool.h"
+#include "resources/postgres/PgConnection.h"
+#include "resources/redis/RedisConnection.h"
+
+namespace portico::config {
+class Config;
+}
+namespace portico::metrics {
+class Metrics;
+}
+
+namespace portico::resources {
+
+using PgPool = Pool<PgConnection>;
+using RedisPool = Pool<RedisConnection>;
+
+struct Probe {
+  std::string name;  // "postgresql", "redis"
+  bool ok = false;
+  double latencyMs = 0;
+  std::string error;
+};
+
+class Resources {
+ public:
+  // Reads database.* and redis.*; a pool whose url is empty is not configured (plugins asking
+  // for it get PORTICO_ERR_UNAVAILABLE). Throws config::ConfigError for a malformed url.
+  Resources(const config::Config& config, metrics::Metrics& metrics);
+
+  PgPool* postgres() { return postgres_.get(); }
+  RedisPool* redis() { return redis_.get(); }
+
+  // Round trip to each configured service (SELECT 1, PING), for /ready.
+  std::vector<Probe> probe();
+
+ private:
+  std::unique_ptr<PgPool> postgres_;
+  std::unique_ptr<RedisPool> redis_;
+};
+
+}  // namespace portico::resources
