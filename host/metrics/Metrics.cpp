@@ -34,6 +34,7 @@ void header(std::string& out, const std::string& name, const char* type, const s
 }  // namespace
 
 std::string formatLabels(const Labels& labels) {
+  if (labels.empty()) return "";
   std::string out = "{";
   for (size_t i = 0; i < labels.size(); ++i) {
     if (i) out += ',';

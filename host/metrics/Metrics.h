@@ -19,7 +19,7 @@ namespace portico::metrics {
 
 using Labels = std::vector<std::pair<std::string, std::string>>;
 
-// {a="x",b="y"} with values escaped as the format requires.
+// {a="x",b="y"} with values escaped as the format requires; "" for no labels.
 std::string formatLabels(const Labels& labels);
 
 class Metrics {

@@ -56,6 +56,12 @@ Porticod::Porticod(Options options) {
       {"plugins.drain_timeout_ms", "10000"},
       {"log.access", "false"},
   };
+  // The suite's PostgreSQL and Redis (started by packaging/dev), when there are any.
+  for (const auto& [key, env] :
+       {std::pair<const char*, const char*>{"database.url", "PORTICO_DATABASE_URL"},
+        {"redis.url", "PORTICO_REDIS_URL"}}) {
+    if (const char* value = std::getenv(env)) cfg[key] = value;
+  }
   for (const auto& [k, v] : options.config) cfg[k] = v;
   std::string configPath = dir_ + "/porticod.properties";
   {
