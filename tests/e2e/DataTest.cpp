@@ -7,8 +7,10 @@
 
 #include <cstdlib>
 #include <ctime>
+#include <thread>
 
 #include "Http.h"
+#include "LoadClients.h"
 #include "Porticod.h"
 #include "portico/plugin.h"
 
@@ -182,4 +184,35 @@ TEST_F(Data, ReadyListsServicesWithLatency) {
     EXPECT_EQ(s.at("status").as_string(), "up");
     EXPECT_GE(s.at("latency_ms").as_double(), 0.0);
   }
+}
+
+TEST_F(Data, HundredHotSwapsUnderLoadFailNothingAndReturnEverySession) {
+  auto created = post("/data/items", json::object({{"name", "swap-" + runToken()}}).dump());
+  ASSERT_EQ(created.status, 201) << created.body;
+  std::string path = "/data/items/" + std::to_string(created.json().at("id").as_int());
+  std::string v1 = e2e::readFile(e2e::fixturePath("datatest_v1.so"));
+  std::string v2 = e2e::readFile(e2e::fixturePath("datatest_v2.so"));
+
+  e2e::LoadClients load(host->port(), path, "name", 4, 180);
+  for (int i = 0; i < 100; ++i) {
+    auto r = e2e::admin(*host, "PUT", "/admin/plugins/datatest", i % 2 == 0 ? v2 : v1);
+    ASSERT_EQ(r.status, 200) << "swap " << i << ": " << r.body;
+  }
+  load.stop();
+  EXPECT_EQ(load.failures(), 0u) << (load.failureSamples().empty() ? "" : load.failureSamples()[0]);
+  EXPECT_GT(load.ok(), 100u);
+
+  // Every session goes back to the pool once the old generations have drained.
+  std::string metrics;
+  for (int i = 0; i < 250; ++i) {
+    metrics = e2e::get(host->port(), "/metrics").body;
+    if (metrics.find("portico_pool_connections{pool=\"postgresql\",state=\"in_use\"} 0") !=
+        std::string::npos) {
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  EXPECT_NE(metrics.find("portico_pool_connections{pool=\"postgresql\",state=\"in_use\"} 0"),
+            std::string::npos)
+      << metrics;
 }
