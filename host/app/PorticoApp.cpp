@@ -8,11 +8,13 @@
 
 #include "admin/AdminHandler.h"
 #include "app/AccessObserver.h"
+#include "app/MigrateCommand.h"
 #include "app/PublicHandler.h"
 #include "config/Config.h"
 #include "http/HttpServer.h"
 #include "log/Logging.h"
 #include "metrics/Metrics.h"
+#include "migrate/Migrator.h"
 #include "plugins/PluginManager.h"
 #include "plugins/PluginWatcher.h"
 #include "resources/Resources.h"
@@ -38,7 +40,7 @@ void PorticoApp::defineOptions(Poco::Util::OptionSet& options) {
 void PorticoApp::onHelp(const std::string&, const std::string&) {
   Poco::Util::HelpFormatter help(options());
   help.setCommand(commandName());
-  help.setUsage("[--config FILE]");
+  help.setUsage("[--config FILE] [migrate status|up|down PLUGIN [VERSION]]");
   help.setHeader("porticod " PORTICO_VERSION
                  ": serves HTTP through hot-swappable plugins. Every config key can be overridden "
                  "from the environment: http.port <- PORTICO_HTTP_PORT.");
@@ -58,7 +60,7 @@ void PorticoApp::onConfig(const std::string&, const std::string& value) {
   configPath_ = value;
 }
 
-int PorticoApp::main(const std::vector<std::string>&) {
+int PorticoApp::main(const std::vector<std::string>& args) {
   if (exitEarly_) return EXIT_OK;
   config::Config cfg;
   try {
@@ -79,7 +81,8 @@ int PorticoApp::main(const std::vector<std::string>&) {
 
     bool adminEnabled = cfg.getBool("admin.enabled", true);
     std::string token = cfg.getString("admin.token", "");
-    if (adminEnabled && token.empty()) {
+    bool serving = args.empty();
+    if (serving && adminEnabled && token.empty()) {
       logger->critical(
           "admin.token is empty: refusing to start the admin listener without a token. Set "
           "admin.token (or PORTICO_ADMIN_TOKEN), or admin.enabled=false");
@@ -88,6 +91,17 @@ int PorticoApp::main(const std::vector<std::string>&) {
 
     metrics::Metrics metrics;
     resources::Resources resources(cfg, metrics);
+    std::unique_ptr<migrate::Migrator> migrator;
+    if (resources.postgres()) {
+      migrator = std::make_unique<migrate::Migrator>(*resources.postgres(),
+                                                     cfg.getString("migrations.dir", "migrations"));
+    }
+    if (!args.empty() && args[0] == "migrate") return runMigrateCommand(args, migrator.get());
+    if (!args.empty()) {
+      std::cerr << "porticod: unknown command '" << args[0] << "' (see --help)\n";
+      return EXIT_USAGE;
+    }
+    if (migrator) migrator->up("host");
     plugins::PluginManager::Options po;
     po.dir = cfg.getString("plugins.dir", po.dir);
     po.stateDir = cfg.getString("plugins.state_dir", po.stateDir);
@@ -95,7 +109,7 @@ int PorticoApp::main(const std::vector<std::string>&) {
         static_cast<int>(cfg.getInt("plugins.drain_timeout_ms", po.drainTimeoutMs, 0, 86400000));
     po.defaultMaxBodyBytes = static_cast<uint64_t>(
         cfg.getInt("http.max_body_bytes", static_cast<int64_t>(po.defaultMaxBodyBytes), 0));
-    plugins::PluginManager plugins(po, cfg, metrics, &resources);
+    plugins::PluginManager plugins(po, cfg, metrics, &resources, migrator.get());
 
     PublicHandler publicHandler(
         plugins, metrics, resources,
@@ -139,6 +153,9 @@ int PorticoApp::main(const std::vector<std::string>&) {
     plugins.shutdown(static_cast<int>(po.drainTimeoutMs));
     logger->info("stopped");
     return EXIT_OK;
+  } catch (const migrate::MigrationError& e) {
+    std::cerr << "porticod: " << e.what() << "\n";
+    return EXIT_DATAERR;
   } catch (const config::ConfigError& e) {
     std::cerr << "porticod: " << e.what() << "\n";
     return EXIT_CONFIG;

@@ -13,6 +13,7 @@
 #include "config/Config.h"
 #include "log/Logging.h"
 #include "metrics/Metrics.h"
+#include "migrate/Migrator.h"
 
 namespace portico::plugins {
 namespace {
@@ -110,8 +111,13 @@ std::string validateInfo(const portico_plugin_info* info) {
 }  // namespace
 
 PluginManager::PluginManager(Options options, const config::Config& config,
-                             metrics::Metrics& metrics, resources::Resources* resources)
-    : options_(std::move(options)), config_(config), metrics_(metrics), resources_(resources) {
+                             metrics::Metrics& metrics, resources::Resources* resources,
+                             migrate::Migrator* migrator)
+    : options_(std::move(options)),
+      config_(config),
+      metrics_(metrics),
+      resources_(resources),
+      migrator_(migrator) {
   copyDir_ = options_.stateDir + "/" + std::to_string(::getpid());
   Poco::File(copyDir_).createDirectories();
   std::atomic_store(&table_, std::shared_ptr<const RouteTable>(std::make_shared<RouteTable>()));
@@ -275,6 +281,15 @@ PluginManager::Result PluginManager::load(const std::string& path, const std::st
                            it->second->sourcePath() + " both declare it");
     }
     number = lastGeneration_[name] + 1;
+  }
+
+  if (migrator_ != nullptr) {
+    try {
+      migrator_->up(name);
+    } catch (const std::exception& e) {
+      closeCopy();
+      return fail(422, "plugin '" + name + "': " + e.what());
+    }
   }
 
   auto gen = std::make_shared<Generation>(std::move(library), *info, number, source, sha);

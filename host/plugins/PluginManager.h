@@ -34,6 +34,9 @@ class Metrics;
 namespace portico::resources {
 class Resources;
 }
+namespace portico::migrate {
+class Migrator;
+}
 
 namespace portico::plugins {
 
@@ -66,9 +69,10 @@ class PluginManager {
     uint64_t generation = 0;
   };
 
-  // resources may be null (no pools configured).
+  // resources and migrator may be null (no database configured). With a migrator, a plugin's
+  // pending migrations run before its init; if one fails the load fails.
   PluginManager(Options options, const config::Config& config, metrics::Metrics& metrics,
-                resources::Resources* resources);
+                resources::Resources* resources, migrate::Migrator* migrator);
   ~PluginManager();
   PluginManager(const PluginManager&) = delete;
   PluginManager& operator=(const PluginManager&) = delete;
@@ -116,6 +120,7 @@ class PluginManager {
   const config::Config& config_;
   metrics::Metrics& metrics_;
   resources::Resources* resources_;
+  migrate::Migrator* migrator_;
   std::string copyDir_;
 
   std::mutex opsMutex_;  // one install/reload/unload at a time

@@ -27,7 +27,10 @@ class Data : public ::testing::Test {
       GTEST_FAIL() << "PORTICO_DATABASE_URL and PORTICO_REDIS_URL must point at the test services "
                       "(packaging/dev test starts them)";
     }
-    host = new Porticod({{{e2e::fixturePath("datatest_v1.so"), "datatest.so"}}, {}, {}, true});
+    host = new Porticod({{{e2e::fixturePath("datatest_v1.so"), "datatest.so"}},
+                         {{"migrations.dir", FIXTURE_MIGRATIONS_DIR}},
+                         {},
+                         true});
   }
   static void TearDownTestSuite() {
     delete host;

@@ -39,6 +39,7 @@ class Porticod {
   const std::string& token() const { return token_; }
   const std::string& pluginDir() const { return pluginDir_; }
   const std::string& dir() const { return dir_; }
+  std::string configPath() const { return dir_ + "/porticod.properties"; }
   std::string logs() const;
 
   // Waits for the process to exit on its own; returns its exit status or -1 on timeout.

@@ -1,0 +1,73 @@
+#include "migrate/MigrationSet.h"
+
+#include <Poco/DigestEngine.h>
+#include <Poco/File.h>
+#include <Poco/SHA2Engine.h>
+
+#include <algorithm>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <stdexcept>
+
+namespace portico::migrate {
+namespace {
+
+std::string readAll(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw std::runtime_error("cannot read migration " + path);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+std::string sha256(const std::string& text) {
+  Poco::SHA2Engine sha(Poco::SHA2Engine::SHA_256);
+  sha.update(text);
+  return Poco::DigestEngine::digestToHex(sha.digest());
+}
+
+}  // namespace
+
+std::vector<Migration> loadMigrations(const std::string& dir, const std::string& owner) {
+  std::string folder = dir + "/" + owner;
+  Poco::File f(folder);
+  if (!f.exists() || !f.isDirectory()) return {};
+  std::vector<std::string> names;
+  f.list(names);
+  std::map<int, Migration> byVersion;
+  for (const auto& file : names) {
+    bool up = file.size() > 7 && file.compare(file.size() - 7, 7, ".up.sql") == 0;
+    bool down = file.size() > 9 && file.compare(file.size() - 9, 9, ".down.sql") == 0;
+    if (!up && !down) continue;
+    size_t underscore = file.find('_');
+    std::string digits = file.substr(0, underscore);
+    if (underscore == std::string::npos || digits.empty() || digits.size() > 9 ||
+        digits.find_first_not_of("0123456789") != std::string::npos) {
+      throw std::runtime_error("migration file " + folder + "/" + file +
+                               " is not named NNNN_name.up.sql / NNNN_name.down.sql");
+    }
+    int version = std::stoi(digits);
+    std::string name = file.substr(underscore + 1, file.size() - underscore - 1 - (up ? 7 : 9));
+    Migration& m = byVersion[version];
+    if (!m.name.empty() && m.name != name) {
+      throw std::runtime_error("two migrations of " + owner + " have version " + digits + ": " +
+                               m.name + " and " + name);
+    }
+    m.version = version;
+    m.name = name;
+    (up ? m.up : m.down) = readAll(folder + "/" + file);
+  }
+  std::vector<Migration> out;
+  for (auto& [version, m] : byVersion) {
+    if (m.up.empty()) {
+      throw std::runtime_error("migration " + owner + "/" + std::to_string(version) + "_" + m.name +
+                               " has a down file but no up file");
+    }
+    m.checksum = sha256(m.up);
+    out.push_back(std::move(m));
+  }
+  return out;
+}
+
+}  // namespace portico::migrate
