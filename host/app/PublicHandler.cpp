@@ -76,7 +76,7 @@ void PublicHandler::handle(HTTPServerRequest& request, HTTPServerResponse& respo
     return;
   }
 
-  const plugins::RouteTable::Target& route = table->targets[match.index];
+  const auto& route = table->targets[match.index];
   plugins::Generation& generation = *route.generation;
   exchange.route = route.spec->path.pattern();
   exchange.plugin = generation.name();

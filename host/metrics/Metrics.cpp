@@ -43,28 +43,22 @@ std::string formatLabels(const Labels& labels) {
   return out + "}";
 }
 
-void Metrics::observeRequest(const std::string& method, const std::string& route, int status,
-                             const std::string& plugin, double seconds) {
+void HistogramFamily::observe(const Labels& labels, double seconds) {
   std::string key;
-  key.reserve(method.size() + route.size() + plugin.size() + 8);
-  key.append(method).append(1, '\x1f').append(route).append(1, '\x1f');
-  key.append(std::to_string(status)).append(1, '\x1f').append(plugin);
+  for (const auto& [k, v] : labels) key.append(v).append(1, '\x1f');
   Series* series = nullptr;
   {
-    std::shared_lock<std::shared_mutex> lock(requestsMutex_);
-    auto it = requests_.find(key);
-    if (it != requests_.end()) series = it->second.get();
+    std::shared_lock<std::shared_mutex> lock(mutex_);
+    auto it = series_.find(key);
+    if (it != series_.end()) series = it->second.get();
   }
   if (series == nullptr) {
-    std::unique_lock<std::shared_mutex> lock(requestsMutex_);
-    auto& slot = requests_[key];
+    std::unique_lock<std::shared_mutex> lock(mutex_);
+    auto& slot = series_[key];
     if (!slot) {
       slot = std::make_unique<Series>();
-      std::string labels = formatLabels({{"method", method},
-                                         {"route", route},
-                                         {"status_code", std::to_string(status)},
-                                         {"plugin", plugin}});
-      slot->labels = labels.substr(1, labels.size() - 2);
+      std::string formatted = formatLabels(labels);
+      slot->labels = formatted.substr(1, formatted.size() - 2);
     }
     series = slot.get();
   }
@@ -75,53 +69,58 @@ void Metrics::observeRequest(const std::string& method, const std::string& route
   series->sumNanos.fetch_add(static_cast<uint64_t>(seconds * 1e9), std::memory_order_relaxed);
 }
 
-void Metrics::countReload(const std::string& plugin, bool ok) {
-  std::lock_guard<std::mutex> lock(mutex_);
-  ++reloads_[formatLabels({{"plugin", plugin}, {"result", ok ? "success" : "failure"}})];
+void HistogramFamily::render(std::string& out) const {
+  header(out, name_, "histogram", help_);
+  std::shared_lock<std::shared_mutex> lock(mutex_);
+  for (const auto& [key, s] : series_) {
+    uint64_t cumulative = 0;
+    for (size_t i = 0; i <= kBuckets.size(); ++i) {
+      cumulative += s->buckets[i].load(std::memory_order_relaxed);
+      std::string le = i < kBuckets.size() ? formatNumber(kBuckets[i]) : "+Inf";
+      out += name_ + "_bucket{" + s->labels + ",le=\"" + le + "\"} " + std::to_string(cumulative) +
+             "\n";
+    }
+    out += name_ + "_sum{" + s->labels + "} " +
+           formatNumber(static_cast<double>(s->sumNanos.load(std::memory_order_relaxed)) / 1e9) +
+           "\n";
+    out += name_ + "_count{" + s->labels + "} " +
+           std::to_string(s->count.load(std::memory_order_relaxed)) + "\n";
+  }
 }
 
-void Metrics::registerGauge(std::string name, std::string help, GaugeSource source) {
+void CounterFamily::add(const Labels& labels, uint64_t n) {
+  std::string key = formatLabels(labels);
   std::lock_guard<std::mutex> lock(mutex_);
-  gauges_.push_back(Gauge{std::move(name), std::move(help), "gauge", std::move(source)});
+  values_[key] += n;
 }
 
-void Metrics::registerCounter(std::string name, std::string help, GaugeSource source) {
+void CounterFamily::render(std::string& out) const {
+  header(out, name_, "counter", help_);
   std::lock_guard<std::mutex> lock(mutex_);
-  gauges_.push_back(Gauge{std::move(name), std::move(help), "counter", std::move(source)});
+  for (const auto& [labels, n] : values_) out += name_ + labels + " " + std::to_string(n) + "\n";
+}
+
+void Metrics::registerGauge(std::string name, std::string help, Source source) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  scraped_.push_back(Scraped{std::move(name), std::move(help), "gauge", std::move(source)});
+}
+
+void Metrics::registerCounter(std::string name, std::string help, Source source) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  scraped_.push_back(Scraped{std::move(name), std::move(help), "counter", std::move(source)});
 }
 
 std::string Metrics::render() const {
   std::string out;
-  header(out, "http_request_duration_seconds", "histogram",
-         "Time from request line to response sent, by method, route template, status and plugin.");
-  {
-    std::shared_lock<std::shared_mutex> lock(requestsMutex_);
-    for (const auto& [key, s] : requests_) {
-      uint64_t cumulative = 0;
-      for (size_t i = 0; i <= kBuckets.size(); ++i) {
-        cumulative += s->buckets[i].load(std::memory_order_relaxed);
-        std::string le = i < kBuckets.size() ? formatNumber(kBuckets[i]) : "+Inf";
-        out += "http_request_duration_seconds_bucket{" + s->labels + ",le=\"" + le + "\"} " +
-               std::to_string(cumulative) + "\n";
-      }
-      out += "http_request_duration_seconds_sum{" + s->labels + "} " +
-             formatNumber(static_cast<double>(s->sumNanos.load(std::memory_order_relaxed)) / 1e9) +
-             "\n";
-      out += "http_request_duration_seconds_count{" + s->labels + "} " +
-             std::to_string(s->count.load(std::memory_order_relaxed)) + "\n";
-    }
-  }
+  requests_.render(out);
   header(out, "http_active_connections", "gauge",
          "Open client connections on the public listener.");
   out += "http_active_connections " + std::to_string(activeConnections_.load()) + "\n";
-
+  reloads_.render(out);
+  jobs_.render(out);
+  jobDurations_.render(out);
   std::lock_guard<std::mutex> lock(mutex_);
-  header(out, "portico_plugin_reloads_total", "counter",
-         "Plugin loads and reloads by plugin and result.");
-  for (const auto& [labels, n] : reloads_) {
-    out += "portico_plugin_reloads_total" + labels + " " + std::to_string(n) + "\n";
-  }
-  for (const auto& g : gauges_) {
+  for (const auto& g : scraped_) {
     header(out, g.name, g.type, g.help);
     for (const auto& [labels, value] : g.source()) {
       out += g.name + formatLabels(labels) + " " + formatNumber(value) + "\n";

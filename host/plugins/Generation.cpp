@@ -60,8 +60,10 @@ Generation::~Generation() {
 }
 
 bool Generation::init(const config::Config& config, uint64_t defaultMaxBody,
-                      resources::Resources* resources, std::string* error) {
+                      resources::Resources* resources, Messaging messaging, std::string* error) {
   ctx_.pluginName = name_;
+  ctx_.events = messaging.events;
+  ctx_.jobs = messaging.jobs;
   ctx_.resources = resources;
   ctx_.leases = leases_.get();
   ctx_.logger = log::get("plugin." + name_);
@@ -74,6 +76,8 @@ bool Generation::init(const config::Config& config, uint64_t defaultMaxBody,
   if (s != PORTICO_OK) {
     *error = "init failed (status " + std::to_string(s) + "): " + e.message("no message");
     ctx_.routes.clear();
+    ctx_.subscriptions.clear();
+    ctx_.jobHandlers.clear();
     return false;
   }
   initialized_ = true;
@@ -107,7 +111,10 @@ void Generation::close() {
   leases_->reclaimAll("still open when the generation closed");
   initialized_ = false;
   instance_ = nullptr;
-  ctx_.routes.clear();  // handler pointers into the library are about to dangle
+  // Handler pointers into the library are about to dangle.
+  ctx_.routes.clear();
+  ctx_.subscriptions.clear();
+  ctx_.jobHandlers.clear();
   std::string error;
   std::string copy = library_->path();
   if (!library_->close(&error)) {

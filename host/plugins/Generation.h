@@ -26,6 +26,24 @@ struct RouteSpec {
   uint64_t maxBodyBytes;
 };
 
+struct SubscriptionSpec {
+  std::string pattern;
+  portico_event_fn handler;
+  void* data;
+};
+
+struct JobHandlerSpec {
+  std::string queue;
+  portico_job_fn handler;
+  void* data;
+};
+
+// Where a generation's events and jobs go (both null without Redis).
+struct Messaging {
+  bus::EventBus* events = nullptr;
+  jobs::JobQueue* jobs = nullptr;
+};
+
 enum class GenerationState { Loading, Active, Draining, Stuck, Closed };
 const char* toString(GenerationState state);
 
@@ -39,7 +57,7 @@ class Generation {
 
   // Lifecycle hooks; each returns false with the plugin's message in *error.
   bool init(const config::Config& config, uint64_t defaultMaxBody, resources::Resources* resources,
-            std::string* error);
+            Messaging messaging, std::string* error);
   bool ready(std::string* error);
   // Calls the drain hook, then reclaims leases the plugin's own threads left open.
   void drain();
@@ -67,6 +85,8 @@ class Generation {
   uint32_t abiMajor() const { return abiMajor_; }
   uint32_t abiMinor() const { return abiMinor_; }
   const std::vector<RouteSpec>& routes() const { return ctx_.routes; }
+  const std::vector<SubscriptionSpec>& subscriptions() const { return ctx_.subscriptions; }
+  const std::vector<JobHandlerSpec>& jobHandlers() const { return ctx_.jobHandlers; }
   int64_t inflight() const { return inflight_.load(std::memory_order_relaxed); }
   LeaseRegistry& leases() { return *leases_; }
   GenerationState state() const { return state_.load(); }

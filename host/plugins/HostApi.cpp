@@ -7,6 +7,7 @@
 #include "http/RequestTarget.h"
 #include "plugins/DataApi.h"
 #include "plugins/Generation.h"
+#include "plugins/MessagingApi.h"
 
 namespace portico::plugins {
 namespace {
@@ -241,6 +242,7 @@ portico_host_api makeTable() {
   api.response_add_header = &responseAddHeader;
   api.response_write = &responseWrite;
   fillDataApi(api);
+  fillMessagingApi(api);
   return api;
 }
 

@@ -23,10 +23,18 @@ class Config;
 }
 namespace portico::plugins {
 struct RouteSpec;
+struct SubscriptionSpec;
+struct JobHandlerSpec;
 class LeaseRegistry;
 }  // namespace portico::plugins
 namespace portico::resources {
 class Resources;
+}
+namespace portico::bus {
+class EventBus;
+}
+namespace portico::jobs {
+class JobQueue;
 }
 
 struct portico_host_ctx {
@@ -36,8 +44,12 @@ struct portico_host_ctx {
   uint64_t defaultMaxBody = 0;
   portico::resources::Resources* resources = nullptr;  // null when no pools exist (tests)
   portico::plugins::LeaseRegistry* leases = nullptr;
-  bool acceptingRoutes = false;  // only during init
+  portico::bus::EventBus* events = nullptr;  // null without Redis
+  portico::jobs::JobQueue* jobs = nullptr;   // null without Redis
+  bool acceptingRoutes = false;  // only during init: routes, subscriptions, job handlers
   std::vector<portico::plugins::RouteSpec> routes;
+  std::vector<portico::plugins::SubscriptionSpec> subscriptions;
+  std::vector<portico::plugins::JobHandlerSpec> jobHandlers;
   std::mutex configMutex;
   std::map<std::string, std::string> configValues;  // keeps returned views alive until destroy
 };

@@ -293,7 +293,7 @@ PluginManager::Result PluginManager::load(const std::string& path, const std::st
   }
 
   auto gen = std::make_shared<Generation>(std::move(library), *info, number, source, sha);
-  if (!gen->init(config_, options_.defaultMaxBodyBytes, resources_, &why)) {
+  if (!gen->init(config_, options_.defaultMaxBodyBytes, resources_, messaging_, &why)) {
     gen->close();
     return fail(422, "plugin '" + name + "': " + why);
   }
@@ -362,6 +362,14 @@ std::string PluginManager::findConflict(const Generation& gen) const {
   std::lock_guard<std::mutex> lock(mutex_);
   for (const auto& [name, other] : active_) {
     if (name == gen.name()) continue;
+    for (const auto& mine : gen.jobHandlers()) {
+      for (const auto& theirs : other->jobHandlers()) {
+        if (mine.queue == theirs.queue) {
+          return "job queue '" + mine.queue + "' of plugin '" + gen.name() +
+                 "' is already handled by plugin '" + name + "'";
+        }
+      }
+    }
     for (const auto& mine : gen.routes()) {
       for (const auto& theirs : other->routes()) {
         if (mine.method == theirs.method && mine.path.sameShape(theirs.path)) {
@@ -380,7 +388,13 @@ void PluginManager::publishLocked() {
   for (const auto& [name, gen] : active_) {
     for (const auto& spec : gen->routes()) {
       table->router.add(spec.method, spec.path);
-      table->targets.push_back(RouteTable::Target{gen, &spec});
+      table->targets.push_back(RouteTable::Target<RouteSpec>{gen, &spec});
+    }
+    for (const auto& spec : gen->subscriptions()) {
+      table->subscriptions.push_back(RouteTable::Target<SubscriptionSpec>{gen, &spec});
+    }
+    for (const auto& spec : gen->jobHandlers()) {
+      table->jobHandlers[spec.queue] = RouteTable::Target<JobHandlerSpec>{gen, &spec};
     }
   }
   std::atomic_store(&table_, std::shared_ptr<const RouteTable>(std::move(table)));

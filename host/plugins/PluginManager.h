@@ -40,14 +40,19 @@ class Migrator;
 
 namespace portico::plugins {
 
-// An immutable snapshot of every published route. targets[i] answers router.routes()[i].
+// An immutable snapshot of everything published: routes (targets[i] answers
+// router.routes()[i]), event subscriptions and job handlers. Whoever holds it holds the
+// generations it names, so none of them can be closed underneath.
 struct RouteTable {
+  template <typename Spec>
   struct Target {
     std::shared_ptr<Generation> generation;
-    const RouteSpec* spec;  // owned by the generation
+    const Spec* spec;  // owned by the generation
   };
   http::Router router;
-  std::vector<Target> targets;
+  std::vector<Target<RouteSpec>> targets;
+  std::vector<Target<SubscriptionSpec>> subscriptions;
+  std::map<std::string, Target<JobHandlerSpec>> jobHandlers;  // by queue
 };
 
 class PluginManager {
@@ -93,6 +98,9 @@ class PluginManager {
 
   // The current route table; lock-free for the caller's purposes, hold it for the request.
   std::shared_ptr<const RouteTable> routes() const;
+
+  // Wires the event bus and job queue in (before loadAll); both may be null.
+  void setMessaging(Messaging messaging) { messaging_ = messaging; }
   // Name of the active plugin loaded from `path`, if any.
   std::optional<std::string> pluginForSource(const std::string& path) const;
   std::optional<std::string> sourceOf(const std::string& name) const;
@@ -121,6 +129,7 @@ class PluginManager {
   metrics::Metrics& metrics_;
   resources::Resources* resources_;
   migrate::Migrator* migrator_;
+  Messaging messaging_;
   std::string copyDir_;
 
   std::mutex opsMutex_;  // one install/reload/unload at a time

@@ -56,11 +56,34 @@ bool RedisConnection::alive(int idleCheckMs) {
   }
 }
 
-Poco::Redis::RedisType::Ptr RedisConnection::command(const std::vector<std::string>& argv) {
+namespace {
+
+Poco::Redis::Array toArray(const std::vector<std::string>& argv) {
   Poco::Redis::Array cmd;
   for (const auto& a : argv) cmd.add(Poco::Redis::BulkString(a));
+  return cmd;
+}
+
+}  // namespace
+
+Poco::Redis::RedisType::Ptr RedisConnection::command(const std::vector<std::string>& argv) {
   lastUsed_ = std::chrono::steady_clock::now();
-  return client_.sendCommand(cmd);
+  return client_.sendCommand(toArray(argv));
+}
+
+std::vector<Poco::Redis::RedisType::Ptr> RedisConnection::pipeline(
+    const std::vector<std::vector<std::string>>& commands) {
+  std::vector<Poco::Redis::Array> arrays;
+  arrays.reserve(commands.size());
+  for (const auto& c : commands) arrays.push_back(toArray(c));
+  lastUsed_ = std::chrono::steady_clock::now();
+  Poco::Redis::Array replies = client_.sendCommands(arrays);
+  return std::vector<Poco::Redis::RedisType::Ptr>(replies.begin(), replies.end());
+}
+
+Poco::Redis::RedisType::Ptr RedisConnection::readReply() {
+  lastUsed_ = std::chrono::steady_clock::now();
+  return client_.readReply();
 }
 
 }  // namespace portico::resources

@@ -34,6 +34,11 @@ class RedisConnection {
   // Sends argv as bulk strings (binary-safe; FIELD-NOTES: numbers sent as integers are a
   // protocol error) and returns the reply. Throws on I/O failure: the connection is then broken.
   Poco::Redis::RedisType::Ptr command(const std::vector<std::string>& argv);
+  // Sends several commands at once and reads all their replies (one round trip).
+  std::vector<Poco::Redis::RedisType::Ptr> pipeline(
+      const std::vector<std::vector<std::string>>& commands);
+  // Reads the next message on a connection that has subscribed (pub/sub). Blocks.
+  Poco::Redis::RedisType::Ptr readReply();
 
  private:
   Poco::Redis::Client client_;

@@ -13,7 +13,8 @@
  *        request/response views with buffered bodies, per-plugin config and logging.
  *   1.1  PostgreSQL sessions (parameterised execute/query, typed results, transactions) and
  *        Redis sessions (any command as argv, every RESP reply type), both leased from host
- *        pools. Status codes PORTICO_ERR_QUERY and PORTICO_ERR_TIMEOUT.
+ *        pools; the event bus (publish, subscribe); the job queue (enqueue, handle, status).
+ *        Status codes PORTICO_ERR_QUERY and PORTICO_ERR_TIMEOUT.
  *
  * ---------------------------------------------------------------------------------------------
  * COMPATIBILITY POLICY
@@ -250,6 +251,42 @@ typedef enum portico_redis_type {
   PORTICO_REDIS_TYPE_FORCE_32BIT = 0x7fffffff
 } portico_redis_type;
 
+/* Handles one event. topic and payload (JSON text) are valid only during the call. Called on a
+ * host event thread, concurrently with anything else. The return value is only logged: events are
+ * at-most-once and never redelivered. */
+typedef portico_status (*portico_event_fn)(void* user_data, portico_str topic, portico_str payload,
+                                           portico_error* err);
+
+/* Runs one job. job_id and payload are valid only during the call; attempt counts from 1.
+ * Return PORTICO_OK to complete the job; anything else fails this attempt (the message is kept as
+ * the job's last error) and the job is retried with backoff until max_attempts, then dead-lettered.
+ * A job can run more than once (at-least-once: a host that dies mid-job leaves it to be claimed
+ * again), so make handlers idempotent. Called on a host worker thread. */
+typedef portico_status (*portico_job_fn)(void* user_data, portico_str job_id, portico_str payload,
+                                         uint32_t attempt, portico_error* err);
+
+/* Options of job_enqueue. Caller-owned; zero members take the host's defaults. */
+typedef struct portico_job_options {
+  size_t struct_size;    /* sizeof(portico_job_options) as the caller compiled it */
+  uint32_t delay_ms;     /* run no earlier than this from now */
+  uint32_t max_attempts; /* default jobs.max_attempts */
+  uint32_t backoff_ms;   /* first retry delay, doubled per attempt; default jobs.backoff_ms */
+} portico_job_options;
+
+/* States of a job. Values are never reused. */
+typedef enum portico_job_state {
+  PORTICO_JOB_UNKNOWN = 0, /* no such job (or its record expired) */
+  PORTICO_JOB_QUEUED = 1,  /* waiting, possibly delayed */
+  PORTICO_JOB_RUNNING = 2,
+  PORTICO_JOB_RETRYING = 3, /* failed, waiting for its next attempt */
+  PORTICO_JOB_DONE = 4,
+  PORTICO_JOB_DEAD = 5, /* failed max_attempts times; kept in the dead-letter stream */
+  PORTICO_JOB_STATE_FORCE_32BIT = 0x7fffffff
+} portico_job_state;
+
+/* Longest job id job_enqueue writes, NUL included. */
+#define PORTICO_JOB_ID_MAX 64
+
 /* ------------------------------------------------------------------------------------------ */
 /* The host's function table                                                                  */
 /* ------------------------------------------------------------------------------------------ */
@@ -354,6 +391,36 @@ typedef struct portico_host_api {
   size_t (*redis_reply_length)(const portico_redis_reply* reply);
   const portico_redis_reply* (*redis_reply_element)(const portico_redis_reply* reply, size_t i);
   void (*redis_reply_free)(portico_redis_reply* reply);
+
+  /* ---- 1.1: events. Redis pub/sub underneath: at-most-once, fanned out to every host; an event
+   * published while a host is disconnected from Redis is lost for it. ---- */
+
+  /* Publishes payload (JSON text, at most 1 MiB) on topic ([A-Za-z0-9._:-]{1,128}).
+   * PORTICO_ERR_UNAVAILABLE without Redis. */
+  portico_status (*event_publish)(portico_host_ctx* ctx, portico_str topic, portico_str payload,
+                                  portico_error* err);
+  /* During init only: delivers events whose topic matches pattern ('*' any run of characters,
+   * '?' one) to handler, on the current generation of this plugin. */
+  portico_status (*event_subscribe)(portico_host_ctx* ctx, portico_str pattern,
+                                    portico_event_fn handler, void* user_data, portico_error* err);
+
+  /* ---- 1.1: jobs. Redis Streams with one consumer group per queue: at-least-once, retries with
+   * exponential backoff, dead letters, jobs of a dead host claimed again. ---- */
+
+  /* Enqueues payload (JSON text, at most 1 MiB) on queue ([A-Za-z0-9._-]{1,64}). options may be
+   * NULL. id_out (may be NULL) receives the job id, NUL-terminated, in at most PORTICO_JOB_ID_MAX
+   * bytes. Any plugin may enqueue on any queue. */
+  portico_status (*job_enqueue)(portico_host_ctx* ctx, portico_str queue, portico_str payload,
+                                const portico_job_options* options, char* id_out,
+                                portico_error* err);
+  /* During init only: runs jobs of queue with handler. One plugin per queue (a second is refused
+   * at load, like a conflicting route). Jobs run on the current generation; a draining generation
+   * finishes the jobs it started. */
+  portico_status (*job_handle)(portico_host_ctx* ctx, portico_str queue, portico_job_fn handler,
+                               void* user_data, portico_error* err);
+  /* State and attempts so far of a job. PORTICO_OK with PORTICO_JOB_UNKNOWN for an unknown id. */
+  portico_status (*job_status)(portico_host_ctx* ctx, portico_str id, portico_job_state* state,
+                               uint32_t* attempts, portico_error* err);
 } portico_host_api;
 
 /* ------------------------------------------------------------------------------------------ */

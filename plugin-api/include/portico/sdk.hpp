@@ -125,6 +125,19 @@ enum class LogLevel {
   Error = PORTICO_LOG_ERROR
 };
 
+// A job as its handler sees it (ABI 1.1).
+struct Job {
+  std::string_view id;
+  json::Value payload;
+  uint32_t attempt;  // from 1
+};
+
+struct JobOptions {
+  uint32_t delay_ms = 0;
+  uint32_t max_attempts = 0;  // 0: host default
+  uint32_t backoff_ms = 0;    // 0: host default
+};
+
 // The host as one plugin generation sees it. Created by the SDK before the plugin's constructor,
 // destroyed after the plugin's destructor. Thread-safe except route(), which is for the
 // constructor only.
@@ -174,6 +187,69 @@ class Host {
   void warn(std::string_view message) const { log(LogLevel::Warn, message); }
   void error(std::string_view message) const { log(LogLevel::Error, message); }
 
+  // ---- Events and jobs (ABI 1.1) ----
+
+  using EventHandler = std::function<void(std::string_view topic, const json::Value& payload)>;
+  // Throwing fails the attempt: the job is retried with backoff, then dead-lettered.
+  using JobHandler = std::function<void(const Job& job)>;
+  // At-most-once, to every host. Throws HttpError(503) without Redis.
+  void publish(std::string_view topic, const json::Value& payload) const {
+    std::string text = payload.dump();
+    char buf[512];
+    portico_error err{buf, sizeof buf, 0};
+    portico_status s = api_->event_publish(ctx_, str(topic), str(text), &err);
+    if (s != PORTICO_OK) raise(s, "publish", err);
+  }
+
+  // From the plugin's constructor: handler runs for every event whose topic matches pattern.
+  void subscribe(std::string_view pattern, EventHandler handler) {
+    events_.push_back(std::move(handler));
+    char buf[512];
+    portico_error err{buf, sizeof buf, 0};
+    portico_status s =
+        api_->event_subscribe(ctx_, str(pattern), &Host::onEvent, &events_.back(), &err);
+    if (s != PORTICO_OK) {
+      events_.pop_back();
+      raise(s, "subscribe", err);
+    }
+  }
+
+  // Returns the job id. Throws HttpError(503) without Redis.
+  std::string enqueue(std::string_view queue, const json::Value& payload,
+                      JobOptions options = {}) const {
+    std::string text = payload.dump();
+    portico_job_options o{sizeof(portico_job_options), options.delay_ms, options.max_attempts,
+                          options.backoff_ms};
+    char id[PORTICO_JOB_ID_MAX] = {0};
+    char buf[512];
+    portico_error err{buf, sizeof buf, 0};
+    portico_status s = api_->job_enqueue(ctx_, str(queue), str(text), &o, id, &err);
+    if (s != PORTICO_OK) raise(s, "enqueue", err);
+    return id;
+  }
+
+  // From the plugin's constructor: runs the jobs of queue.
+  void handle_jobs(std::string_view queue, JobHandler handler) {
+    jobs_.push_back(std::move(handler));
+    char buf[512];
+    portico_error err{buf, sizeof buf, 0};
+    portico_status s = api_->job_handle(ctx_, str(queue), &Host::onJob, &jobs_.back(), &err);
+    if (s != PORTICO_OK) {
+      jobs_.pop_back();
+      raise(s, "handle_jobs", err);
+    }
+  }
+
+  std::pair<portico_job_state, uint32_t> job_status(std::string_view id) const {
+    portico_job_state state = PORTICO_JOB_UNKNOWN;
+    uint32_t attempts = 0;
+    char buf[512];
+    portico_error err{buf, sizeof buf, 0};
+    portico_status s = api_->job_status(ctx_, str(id), &state, &attempts, &err);
+    if (s != PORTICO_OK) raise(s, "job_status", err);
+    return {state, attempts};
+  }
+
   const portico_host_api* api() const { return api_; }
   portico_host_ctx* ctx() const { return ctx_; }
 
@@ -182,6 +258,38 @@ class Host {
     Host* host;
     Handler handler;
   };
+
+  [[noreturn]] static void raise(portico_status s, const char* what, const portico_error& err) {
+    std::string message = std::string(what) + ": " + std::string(err.buf, err.len);
+    if (s == PORTICO_ERR_UNAVAILABLE || s == PORTICO_ERR_TIMEOUT) throw HttpError(503, message);
+    throw std::runtime_error(message);
+  }
+
+  static portico_status onEvent(void* data, portico_str topic, portico_str payload,
+                                portico_error* err) {
+    try {
+      (*static_cast<EventHandler*>(data))(view(topic), json::parse(view(payload)));
+      return PORTICO_OK;
+    } catch (const std::exception& e) {
+      portico_error_set(err, e.what());
+    } catch (...) {
+      portico_error_set(err, "unknown exception in event handler");
+    }
+    return PORTICO_ERR_INTERNAL;
+  }
+
+  static portico_status onJob(void* data, portico_str id, portico_str payload, uint32_t attempt,
+                              portico_error* err) {
+    try {
+      (*static_cast<JobHandler*>(data))(Job{view(id), json::parse(view(payload)), attempt});
+      return PORTICO_OK;
+    } catch (const std::exception& e) {
+      portico_error_set(err, e.what());
+    } catch (...) {
+      portico_error_set(err, "unknown exception in job handler");
+    }
+    return PORTICO_ERR_INTERNAL;
+  }
 
   static portico_status dispatch(void* data, const portico_request* req, portico_response* res,
                                  portico_error* err) {
@@ -222,7 +330,9 @@ class Host {
 
   const portico_host_api* api_;
   portico_host_ctx* ctx_;
-  std::deque<Entry> routes_;  // deque: route_data pointers must stay stable
+  std::deque<Entry> routes_;  // deques: the pointers handed to the host must stay stable
+  std::deque<EventHandler> events_;
+  std::deque<JobHandler> jobs_;
 };
 
 // ---- Data (ABI 1.1) --------------------------------------------------------------------------

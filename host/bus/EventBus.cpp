@@ -1,0 +1,120 @@
+#include "bus/EventBus.h"
+
+#include <Poco/Redis/Array.h>
+#include <Poco/UUIDGenerator.h>
+
+#include <chrono>
+
+#include "log/Logging.h"
+
+namespace portico::bus {
+namespace {
+
+// Text of element i of a pub/sub message array.
+std::string field(const Poco::Redis::Array& message, size_t i) {
+  auto element = message.get<Poco::Redis::BulkString>(i);
+  return element.isNull() ? std::string() : element.value();
+}
+
+}  // namespace
+
+EventBus::EventBus(resources::RedisUrl url, resources::RedisPool& pool, Deliver deliver,
+                   int workers, size_t queueLimit)
+    : url_(std::move(url)),
+      pool_(pool),
+      deliver_(std::move(deliver)),
+      workers_(workers),
+      queueLimit_(queueLimit),
+      controlChannel_("portico:control:" +
+                      Poco::UUIDGenerator::defaultGenerator().createRandom().toString()) {}
+
+EventBus::~EventBus() {
+  stop();
+}
+
+void EventBus::start() {
+  listener_ = std::thread([this] { listen(); });
+  for (int i = 0; i < workers_; ++i) threads_.emplace_back([this] { work(); });
+}
+
+void EventBus::stop() {
+  if (stopping_.exchange(true)) return;
+  wake_.notify_all();
+  try {
+    auto conn = pool_.borrow(pool_.options().borrowTimeoutMs);
+    conn->command({"PUBLISH", controlChannel_, "stop"});
+    pool_.giveBack(std::move(conn), true);
+  } catch (const std::exception& e) {
+    // Without Redis the listener is in its reconnect wait, which watches stopping_.
+    log::get("events")->debug("stop signal not published: {}", e.what());
+  }
+  if (listener_.joinable()) listener_.join();
+  for (auto& t : threads_) t.join();
+  threads_.clear();
+}
+
+void EventBus::publish(const std::string& topic, const std::string& payload) {
+  auto conn = pool_.borrow(pool_.options().borrowTimeoutMs);
+  try {
+    conn->command({"PUBLISH", kChannelPrefix + topic, payload});
+  } catch (...) {
+    pool_.giveBack(std::move(conn), false);
+    throw;
+  }
+  pool_.giveBack(std::move(conn), true);
+}
+
+void EventBus::listen() {
+  auto logger = log::get("events");
+  int backoffMs = 100;
+  while (!stopping_) {
+    try {
+      resources::RedisConnection conn(url_, 2000, 0);
+      conn.command({"SUBSCRIBE", controlChannel_});
+      conn.command({"PSUBSCRIBE", std::string(kChannelPrefix) + "*"});
+      logger->info("subscribed to {}*", kChannelPrefix);
+      backoffMs = 100;
+      while (!stopping_) {
+        auto reply = conn.readReply();
+        if (reply.isNull() || !reply->isArray()) continue;
+        const auto& message =
+            static_cast<const Poco::Redis::Type<Poco::Redis::Array>*>(reply.get())->value();
+        if (message.size() == 3 && field(message, 0) == "message") return;  // our control channel
+        if (message.size() != 4 || field(message, 0) != "pmessage") continue;
+        std::string topic =
+            field(message, 2).substr(std::char_traits<char>::length(kChannelPrefix));
+        std::lock_guard<std::mutex> lock(mutex_);
+        if (queue_.size() >= queueLimit_) {
+          ++dropped_;
+          continue;
+        }
+        queue_.emplace_back(std::move(topic), field(message, 3));
+        wake_.notify_one();
+      }
+    } catch (const std::exception& e) {
+      if (stopping_) break;
+      logger->warn("event subscription lost ({}); retrying in {} ms", e.what(), backoffMs);
+      std::unique_lock<std::mutex> lock(mutex_);
+      wake_.wait_for(lock, std::chrono::milliseconds(backoffMs),
+                     [this] { return stopping_.load(); });
+      backoffMs = std::min(backoffMs * 2, 2000);
+    }
+  }
+}
+
+void EventBus::work() {
+  for (;;) {
+    std::pair<std::string, std::string> event;
+    {
+      std::unique_lock<std::mutex> lock(mutex_);
+      wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) return;
+      event = std::move(queue_.front());
+      queue_.pop_front();
+    }
+    deliver_(event.first, event.second);
+    ++delivered_;
+  }
+}
+
+}  // namespace portico::bus

@@ -1,0 +1,60 @@
+// The event bus: Redis pub/sub, one subscriber connection per host, fan-out to every host.
+// At-most-once by nature: an event published while this host is not subscribed (Redis restarting,
+// host starting) is not seen by it, and a full delivery queue drops events (counted, logged).
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "resources/Resources.h"
+
+namespace portico::bus {
+
+class EventBus {
+ public:
+  // Called on a bus worker thread for every event received.
+  using Deliver = std::function<void(const std::string& topic, const std::string& payload)>;
+
+  EventBus(resources::RedisUrl url, resources::RedisPool& pool, Deliver deliver, int workers,
+           size_t queueLimit);
+  ~EventBus();
+
+  void start();
+  void stop();
+
+  // Throws resources::PoolUnavailable without Redis.
+  void publish(const std::string& topic, const std::string& payload);
+
+  uint64_t dropped() const { return dropped_.load(); }
+  uint64_t delivered() const { return delivered_.load(); }
+
+  static constexpr const char* kChannelPrefix = "portico:event:";
+
+ private:
+  void listen();
+  void work();
+
+  resources::RedisUrl url_;
+  resources::RedisPool& pool_;
+  Deliver deliver_;
+  int workers_;
+  size_t queueLimit_;
+  std::string controlChannel_;  // where stop() tells the listener to leave
+
+  std::atomic<bool> stopping_{false};
+  std::atomic<uint64_t> dropped_{0};
+  std::atomic<uint64_t> delivered_{0};
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  std::deque<std::pair<std::string, std::string>> queue_;
+  std::thread listener_;
+  std::vector<std::thread> threads_;
+};
+
+}  // namespace portico::bus

@@ -1,0 +1,340 @@
+#include "jobs/JobQueue.h"
+
+#include <Poco/Redis/Array.h>
+#include <Poco/UUIDGenerator.h>
+
+#include <chrono>
+#include <cmath>
+
+#include "log/Logging.h"
+#include "metrics/Metrics.h"
+
+namespace portico::jobs {
+namespace {
+
+using Poco::Redis::Array;
+using Poco::Redis::BulkString;
+using Poco::Redis::RedisType;
+using resources::RedisConnection;
+
+const char* const kGroup = "portico";
+const char* const kDelayed = "portico:jobs:delayed";
+
+// Moves due jobs from the delayed set to their streams, atomically: a job is never both (or
+// neither) when a host dies half-way.
+const char* const kPromoteScript = R"(
+local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, 500)
+for _, member in ipairs(due) do
+  redis.call('ZREM', KEYS[1], member)
+  local sep = string.find(member, '|', 1, true)
+  local queue = string.sub(member, 1, sep - 1)
+  local id = string.sub(member, sep + 1)
+  redis.call('HSET', 'portico:job:' .. id, 'state', 'queued')
+  redis.call('XADD', 'portico:jobs:' .. queue, '*', 'id', id)
+end
+return #due
+)";
+
+std::string streamOf(const std::string& queue) {
+  return "portico:jobs:" + queue;
+}
+std::string recordOf(const std::string& id) {
+  return "portico:job:" + id;
+}
+
+int64_t nowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+const Array& arrayOf(const RedisType::Ptr& r) {
+  return static_cast<const Poco::Redis::Type<Array>*>(r.get())->value();
+}
+
+bool isArray(const RedisType::Ptr& r) {
+  return !r.isNull() && r->isArray() && !arrayOf(r).isNull();
+}
+
+std::string text(const RedisType::Ptr& r) {
+  if (r.isNull()) return "";
+  if (r->isBulkString()) {
+    const auto& b = static_cast<const Poco::Redis::Type<BulkString>*>(r.get())->value();
+    return b.isNull() ? "" : b.value();
+  }
+  if (r->isInteger())
+    return std::to_string(static_cast<const Poco::Redis::Type<Poco::Int64>*>(r.get())->value());
+  return r->toString();
+}
+
+std::vector<RedisType::Ptr> elements(const RedisType::Ptr& r) {
+  if (!isArray(r)) return {};
+  const Array& a = arrayOf(r);
+  return std::vector<RedisType::Ptr>(a.begin(), a.end());
+}
+
+void throwIfError(const RedisType::Ptr& r, const char* what) {
+  if (!r.isNull() && r->isError())
+    throw std::runtime_error(std::string(what) + ": " + r->toString());
+}
+
+// MULTI ... EXEC around commands, so a requeue or an acknowledgement happens whole or not at all.
+void atomically(RedisConnection& conn, std::vector<std::vector<std::string>> commands) {
+  commands.insert(commands.begin(), {"MULTI"});
+  commands.push_back({"EXEC"});
+  for (const auto& reply : conn.pipeline(commands)) throwIfError(reply, "job transaction");
+}
+
+// Sleeps up to ms, returning early once `stopping` is set.
+void pause(const std::atomic<bool>& stopping, int ms) {
+  for (int waited = 0; waited < ms && !stopping; waited += 20) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+}
+
+}  // namespace
+
+JobQueue::JobQueue(resources::RedisUrl url, resources::RedisPool& pool, JobQueueOptions options,
+                   Queues queues, Runner runner, metrics::Metrics& metrics)
+    : url_(std::move(url)),
+      pool_(pool),
+      options_(options),
+      queues_(std::move(queues)),
+      runner_(std::move(runner)),
+      metrics_(metrics),
+      hostId_(Poco::UUIDGenerator::defaultGenerator().createRandom().toString()) {}
+
+JobQueue::~JobQueue() {
+  stop();
+}
+
+void JobQueue::start() {
+  for (int i = 0; i < options_.workers; ++i) threads_.emplace_back([this, i] { work(i); });
+  threads_.emplace_back([this] { schedule(); });
+}
+
+void JobQueue::stop() {
+  stopping_ = true;
+  for (auto& t : threads_) t.join();
+  threads_.clear();
+}
+
+std::string JobQueue::enqueue(const std::string& queue, const std::string& payload, int delayMs,
+                              int maxAttempts, int backoffMs) {
+  std::string id = Poco::UUIDGenerator::defaultGenerator().createRandom().toString();
+  std::vector<std::vector<std::string>> commands = {
+      {"HSET", recordOf(id), "queue", queue, "payload", payload, "state", "queued", "attempts", "0",
+       "max_attempts", std::to_string(maxAttempts > 0 ? maxAttempts : options_.maxAttempts),
+       "backoff_ms", std::to_string(backoffMs > 0 ? backoffMs : options_.backoffMs)}};
+  if (delayMs > 0) {
+    commands.push_back({"ZADD", kDelayed, std::to_string(nowMs() + delayMs), queue + "|" + id});
+  } else {
+    commands.push_back({"XADD", streamOf(queue), "*", "id", id});
+  }
+  auto conn = pool_.borrow(pool_.options().borrowTimeoutMs);
+  try {
+    atomically(*conn, commands);
+  } catch (...) {
+    pool_.giveBack(std::move(conn), false);
+    throw;
+  }
+  pool_.giveBack(std::move(conn), true);
+  metrics_.countJob(queue, "enqueued");
+  return id;
+}
+
+std::pair<portico_job_state, int> JobQueue::status(const std::string& id) {
+  auto conn = pool_.borrow(pool_.options().borrowTimeoutMs);
+  RedisType::Ptr reply;
+  try {
+    reply = conn->command({"HMGET", recordOf(id), "state", "attempts"});
+  } catch (...) {
+    pool_.giveBack(std::move(conn), false);
+    throw;
+  }
+  pool_.giveBack(std::move(conn), true);
+  auto fields = elements(reply);
+  if (fields.size() != 2) return {PORTICO_JOB_UNKNOWN, 0};
+  std::string state = text(fields[0]);
+  int attempts = std::atoi(text(fields[1]).c_str());
+  if (state == "queued") return {PORTICO_JOB_QUEUED, attempts};
+  if (state == "running") return {PORTICO_JOB_RUNNING, attempts};
+  if (state == "retrying") return {PORTICO_JOB_RETRYING, attempts};
+  if (state == "done") return {PORTICO_JOB_DONE, attempts};
+  if (state == "dead") return {PORTICO_JOB_DEAD, attempts};
+  return {PORTICO_JOB_UNKNOWN, 0};
+}
+
+void JobQueue::ensureGroups(RedisConnection& conn, const std::vector<std::string>& queues) {
+  std::lock_guard<std::mutex> lock(groupsMutex_);
+  for (const auto& q : queues) {
+    if (groups_.count(q)) continue;
+    // From the start of the stream: jobs enqueued before any handler existed still run.
+    auto reply = conn.command({"XGROUP", "CREATE", streamOf(q), kGroup, "0", "MKSTREAM"});
+    if (!reply.isNull() && reply->isError() &&
+        reply->toString().find("BUSYGROUP") == std::string::npos) {
+      throwIfError(reply, "XGROUP CREATE");
+    }
+    groups_.insert(q);
+  }
+}
+
+void JobQueue::work(int index) {
+  auto logger = log::get("jobs");
+  std::string consumer = hostId_ + "-" + std::to_string(index);
+  int backoffMs = 100;
+  while (!stopping_) {
+    try {
+      // Its own connection, with a read timeout longer than BLOCK (a shorter one drops it).
+      RedisConnection conn(url_, 2000, options_.blockMs + 5000);
+      backoffMs = 100;
+      while (!stopping_) {
+        std::vector<std::string> queues = queues_();
+        if (queues.empty()) {
+          pause(stopping_, options_.blockMs);
+          continue;
+        }
+        ensureGroups(conn, queues);
+        std::vector<std::string> argv = {
+            "XREADGROUP", "GROUP", kGroup,  consumer,
+            "COUNT",      "16",    "BLOCK", std::to_string(options_.blockMs),
+            "STREAMS"};
+        for (const auto& q : queues) argv.push_back(streamOf(q));
+        argv.insert(argv.end(), queues.size(), ">");
+        auto reply = conn.command(argv);
+        throwIfError(reply, "XREADGROUP");
+        for (const auto& stream : elements(reply)) {
+          auto parts = elements(stream);
+          if (parts.size() != 2) continue;
+          std::string queue =
+              text(parts[0]).substr(std::char_traits<char>::length("portico:jobs:"));
+          for (const auto& entry : elements(parts[1])) {
+            auto entryParts = elements(entry);
+            if (entryParts.size() != 2) continue;
+            auto fields = elements(entryParts[1]);
+            if (fields.size() < 2) continue;
+            runOne(conn, queue, text(entryParts[0]), text(fields[1]));
+          }
+        }
+      }
+    } catch (const std::exception& e) {
+      if (stopping_) break;
+      logger->warn("job worker {} lost Redis ({}); retrying in {} ms", index, e.what(), backoffMs);
+      pause(stopping_, backoffMs);
+      backoffMs = std::min(backoffMs * 2, 2000);
+    }
+  }
+}
+
+void JobQueue::runOne(RedisConnection& conn, const std::string& queue, const std::string& entry,
+                      const std::string& id) {
+  const std::string record = recordOf(id);
+  const std::string stream = streamOf(queue);
+  auto replies = conn.pipeline({{"HINCRBY", record, "attempts", "1"},
+                                {"HSET", record, "state", "running"},
+                                {"HMGET", record, "payload", "max_attempts", "backoff_ms"}});
+  auto fields = elements(replies.at(2));
+  if (fields.size() != 3 || fields[0].isNull() || text(fields[0]).empty()) {
+    // No record (expired or never written): nothing to run, drop the entry.
+    atomically(conn, {{"XACK", stream, kGroup, entry}, {"XDEL", stream, entry}, {"DEL", record}});
+    return;
+  }
+  int attempt = std::atoi(text(replies[0]).c_str());
+  int maxAttempts = std::max(1, std::atoi(text(fields[1]).c_str()));
+  int backoffMs = std::max(0, std::atoi(text(fields[2]).c_str()));
+
+  std::string error;
+  auto started = std::chrono::steady_clock::now();
+  Outcome outcome = runner_(queue, id, text(fields[0]), attempt, &error);
+  double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  std::string retention = std::to_string(options_.retentionS);
+  switch (outcome) {
+    case Outcome::NoHandler:
+      // Swapped out between read and run: leave it pending, the scheduler claims it again.
+      conn.pipeline({{"HINCRBY", record, "attempts", "-1"}, {"HSET", record, "state", "queued"}});
+      return;
+    case Outcome::Done:
+      atomically(conn, {{"HSET", record, "state", "done"},
+                        {"EXPIRE", record, retention},
+                        {"XACK", stream, kGroup, entry},
+                        {"XDEL", stream, entry}});
+      metrics_.countJob(queue, "done");
+      metrics_.observeJob(queue, "done", seconds);
+      return;
+    case Outcome::Failed:
+      if (attempt >= maxAttempts) {
+        atomically(conn, {{"HSET", record, "state", "dead", "last_error", error},
+                          {"EXPIRE", record, retention},
+                          {"XADD", "portico:jobs:dead:" + queue, "*", "id", id, "error", error},
+                          {"XACK", stream, kGroup, entry},
+                          {"XDEL", stream, entry}});
+        metrics_.countJob(queue, "dead");
+        log::get("jobs")->warn("job {} on {} is dead after {} attempts: {}", id, queue, attempt,
+                               error);
+      } else {
+        double delay = backoffMs * std::pow(2.0, attempt - 1);
+        atomically(conn, {{"HSET", record, "state", "retrying", "last_error", error},
+                          {"ZADD", kDelayed, std::to_string(nowMs() + static_cast<int64_t>(delay)),
+                           queue + "|" + id},
+                          {"XACK", stream, kGroup, entry},
+                          {"XDEL", stream, entry}});
+        metrics_.countJob(queue, "failed");
+      }
+      metrics_.observeJob(queue, "failed", seconds);
+      return;
+  }
+}
+
+void JobQueue::schedule() {
+  auto logger = log::get("jobs");
+  std::string consumer = hostId_ + "-scheduler";
+  auto lastClaim = std::chrono::steady_clock::now();
+  while (!stopping_) {
+    try {
+      RedisConnection conn(url_, 2000, 5000);
+      while (!stopping_) {
+        throwIfError(conn.command({"EVAL", kPromoteScript, "1", kDelayed, std::to_string(nowMs())}),
+                     "promote delayed jobs");
+        auto now = std::chrono::steady_clock::now();
+        if (now - lastClaim > std::chrono::milliseconds(options_.visibilityTimeoutMs / 4)) {
+          lastClaim = now;
+          std::vector<std::string> queues = queues_();
+          ensureGroups(conn, queues);
+          for (const auto& q : queues) {
+            auto reply =
+                conn.command({"XAUTOCLAIM", streamOf(q), kGroup, consumer,
+                              std::to_string(options_.visibilityTimeoutMs), "0-0", "COUNT", "500"});
+            throwIfError(reply, "XAUTOCLAIM");
+            auto parts = elements(reply);
+            if (parts.size() < 2) continue;
+            for (const auto& entry : elements(parts[1])) {
+              auto entryParts = elements(entry);
+              if (entryParts.size() != 2) continue;
+              auto fields = elements(entryParts[1]);
+              std::string entryId = text(entryParts[0]);
+              if (fields.size() < 2) {
+                atomically(
+                    conn, {{"XACK", streamOf(q), kGroup, entryId}, {"XDEL", streamOf(q), entryId}});
+                continue;
+              }
+              std::string id = text(fields[1]);
+              atomically(conn, {{"HSET", recordOf(id), "state", "queued"},
+                                {"XADD", streamOf(q), "*", "id", id},
+                                {"XACK", streamOf(q), kGroup, entryId},
+                                {"XDEL", streamOf(q), entryId}});
+              logger->info("job {} on {} was orphaned; queued again", id, q);
+            }
+          }
+        }
+        pause(stopping_, 100);
+      }
+    } catch (const std::exception& e) {
+      if (stopping_) break;
+      logger->warn("job scheduler lost Redis ({}); retrying", e.what());
+      pause(stopping_, 500);
+    }
+  }
+}
+
+}  // namespace portico::jobs

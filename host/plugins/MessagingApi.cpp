@@ -1,0 +1,148 @@
+#include "plugins/MessagingApi.h"
+
+#include <algorithm>
+#include <cstring>
+#include <string>
+
+#include "bus/EventBus.h"
+#include "jobs/JobQueue.h"
+#include "plugins/Generation.h"
+
+namespace portico::plugins {
+namespace {
+
+constexpr size_t kMaxPayload = 1 << 20;
+
+std::string_view sv(portico_str s) {
+  return s.ptr ? std::string_view(s.ptr, s.len) : "";
+}
+
+bool validName(std::string_view s, size_t max, std::string_view extra) {
+  if (s.empty() || s.size() > max) return false;
+  return std::all_of(s.begin(), s.end(), [extra](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+           extra.find(c) != std::string_view::npos;
+  });
+}
+
+// Runs `body` with every exception turned into a status: the caller is plugin code.
+template <typename F>
+portico_status guarded(portico_error* err, F&& body) noexcept {
+  try {
+    return body();
+  } catch (const resources::PoolUnavailable& e) {
+    portico_error_set(err, e.what());
+    return PORTICO_ERR_UNAVAILABLE;
+  } catch (const std::exception& e) {
+    portico_error_set(err, e.what());
+    return PORTICO_ERR_UNAVAILABLE;  // Redis I/O failed mid-call
+  } catch (...) {
+    portico_error_set(err, "internal host error");
+    return PORTICO_ERR_INTERNAL;
+  }
+}
+
+portico_status refuse(portico_error* err, portico_status status, const char* message) {
+  portico_error_set(err, message);
+  return status;
+}
+
+portico_status eventPublish(portico_host_ctx* ctx, portico_str topic, portico_str payload,
+                            portico_error* err) {
+  if (ctx == nullptr) return PORTICO_ERR_INVALID_ARGUMENT;
+  if (!validName(sv(topic), 128, "._:-")) {
+    return refuse(err, PORTICO_ERR_INVALID_ARGUMENT, "topic must be 1-128 of [A-Za-z0-9._:-]");
+  }
+  if (payload.len > kMaxPayload) return refuse(err, PORTICO_ERR_TOO_LARGE, "payload over 1 MiB");
+  if (ctx->events == nullptr) return refuse(err, PORTICO_ERR_UNAVAILABLE, "no Redis configured");
+  return guarded(err, [&] {
+    ctx->events->publish(std::string(sv(topic)), std::string(sv(payload)));
+    return PORTICO_OK;
+  });
+}
+
+portico_status eventSubscribe(portico_host_ctx* ctx, portico_str pattern, portico_event_fn handler,
+                              void* data, portico_error* err) {
+  if (ctx == nullptr || handler == nullptr) return PORTICO_ERR_INVALID_ARGUMENT;
+  if (!ctx->acceptingRoutes)
+    return refuse(err, PORTICO_ERR_WRONG_STATE, "subscribe only during init");
+  if (!validName(sv(pattern), 128, "._:-*?")) {
+    return refuse(err, PORTICO_ERR_INVALID_ARGUMENT, "pattern must be 1-128 of [A-Za-z0-9._:-*?]");
+  }
+  return guarded(err, [&] {
+    ctx->subscriptions.push_back(SubscriptionSpec{std::string(sv(pattern)), handler, data});
+    return PORTICO_OK;
+  });
+}
+
+portico_status jobEnqueue(portico_host_ctx* ctx, portico_str queue, portico_str payload,
+                          const portico_job_options* options, char* idOut, portico_error* err) {
+  if (ctx == nullptr) return PORTICO_ERR_INVALID_ARGUMENT;
+  if (!validName(sv(queue), 64, "._-")) {
+    return refuse(err, PORTICO_ERR_INVALID_ARGUMENT, "queue must be 1-64 of [A-Za-z0-9._-]");
+  }
+  if (payload.len > kMaxPayload) return refuse(err, PORTICO_ERR_TOO_LARGE, "payload over 1 MiB");
+  if (ctx->jobs == nullptr) return refuse(err, PORTICO_ERR_UNAVAILABLE, "no Redis configured");
+  portico_job_options o{};
+  if (options != nullptr) {
+    // Only the members the caller's header had.
+    std::memcpy(&o, options, std::min(options->struct_size, sizeof o));
+  }
+  return guarded(err, [&] {
+    std::string id = ctx->jobs->enqueue(
+        std::string(sv(queue)), std::string(sv(payload)), static_cast<int>(o.delay_ms),
+        static_cast<int>(o.max_attempts), static_cast<int>(o.backoff_ms));
+    if (idOut != nullptr) {
+      size_t n = std::min(id.size(), static_cast<size_t>(PORTICO_JOB_ID_MAX - 1));
+      std::memcpy(idOut, id.data(), n);
+      idOut[n] = '\0';
+    }
+    return PORTICO_OK;
+  });
+}
+
+portico_status jobHandle(portico_host_ctx* ctx, portico_str queue, portico_job_fn handler,
+                         void* data, portico_error* err) {
+  if (ctx == nullptr || handler == nullptr) return PORTICO_ERR_INVALID_ARGUMENT;
+  if (!ctx->acceptingRoutes)
+    return refuse(err, PORTICO_ERR_WRONG_STATE, "job_handle only during init");
+  if (!validName(sv(queue), 64, "._-")) {
+    return refuse(err, PORTICO_ERR_INVALID_ARGUMENT, "queue must be 1-64 of [A-Za-z0-9._-]");
+  }
+  for (const auto& h : ctx->jobHandlers) {
+    if (h.queue == sv(queue))
+      return refuse(err, PORTICO_ERR_CONFLICT, "queue already has a handler");
+  }
+  return guarded(err, [&] {
+    ctx->jobHandlers.push_back(JobHandlerSpec{std::string(sv(queue)), handler, data});
+    return PORTICO_OK;
+  });
+}
+
+portico_status jobStatus(portico_host_ctx* ctx, portico_str id, portico_job_state* state,
+                         uint32_t* attempts, portico_error* err) {
+  if (ctx == nullptr || state == nullptr) return PORTICO_ERR_INVALID_ARGUMENT;
+  if (ctx->jobs == nullptr) return refuse(err, PORTICO_ERR_UNAVAILABLE, "no Redis configured");
+  if (!validName(sv(id), PORTICO_JOB_ID_MAX - 1, "-")) {
+    *state = PORTICO_JOB_UNKNOWN;
+    return PORTICO_OK;
+  }
+  return guarded(err, [&] {
+    auto [s, n] = ctx->jobs->status(std::string(sv(id)));
+    *state = s;
+    if (attempts) *attempts = static_cast<uint32_t>(n);
+    return PORTICO_OK;
+  });
+}
+
+}  // namespace
+
+void fillMessagingApi(portico_host_api& api) {
+  api.event_publish = &eventPublish;
+  api.event_subscribe = &eventSubscribe;
+  api.job_enqueue = &jobEnqueue;
+  api.job_handle = &jobHandle;
+  api.job_status = &jobStatus;
+}
+
+}  // namespace portico::plugins
