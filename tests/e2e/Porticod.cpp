@@ -148,6 +148,13 @@ int Porticod::stop() {
   return status;
 }
 
+void Porticod::kill9() {
+  if (exited_ || pid_ <= 0) return;
+  kill(pid_, SIGKILL);
+  waitpid(pid_, nullptr, 0);
+  exited_ = true;
+}
+
 long Porticod::rssKb() const {
   std::ifstream in("/proc/" + std::to_string(pid_) + "/status");
   std::string line;

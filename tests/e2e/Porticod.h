@@ -46,6 +46,8 @@ class Porticod {
   int waitExit(int timeoutMs);
   // Sends SIGTERM and waits; returns the exit status (or -1 if it had to be killed).
   int stop();
+  // SIGKILL: no drain, no goodbye.
+  void kill9();
 
   // Resident set size in kB and open descriptors, from /proc.
   long rssKb() const;
