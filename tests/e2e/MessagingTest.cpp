@@ -23,9 +23,11 @@ std::string runId(const char* name) {
          std::to_string(std::time(nullptr));
 }
 
-Porticod::Options jobHost(const std::string& tag, std::map<std::string, std::string> extra = {}) {
-  std::map<std::string, std::string> config = {{"plugin.jobtest.tag", tag},
-                                               {"jobs.backoff_ms", "50"}};
+// A host running jobtest on its own queue `queue` (other tests' hosts share the Redis).
+Porticod::Options jobHost(const std::string& queue, const std::string& tag,
+                          std::map<std::string, std::string> extra = {}) {
+  std::map<std::string, std::string> config = {
+      {"plugin.jobtest.tag", tag}, {"plugin.jobtest.queue", queue}, {"jobs.backoff_ms", "50"}};
   for (auto& [k, v] : extra) config[k] = v;
   return {{{e2e::fixturePath("jobtest.so"), "jobtest.so"}}, config, {}, true};
 }
@@ -56,8 +58,8 @@ class Messaging : public ::testing::Test {
 
 TEST_F(Messaging, EventsFanOutToEveryHost) {
   std::string a = runId("ev-a"), b = runId("ev-b");
-  Porticod first(jobHost(a));
-  Porticod second(jobHost(b));
+  Porticod first(jobHost(a, a));
+  Porticod second(jobHost(b, b));
   auto sent = e2e::request(first.port(), "POST", "/jobtest/publish?topic=jobtest.hello",
                            R"({"n":1})", {{"Content-Type", "application/json"}});
   ASSERT_EQ(sent.status, 202) << sent.body;
@@ -75,25 +77,25 @@ TEST_F(Messaging, EventsFanOutToEveryHost) {
 
 TEST_F(Messaging, JobRunsAndReportsItsStatus) {
   std::string run = runId("one");
-  Porticod p(jobHost(run));
+  Porticod p(jobHost(run, run));
   auto r = e2e::request(p.port(), "POST", "/jobtest/enqueue?count=1&run=" + run);
   ASSERT_EQ(r.status, 201) << r.body;
   std::string id = r.json().at("ids").as_array().at(0).as_string();
   EXPECT_TRUE(eventually(10, [&] {
     return e2e::get(p.port(), "/jobtest/status/" + id).json().at("state").as_int() ==
            PORTICO_JOB_DONE;
-  }));
+  })) << p.logs();
   EXPECT_EQ(e2e::get(p.port(), "/jobtest/status/" + id).json().at("attempts").as_int(), 1);
   EXPECT_EQ(e2e::get(p.port(), "/jobtest/status/no-such-job").json().at("state").as_int(),
             PORTICO_JOB_UNKNOWN);
   EXPECT_NE(e2e::get(p.port(), "/metrics")
-                .body.find("background_jobs_total{queue=\"jobtest\",status=\"done\"} 1"),
+                .body.find("background_jobs_total{queue=\"" + run + "\",status=\"done\"} 1"),
             std::string::npos);
 }
 
 TEST_F(Messaging, FailingJobsRetryWithBackoffThenDeadLetter) {
   std::string run = runId("retry");
-  Porticod p(jobHost(run));
+  Porticod p(jobHost(run, run));
   auto recovers = e2e::request(p.port(), "POST", "/jobtest/enqueue?run=" + run + "&fail=2&max=5");
   auto dies = e2e::request(p.port(), "POST", "/jobtest/enqueue?run=" + run + "&fail=99&max=3");
   std::string good = recovers.json().at("ids").as_array().at(0).as_string();
@@ -106,13 +108,13 @@ TEST_F(Messaging, FailingJobsRetryWithBackoffThenDeadLetter) {
   }));
   EXPECT_EQ(e2e::get(p.port(), "/jobtest/status/" + good).json().at("attempts").as_int(), 3);
   EXPECT_EQ(e2e::get(p.port(), "/jobtest/status/" + bad).json().at("attempts").as_int(), 3);
-  EXPECT_NE(p.logs().find("job " + bad + " on jobtest is dead after 3 attempts"),
+  EXPECT_NE(p.logs().find("job " + bad + " on " + run + " is dead after 3 attempts"),
             std::string::npos);
 }
 
 TEST_F(Messaging, DelayedJobWaitsItsTurn) {
   std::string run = runId("delay");
-  Porticod p(jobHost(run));
+  Porticod p(jobHost(run, run));
   auto r = e2e::request(p.port(), "POST", "/jobtest/enqueue?run=" + run + "&delay=800");
   std::string id = r.json().at("ids").as_array().at(0).as_string();
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
@@ -126,8 +128,8 @@ TEST_F(Messaging, DelayedJobWaitsItsTurn) {
 
 TEST_F(Messaging, TwoHostsShareJobsAndNoneRunsTwice) {
   std::string run = runId("share");
-  Porticod a(jobHost(run + "-a"));
-  Porticod b(jobHost(run + "-b"));
+  Porticod a(jobHost(run, "a"));
+  Porticod b(jobHost(run, "b"));
   ASSERT_EQ(e2e::request(a.port(), "POST", "/jobtest/enqueue?count=1000&sleep=1&run=" + run).status,
             201);
   EXPECT_TRUE(eventually(60, [&] { return summary(a, run).at("distinct").as_int() == 1000; }))
@@ -139,7 +141,8 @@ TEST_F(Messaging, TwoHostsShareJobsAndNoneRunsTwice) {
 
 TEST_F(Messaging, JobsOfAKilledHostAreFinishedByTheNextOne) {
   std::string run = runId("kill");
-  auto first = std::make_unique<Porticod>(jobHost(run, {{"jobs.visibility_timeout_ms", "1500"}}));
+  auto first =
+      std::make_unique<Porticod>(jobHost(run, run, {{"jobs.visibility_timeout_ms", "1500"}}));
   ASSERT_EQ(
       e2e::request(first->port(), "POST", "/jobtest/enqueue?count=1000&sleep=3&run=" + run).status,
       201);
@@ -147,7 +150,7 @@ TEST_F(Messaging, JobsOfAKilledHostAreFinishedByTheNextOne) {
   first->kill9();  // mid-run: some jobs were being worked on, most still queued
   first.reset();
 
-  Porticod second(jobHost(run, {{"jobs.visibility_timeout_ms", "1500"}}));
+  Porticod second(jobHost(run, run, {{"jobs.visibility_timeout_ms", "1500"}}));
   EXPECT_TRUE(eventually(90, [&] { return summary(second, run).at("distinct").as_int() == 1000; }))
       << summary(second, run).dump();
 }

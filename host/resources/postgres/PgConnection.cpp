@@ -4,6 +4,8 @@
 
 #include <cstdlib>
 
+#include "log/Logging.h"
+
 namespace portico::resources {
 namespace {
 
@@ -36,6 +38,10 @@ PgConnection::PgConnection(const std::string& url, const std::string& options,
     PQfinish(conn_);
     throw PgError("cannot connect to PostgreSQL: " + why, "08001", true);
   }
+  // NOTICEs (e.g. "already exists, skipping") go to the log, not to stderr unformatted.
+  PQsetNoticeProcessor(
+      conn_, [](void*, const char* message) { log::get("postgresql")->debug("{}", message); },
+      nullptr);
   lastUsed = std::chrono::steady_clock::now();
 }
 
