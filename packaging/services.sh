@@ -4,6 +4,8 @@
 #   services_start DIR PG_PORT REDIS_PORT   start both (data under DIR), export
 #                                           PORTICO_DATABASE_URL and PORTICO_REDIS_URL
 #   services_stop                           stop what services_start started
+#   stop_postgres DIR / stop_redis DIR      stop one of them (tests restart them under load)
+#   start_postgres DIR PORT PASSWORD / start_redis DIR PORT PASSWORD
 
 pg_bin=/usr/lib/postgresql/15/bin
 services_dir=
@@ -75,20 +77,27 @@ services_start() {
   echo "== PostgreSQL on 127.0.0.1:$services_pg_port, Redis on 127.0.0.1:$redis_port (data in $services_dir)"
 }
 
+stop_postgres() {
+  run_as postgres "$pg_bin/pg_ctl" -D "$1/data" -m fast -w stop >/dev/null 2>&1 || true
+}
+
+stop_redis() {
+  local pidfile=$1/redis.pid pid state
+  [ -f "$pidfile" ] || return 0
+  pid=$(cat "$pidfile")
+  kill "$pid" 2>/dev/null || true
+  # A daemonised process lingers as a zombie briefly: wait on its state, not on kill -0.
+  for _ in $(seq 100); do
+    state=$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null || echo gone)
+    if [ "$state" = gone ] || [ "$state" = Z ]; then break; fi
+    sleep 0.05
+  done
+  rm -f "$pidfile"
+}
+
 services_stop() {
   [ -n "$services_dir" ] || return 0
-  run_as postgres "$pg_bin/pg_ctl" -D "$services_dir/postgres/data" -m fast -w stop >/dev/null 2>&1 || true
-  local pidfile=$services_dir/redis/redis.pid
-  if [ -f "$pidfile" ]; then
-    local pid
-    pid=$(cat "$pidfile")
-    kill "$pid" 2>/dev/null || true
-    # A daemonised process lingers as a zombie briefly: wait on its state, not on kill -0.
-    for _ in $(seq 100); do
-      state=$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null || echo gone)
-      [ "$state" = gone ] || [ "$state" = Z ] && break
-      sleep 0.05
-    done
-  fi
+  stop_postgres "$services_dir/postgres"
+  stop_redis "$services_dir/redis"
   services_dir=
 }

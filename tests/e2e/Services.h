@@ -1,0 +1,35 @@
+// A private PostgreSQL and Redis for one test, started with packaging/services.sh, so that the
+// test may stop and restart them without disturbing the rest of the suite.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace e2e {
+
+class PrivateServices {
+ public:
+  PrivateServices();  // starts both; throws on failure
+  ~PrivateServices();
+  PrivateServices(const PrivateServices&) = delete;
+  PrivateServices& operator=(const PrivateServices&) = delete;
+
+  const std::string& databaseUrl() const { return databaseUrl_; }
+  const std::string& redisUrl() const { return redisUrl_; }
+
+  void stopPostgres();
+  void startPostgres();  // returns once it accepts connections
+  void stopRedis();
+  void startRedis();  // returns once it answers PING
+
+ private:
+  void shell(const std::string& script);
+
+  std::string dir_;
+  uint16_t pgPort_;
+  uint16_t redisPort_;
+  std::string databaseUrl_;
+  std::string redisUrl_;
+};
+
+}  // namespace e2e
