@@ -8,16 +8,14 @@
 
 #include "admin/AdminHandler.h"
 #include "app/AccessObserver.h"
+#include "app/Messaging.h"
 #include "app/MigrateCommand.h"
 #include "app/PublicHandler.h"
-#include "bus/EventBus.h"
 #include "config/Config.h"
 #include "http/HttpServer.h"
-#include "jobs/JobQueue.h"
 #include "log/Logging.h"
 #include "metrics/Metrics.h"
 #include "migrate/Migrator.h"
-#include "plugins/Dispatch.h"
 #include "plugins/PluginManager.h"
 #include "plugins/PluginWatcher.h"
 #include "resources/Resources.h"
@@ -26,6 +24,28 @@ namespace portico::app {
 
 using Poco::Util::Option;
 using Poco::Util::OptionCallback;
+
+namespace {
+
+// Secrets belong in the environment (PORTICO_ADMIN_TOKEN, PORTICO_DATABASE_URL,
+// PORTICO_REDIS_URL), not in a file that gets copied, committed and backed up.
+void warnAboutSecretsInFile(const config::Config& cfg) {
+  auto logger = log::get("porticod");
+  if (!cfg.getString("admin.token", "").empty() && !cfg.fromEnvironment("admin.token")) {
+    logger->warn("admin.token is set in the config file; prefer PORTICO_ADMIN_TOKEN");
+  }
+  for (const char* key : {"database.url", "redis.url"}) {
+    std::string url = cfg.getString(key, "");
+    size_t at = url.find('@');
+    if (at != std::string::npos && url.rfind(':', at) > url.find("://") + 2 &&
+        !cfg.fromEnvironment(key)) {
+      logger->warn("{} carries a password in the config file; prefer {}", key,
+                   config::Config::envName(key));
+    }
+  }
+}
+
+}  // namespace
 
 void PorticoApp::defineOptions(Poco::Util::OptionSet& options) {
   ServerApplication::defineOptions(options);
@@ -104,6 +124,8 @@ int PorticoApp::main(const std::vector<std::string>& args) {
       std::cerr << "porticod: unknown command '" << args[0] << "' (see --help)\n";
       return EXIT_USAGE;
     }
+    warnAboutSecretsInFile(cfg);
+    resources.warmUp();
     if (migrator) migrator->up("host");
     plugins::PluginManager::Options po;
     po.dir = cfg.getString("plugins.dir", po.dir);
@@ -135,42 +157,9 @@ int PorticoApp::main(const std::vector<std::string>& args) {
           http::ServerOptions::fromConfig(cfg, "admin", adminDefaults), *adminHandler, nullptr);
     }
 
-    std::unique_ptr<bus::EventBus> events;
-    std::unique_ptr<jobs::JobQueue> jobQueue;
-    if (resources.redis()) {
-      auto url = resources::RedisUrl::parse(cfg.getString("redis.url", ""));
-      events = std::make_unique<bus::EventBus>(
-          url, *resources.redis(),
-          [&plugins](const std::string& topic, const std::string& payload) {
-            plugins::deliverEvent(*plugins.routes(), topic, payload);
-          },
-          static_cast<int>(cfg.getInt("events.workers", 2, 1, 256)),
-          static_cast<size_t>(cfg.getInt("events.queue_limit", 10000, 1, 10000000)));
-      jobs::JobQueueOptions jo;
-      jo.workers = static_cast<int>(cfg.getInt("jobs.workers", jo.workers, 0, 1024));
-      jo.maxAttempts = static_cast<int>(cfg.getInt("jobs.max_attempts", jo.maxAttempts, 1, 1000));
-      jo.backoffMs = static_cast<int>(cfg.getInt("jobs.backoff_ms", jo.backoffMs, 0, 86400000));
-      jo.visibilityTimeoutMs = static_cast<int>(
-          cfg.getInt("jobs.visibility_timeout_ms", jo.visibilityTimeoutMs, 100, 86400000));
-      jobQueue = std::make_unique<jobs::JobQueue>(
-          url, *resources.redis(), jo,
-          [&plugins] {
-            std::vector<std::string> queues;
-            for (const auto& [queue, target] : plugins.routes()->jobHandlers)
-              queues.push_back(queue);
-            return queues;
-          },
-          [&plugins](const std::string& queue, const std::string& id, const std::string& payload,
-                     int attempt, std::string* error) {
-            return plugins::runJob(*plugins.routes(), queue, id, payload, attempt, error);
-          },
-          metrics);
-      plugins.setMessaging({events.get(), jobQueue.get()});
-    }
-
+    Messaging messaging(cfg, resources, plugins, metrics);
     plugins.loadAll();
-    if (events) events->start();
-    if (jobQueue) jobQueue->start();
+    messaging.start();
     std::unique_ptr<plugins::PluginWatcher> watcher;
     if (cfg.getBool("plugins.watch", false))
       watcher = std::make_unique<plugins::PluginWatcher>(plugins);
@@ -188,9 +177,7 @@ int PorticoApp::main(const std::vector<std::string>& args) {
     watcher.reset();
     if (adminServer) adminServer->stop(grace);
     publicServer.stop(grace);
-    // Jobs in progress finish before their plugins are drained.
-    if (jobQueue) jobQueue->stop();
-    if (events) events->stop();
+    messaging.stop();  // jobs in progress finish before their plugins are drained
     plugins.shutdown(static_cast<int>(po.drainTimeoutMs));
     logger->info("stopped");
     return EXIT_OK;

@@ -48,6 +48,10 @@ std::optional<std::string> Config::find(const std::string& key) const {
   return it->second;
 }
 
+bool Config::fromEnvironment(const std::string& key) const {
+  return std::getenv(envName(key).c_str()) != nullptr;
+}
+
 std::string Config::getString(const std::string& key, const std::string& fallback) const {
   return find(key).value_or(fallback);
 }

@@ -33,6 +33,8 @@ class Config {
   int64_t getInt(const std::string& key, int64_t fallback, int64_t min = INT64_MIN,
                  int64_t max = INT64_MAX) const;
   bool getBool(const std::string& key, bool fallback) const;
+  // True when the key's value comes from the environment rather than the file.
+  bool fromEnvironment(const std::string& key) const;
 
   void set(const std::string& key, const std::string& value) { values_[key] = value; }
 

@@ -13,6 +13,7 @@
 #include <mutex>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 namespace portico::resources {
 
@@ -24,6 +25,7 @@ class PoolUnavailable : public std::runtime_error {
 };
 
 struct PoolOptions {
+  int min = 0;  // connections kept open even when idle past the idle timeout
   int max = 16;
   int borrowTimeoutMs = 2000;
   int idleTimeoutMs = 60000;
@@ -90,13 +92,26 @@ class Pool {
     } else {
       --total_;
     }
-    // Oldest first: close those idle for too long.
-    while (!idle_.empty() &&
+    // Oldest first: close those idle for too long, down to the minimum.
+    while (!idle_.empty() && total_ > options_.min &&
            now - idle_.front().since > std::chrono::milliseconds(options_.idleTimeoutMs)) {
       idle_.pop_front();
       --total_;
     }
     available_.notify_one();
+  }
+
+  // Opens connections up to the minimum; false (and nothing thrown) if the server is down, in
+  // which case they are made on demand later.
+  bool warmUp() {
+    std::vector<std::unique_ptr<Conn>> opened;
+    try {
+      while (static_cast<int>(opened.size()) < options_.min) opened.push_back(borrow(0));
+    } catch (const PoolUnavailable&) {
+    }
+    bool ok = static_cast<int>(opened.size()) >= options_.min;
+    for (auto& c : opened) giveBack(std::move(c), true);
+    return ok;
   }
 
   int inUse() const {

@@ -3,6 +3,7 @@
 #include <chrono>
 
 #include "config/Config.h"
+#include "log/Logging.h"
 #include "metrics/Metrics.h"
 
 namespace portico::resources {
@@ -11,6 +12,7 @@ namespace {
 PoolOptions poolOptions(const config::Config& cfg, const std::string& prefix, int defaultMax) {
   PoolOptions o;
   o.max = static_cast<int>(cfg.getInt(prefix + ".pool_max", defaultMax, 1, 10000));
+  o.min = static_cast<int>(cfg.getInt(prefix + ".pool_min", 0, 0, o.max));
   o.borrowTimeoutMs = static_cast<int>(cfg.getInt(prefix + ".borrow_timeout_ms", 2000, 0, 600000));
   o.idleTimeoutMs = static_cast<int>(cfg.getInt(prefix + ".idle_timeout_ms", 60000, 0, 86400000));
   return o;
@@ -83,6 +85,13 @@ Resources::Resources(const config::Config& cfg, metrics::Metrics& metrics) {
         if (redis_) add("redis", redis_->inUse(), redis_->idle());
         return out;
       });
+}
+
+void Resources::warmUp() {
+  auto logger = log::get("resources");
+  if (postgres_ && !postgres_->warmUp())
+    logger->warn("PostgreSQL not reachable yet; will retry on demand");
+  if (redis_ && !redis_->warmUp()) logger->warn("Redis not reachable yet; will retry on demand");
 }
 
 std::vector<Probe> Resources::probe() {

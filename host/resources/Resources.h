@@ -38,6 +38,10 @@ class Resources {
   PgPool* postgres() { return postgres_.get(); }
   RedisPool* redis() { return redis_.get(); }
 
+  // Opens each pool's minimum of connections; services that are down are reported and left to
+  // connect on demand.
+  void warmUp();
+
   // Round trip to each configured service (SELECT 1, PING), for /ready.
   std::vector<Probe> probe();
 

@@ -1,0 +1,52 @@
+#include "app/Messaging.h"
+
+#include "config/Config.h"
+#include "plugins/Dispatch.h"
+#include "plugins/PluginManager.h"
+
+namespace portico::app {
+
+Messaging::Messaging(const config::Config& cfg, resources::Resources& resources,
+                     plugins::PluginManager& plugins, metrics::Metrics& metrics) {
+  if (resources.redis() == nullptr) return;
+  auto url = resources::RedisUrl::parse(cfg.getString("redis.url", ""));
+  events_ = std::make_unique<bus::EventBus>(
+      url, *resources.redis(),
+      [&plugins](const std::string& topic, const std::string& payload) {
+        plugins::deliverEvent(*plugins.routes(), topic, payload);
+      },
+      static_cast<int>(cfg.getInt("events.workers", 2, 1, 256)),
+      static_cast<size_t>(cfg.getInt("events.queue_limit", 10000, 1, 10000000)));
+
+  jobs::JobQueueOptions jo;
+  jo.workers = static_cast<int>(cfg.getInt("jobs.workers", jo.workers, 0, 1024));
+  jo.maxAttempts = static_cast<int>(cfg.getInt("jobs.max_attempts", jo.maxAttempts, 1, 1000));
+  jo.backoffMs = static_cast<int>(cfg.getInt("jobs.backoff_ms", jo.backoffMs, 0, 86400000));
+  jo.visibilityTimeoutMs = static_cast<int>(
+      cfg.getInt("jobs.visibility_timeout_ms", jo.visibilityTimeoutMs, 100, 86400000));
+  jobs_ = std::make_unique<jobs::JobQueue>(
+      url, *resources.redis(), jo,
+      [&plugins] {
+        std::vector<std::string> queues;
+        for (const auto& [queue, target] : plugins.routes()->jobHandlers) queues.push_back(queue);
+        return queues;
+      },
+      [&plugins](const std::string& queue, const std::string& id, const std::string& payload,
+                 int attempt, std::string* error) {
+        return plugins::runJob(*plugins.routes(), queue, id, payload, attempt, error);
+      },
+      metrics);
+  plugins.setMessaging({events_.get(), jobs_.get()});
+}
+
+void Messaging::start() {
+  if (events_) events_->start();
+  if (jobs_) jobs_->start();
+}
+
+void Messaging::stop() {
+  if (jobs_) jobs_->stop();
+  if (events_) events_->stop();
+}
+
+}  // namespace portico::app

@@ -1,0 +1,37 @@
+// This host's event bus and job queue, built from events.* and jobs.* when Redis is configured,
+// and wired to the plugins' published subscriptions and job handlers.
+#pragma once
+
+#include <memory>
+
+#include "bus/EventBus.h"
+#include "jobs/JobQueue.h"
+
+namespace portico::config {
+class Config;
+}
+namespace portico::metrics {
+class Metrics;
+}
+namespace portico::plugins {
+class PluginManager;
+}
+
+namespace portico::app {
+
+class Messaging {
+ public:
+  // Without Redis both parts stay empty; plugins then get "unavailable" for events and jobs.
+  Messaging(const config::Config& cfg, resources::Resources& resources,
+            plugins::PluginManager& plugins, metrics::Metrics& metrics);
+
+  void start();
+  // Jobs in progress finish; call before the plugins are drained.
+  void stop();
+
+ private:
+  std::unique_ptr<bus::EventBus> events_;
+  std::unique_ptr<jobs::JobQueue> jobs_;
+};
+
+}  // namespace portico::app
