@@ -149,17 +149,24 @@ TEST(HotSwap, ReloadCyclesDoNotLeakMemoryOrDescriptors) {
     }
     waitUntilDrained(p, "hello", 10000);
   };
+  // The count once the admin connections of the last calls have been seen closed: the same value
+  // five reads in a row, 50 ms apart.
+  auto settledFds = [&p] {
+    int last = p.openFds(), same = 0;
+    for (int i = 0; i < 100 && same < 5; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      int now = p.openFds();
+      same = now == last ? same + 1 : 0;
+      last = now;
+    }
+    return last;
+  };
   cycle(20);  // warm up allocator arenas, loggers and thread pools
   long rssBefore = p.rssKb();
-  int fdsBefore = p.openFds();
+  int fdsBefore = settledFds();
   cycle(500);
   long rssAfter = p.rssKb();
-  // The admin connections of the last calls may take a moment to be noticed as closed.
-  int fdsAfter = p.openFds();
-  for (int i = 0; i < 100 && fdsAfter > fdsBefore; ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    fdsAfter = p.openFds();
-  }
+  int fdsAfter = settledFds();
   EXPECT_LT(rssAfter - rssBefore, 10 * 1024)
       << "RSS " << rssBefore << " kB -> " << rssAfter << " kB";
   EXPECT_EQ(fdsAfter, fdsBefore);
