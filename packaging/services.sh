@@ -23,6 +23,20 @@ own_dir() {
   if [ "$(id -u)" -eq 0 ]; then chown "$1:$1" "$2"; fi
 }
 
+# A loopback port nothing listens on (bash's /dev/tcp: no extra tools needed).
+free_port() {
+  local port
+  for _ in $(seq 50); do
+    port=$((20000 + RANDOM % 30000))
+    if ! (: >"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+      echo "$port"
+      return
+    fi
+  done
+  echo "no free port found" >&2
+  return 1
+}
+
 random_secret() { head -c 18 /dev/urandom | od -An -tx1 | tr -d ' \n'; }
 
 start_postgres() {
