@@ -7,6 +7,7 @@
 #include "http/RequestTarget.h"
 #include "log/Logging.h"
 #include "metrics/Metrics.h"
+#include "plugins/AbiGlue.h"
 #include "plugins/PluginManager.h"
 #include "portico/json.hpp"
 #include "resources/Resources.h"
@@ -102,18 +103,17 @@ void PublicHandler::handle(HTTPServerRequest& request, HTTPServerResponse& respo
   preq.http = &request;
   portico_response pres;
   pres.maxBytes = maxResponseBytes_;
-  char errbuf[1024] = {0};
-  portico_error err{errbuf, sizeof errbuf, 0};
+  plugins::ErrorBuffer e;
   portico_status status;
   {
     plugins::Generation::Call call(generation);
     plugins::RequestLeaseScope leases(generation.leases());
-    status = route.spec->handler(route.spec->data, &preq, &pres, &err);
+    status = route.spec->handler(route.spec->data, &preq, &pres, &e.err);
   }
   if (status != PORTICO_OK) {
     log::get("plugin." + generation.name())
         ->error("handler for {} {} failed with status {}: {}", preq.method, exchange.route,
-                static_cast<int>(status), std::string(errbuf, err.len));
+                static_cast<int>(status), e.message());
     http::sendError(response, 500, "internal error in plugin '" + generation.name() + "'",
                     exchange.requestId);
     return;

@@ -1,4 +1,5 @@
 #include "plugins/DataApi.h"
+#include "plugins/AbiGlue.h"
 
 #include <Poco/Redis/Array.h>
 #include <Poco/Redis/Type.h>
@@ -64,27 +65,6 @@ namespace {
 
 std::string_view sv(portico_str s) {
   return s.ptr ? std::string_view(s.ptr, s.len) : "";
-}
-
-// Runs `body` with every exception turned into a status: the caller is plugin code.
-template <typename F>
-portico_status guarded(portico_error* err, F&& body) noexcept {
-  try {
-    return body();
-  } catch (const PoolUnavailable& e) {
-    portico_error_set(err, e.what());
-    return std::string_view(e.what()).find("exhausted") != std::string_view::npos
-               ? PORTICO_ERR_TIMEOUT
-               : PORTICO_ERR_UNAVAILABLE;
-  } catch (const std::invalid_argument& e) {
-    portico_error_set(err, e.what());
-    return PORTICO_ERR_INVALID_ARGUMENT;
-  } catch (const std::exception& e) {
-    portico_error_set(err, e.what());
-  } catch (...) {
-    portico_error_set(err, "internal host error");
-  }
-  return PORTICO_ERR_INTERNAL;
 }
 
 int timeoutOr(uint32_t requested, int configured) {

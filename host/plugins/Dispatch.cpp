@@ -1,22 +1,9 @@
 #include "plugins/Dispatch.h"
 
 #include "log/Logging.h"
+#include "plugins/AbiGlue.h"
 
 namespace portico::plugins {
-namespace {
-
-portico_str ps(const std::string& s) {
-  return portico_str{s.data(), s.size()};
-}
-
-struct ErrorBuffer {
-  char buf[1024] = {0};
-  portico_error err{buf, sizeof buf, 0};
-  std::string message() const { return err.len ? std::string(buf, err.len) : "no message"; }
-};
-
-}  // namespace
-
 bool topicMatches(std::string_view pattern, std::string_view topic) {
   // Iterative glob with backtracking to the last '*': linear for the patterns we accept.
   size_t p = 0, t = 0, star = std::string_view::npos, resume = 0;

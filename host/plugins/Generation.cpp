@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "log/Logging.h"
+#include "plugins/AbiGlue.h"
 
 namespace portico::plugins {
 namespace {
@@ -10,14 +11,6 @@ namespace {
 std::string text(portico_str s) {
   return s.ptr ? std::string(s.ptr, s.len) : std::string();
 }
-
-struct ErrorBuffer {
-  char buf[1024] = {0};
-  portico_error err{buf, sizeof buf, 0};
-  std::string message(const char* fallback) const {
-    return err.len ? std::string(buf, err.len) : std::string(fallback);
-  }
-};
 
 }  // namespace
 
@@ -74,7 +67,7 @@ bool Generation::init(const config::Config& config, uint64_t defaultMaxBody,
   portico_status s = hooks_->init(hostApi(), &ctx_, &instance_, &e.err);
   ctx_.acceptingRoutes = false;
   if (s != PORTICO_OK) {
-    *error = "init failed (status " + std::to_string(s) + "): " + e.message("no message");
+    *error = "init failed (status " + std::to_string(s) + "): " + e.message();
     ctx_.routes.clear();
     ctx_.subscriptions.clear();
     ctx_.jobHandlers.clear();
@@ -89,7 +82,7 @@ bool Generation::ready(std::string* error) {
   ErrorBuffer e;
   portico_status s = hooks_->ready(instance_, &e.err);
   if (s != PORTICO_OK) {
-    *error = "ready failed (status " + std::to_string(s) + "): " + e.message("no message");
+    *error = "ready failed (status " + std::to_string(s) + "): " + e.message();
     return false;
   }
   return true;
@@ -100,7 +93,7 @@ void Generation::drain() {
     ErrorBuffer e;
     if (hooks_->drain(instance_, &e.err) != PORTICO_OK) {
       log::get("plugins")->warn("drain of {} generation {} failed: {}", name_, number_,
-                                e.message("no message"));
+                                e.message());
     }
   }
   leases_->reclaim(nullptr, "still open after the drain hook returned");

@@ -1,4 +1,5 @@
 #include "plugins/HostApi.h"
+#include "plugins/AbiGlue.h"
 
 #include <cctype>
 #include <string>
@@ -17,19 +18,6 @@ std::string_view sv(portico_str s) {
 }
 portico_str ps(std::string_view s) {
   return portico_str{s.data(), s.size()};
-}
-
-// Runs `body`, turning any exception into PORTICO_ERR_INTERNAL: the caller is plugin code.
-template <typename F>
-portico_status guarded(portico_error* err, F&& body) noexcept {
-  try {
-    return body();
-  } catch (const std::exception& e) {
-    portico_error_set(err, e.what());
-  } catch (...) {
-    portico_error_set(err, "internal host error");
-  }
-  return PORTICO_ERR_INTERNAL;
 }
 
 bool isHeaderToken(std::string_view s) {

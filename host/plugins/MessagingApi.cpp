@@ -1,4 +1,5 @@
 #include "plugins/MessagingApi.h"
+#include "plugins/AbiGlue.h"
 
 #include <algorithm>
 #include <cstring>
@@ -23,23 +24,6 @@ bool validName(std::string_view s, size_t max, std::string_view extra) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
            extra.find(c) != std::string_view::npos;
   });
-}
-
-// Runs `body` with every exception turned into a status: the caller is plugin code.
-template <typename F>
-portico_status guarded(portico_error* err, F&& body) noexcept {
-  try {
-    return body();
-  } catch (const resources::PoolUnavailable& e) {
-    portico_error_set(err, e.what());
-    return PORTICO_ERR_UNAVAILABLE;
-  } catch (const std::exception& e) {
-    portico_error_set(err, e.what());
-    return PORTICO_ERR_UNAVAILABLE;  // Redis I/O failed mid-call
-  } catch (...) {
-    portico_error_set(err, "internal host error");
-    return PORTICO_ERR_INTERNAL;
-  }
 }
 
 portico_status refuse(portico_error* err, portico_status status, const char* message) {

@@ -1,5 +1,6 @@
 #include "plugins/PluginManager.h"
 
+#include "plugins/AbiGlue.h"
 #include "plugins/FileDigest.h"
 
 #include <Poco/File.h>
@@ -252,13 +253,12 @@ PluginManager::Result PluginManager::load(const std::string& path, const std::st
                             "portico/sdk.hpp, or export the function with PORTICO_EXPORT)");
   }
   const portico_plugin_info* info = nullptr;
-  char errbuf[1024] = {0};
-  portico_error err{errbuf, sizeof errbuf, 0};
-  portico_status s = negotiate(plugins::hostApi(), &info, &err);
+  ErrorBuffer refusal;
+  portico_status s = negotiate(plugins::hostApi(), &info, &refusal.err);
   if (s != PORTICO_OK) {
     closeCopy();
-    return fail(422, "plugin refused negotiation (status " + std::to_string(s) +
-                         "): " + std::string(errbuf, err.len));
+    return fail(
+        422, "plugin refused negotiation (status " + std::to_string(s) + "): " + refusal.message());
   }
   why = validateInfo(info);
   if (!why.empty()) {

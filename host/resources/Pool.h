@@ -24,6 +24,12 @@ class PoolUnavailable : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// Every connection stayed busy for the whole borrow timeout.
+class PoolExhausted : public PoolUnavailable {
+ public:
+  using PoolUnavailable::PoolUnavailable;
+};
+
 struct PoolOptions {
   int min = 0;  // connections kept open even when idle past the idle timeout
   int max = 16;
@@ -76,8 +82,8 @@ class Pool {
       }
       if (available_.wait_until(lock, deadline) == std::cv_status::timeout && idle_.empty() &&
           total_ >= options_.max) {
-        throw PoolUnavailable(name_ + " pool exhausted: all " + std::to_string(options_.max) +
-                              " connections busy for " + std::to_string(timeoutMs) + " ms");
+        throw PoolExhausted(name_ + " pool exhausted: all " + std::to_string(options_.max) +
+                            " connections busy for " + std::to_string(timeoutMs) + " ms");
       }
     }
   }
