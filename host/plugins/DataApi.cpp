@@ -67,28 +67,34 @@ std::string_view sv(portico_str s) {
   return s.ptr ? std::string_view(s.ptr, s.len) : "";
 }
 
-int timeoutOr(uint32_t requested, int configured) {
-  return requested ? static_cast<int>(requested) : configured;
+// Leases a session of `Lease` (portico_db or portico_redis) from the pool `which` names,
+// registering it with the generation (and the request being served, if any).
+template <typename Lease, typename Pool>
+portico_status acquire(portico_host_ctx* ctx, uint32_t timeoutMs, Lease** out, portico_error* err,
+                       Pool* (resources::Resources::*which)(), const char* missing) {
+  return guarded(err, [&] {
+    if (ctx == nullptr || out == nullptr) return PORTICO_ERR_INVALID_ARGUMENT;
+    Pool* pool = ctx->resources ? (ctx->resources->*which)() : nullptr;
+    if (pool == nullptr) {
+      portico_error_set(err, missing);
+      return PORTICO_ERR_UNAVAILABLE;
+    }
+    auto lease = std::make_unique<Lease>();
+    lease->pool = pool;
+    lease->conn =
+        pool->borrow(timeoutMs ? static_cast<int>(timeoutMs) : pool->options().borrowTimeoutMs);
+    *out = lease.get();
+    ctx->leases->add(lease.release());
+    return PORTICO_OK;
+  });
 }
 
 // --- PostgreSQL ---------------------------------------------------------------------------
 
 portico_status dbAcquire(portico_host_ctx* ctx, uint32_t timeoutMs, portico_db** db,
                          portico_error* err) {
-  return guarded(err, [&] {
-    if (ctx == nullptr || db == nullptr) return PORTICO_ERR_INVALID_ARGUMENT;
-    auto* pool = ctx->resources ? ctx->resources->postgres() : nullptr;
-    if (pool == nullptr) {
-      portico_error_set(err, "no database configured (database.url is empty)");
-      return PORTICO_ERR_UNAVAILABLE;
-    }
-    auto lease = std::make_unique<portico_db>();
-    lease->pool = pool;
-    lease->conn = pool->borrow(timeoutOr(timeoutMs, pool->options().borrowTimeoutMs));
-    *db = lease.get();
-    ctx->leases->add(lease.release());
-    return PORTICO_OK;
-  });
+  return acquire(ctx, timeoutMs, db, err, &resources::Resources::postgres,
+                 "no database configured (database.url is empty)");
 }
 
 // Runs one statement on the lease; a lost connection is marked so it is not pooled again.
@@ -189,20 +195,8 @@ portico_status dbRollback(portico_db* db, portico_error* err) {
 
 portico_status redisAcquire(portico_host_ctx* ctx, uint32_t timeoutMs, portico_redis** redis,
                             portico_error* err) {
-  return guarded(err, [&] {
-    if (ctx == nullptr || redis == nullptr) return PORTICO_ERR_INVALID_ARGUMENT;
-    auto* pool = ctx->resources ? ctx->resources->redis() : nullptr;
-    if (pool == nullptr) {
-      portico_error_set(err, "no Redis configured (redis.url is empty)");
-      return PORTICO_ERR_UNAVAILABLE;
-    }
-    auto lease = std::make_unique<portico_redis>();
-    lease->pool = pool;
-    lease->conn = pool->borrow(timeoutOr(timeoutMs, pool->options().borrowTimeoutMs));
-    *redis = lease.get();
-    ctx->leases->add(lease.release());
-    return PORTICO_OK;
-  });
+  return acquire(ctx, timeoutMs, redis, err, &resources::Resources::redis,
+                 "no Redis configured (redis.url is empty)");
 }
 
 void redisRelease(portico_redis* r) {
