@@ -203,7 +203,8 @@ typedef struct portico_route {
  * generation is unloaded, is reclaimed by the host (rolled back, returned to the pool, logged). */
 typedef struct portico_db portico_db;
 
-/* The rows of one query. Host-owned; valid until db_rows_free (or the lease is released). */
+/* The rows of one query. Host-owned; valid until db_rows_free, independent of the lease that ran
+ * the query (rows may outlive it). Read from one thread at a time. */
 typedef struct portico_db_rows portico_db_rows;
 
 /* A Redis session leased from the host's pool (redis_acquire .. redis_release), with the same

@@ -53,6 +53,12 @@ class HttpError : public std::runtime_error {
   int status_;
 };
 
+// A statement failed in PostgreSQL (syntax, constraint, ...); what() is PostgreSQL's message.
+class DbError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
 // Read-only view of the current request. Valid only inside the handler call.
 class Request {
  public:
@@ -125,6 +131,25 @@ enum class LogLevel {
   Error = PORTICO_LOG_ERROR
 };
 
+namespace detail {
+
+// Turns a failed host call into the exception a handler should see: 503 for "try again later",
+// DbError for a statement PostgreSQL refused.
+inline void check(portico_status s, const portico_error& err, const char* what) {
+  if (s == PORTICO_OK) return;
+  std::string message = std::string(what) + ": " + std::string(err.buf, err.len);
+  if (s == PORTICO_ERR_UNAVAILABLE || s == PORTICO_ERR_TIMEOUT) throw HttpError(503, message);
+  if (s == PORTICO_ERR_QUERY) throw DbError(std::string(err.buf, err.len));
+  throw std::runtime_error(message);
+}
+
+struct ErrorBuffer {
+  char buf[1024] = {0};
+  portico_error err{buf, sizeof buf, 0};
+};
+
+}  // namespace detail
+
 // A job as its handler sees it (ABI 1.1).
 struct Job {
   std::string_view id;
@@ -162,11 +187,10 @@ class Host {
     r.route_data = &routes_.back();
     r.max_body_bytes = max_body_bytes;
     r.flags = PORTICO_ROUTE_FLAGS_NONE;
-    char buf[512];
-    portico_error err{buf, sizeof buf, 0};
-    if (api_->route_add(ctx_, &r, &err) != PORTICO_OK) {
+    detail::ErrorBuffer e;
+    if (api_->route_add(ctx_, &r, &e.err) != PORTICO_OK) {
       routes_.pop_back();
-      throw std::runtime_error(std::string(buf, err.len));
+      throw std::runtime_error(std::string(e.buf, e.err.len));
     }
   }
 
@@ -195,23 +219,18 @@ class Host {
   // At-most-once, to every host. Throws HttpError(503) without Redis.
   void publish(std::string_view topic, const json::Value& payload) const {
     std::string text = payload.dump();
-    char buf[512];
-    portico_error err{buf, sizeof buf, 0};
-    portico_status s = api_->event_publish(ctx_, str(topic), str(text), &err);
-    if (s != PORTICO_OK) raise(s, "publish", err);
+    detail::ErrorBuffer e;
+    detail::check(api_->event_publish(ctx_, str(topic), str(text), &e.err), e.err, "publish");
   }
 
   // From the plugin's constructor: handler runs for every event whose topic matches pattern.
   void subscribe(std::string_view pattern, EventHandler handler) {
     events_.push_back(std::move(handler));
-    char buf[512];
-    portico_error err{buf, sizeof buf, 0};
+    detail::ErrorBuffer e;
     portico_status s =
-        api_->event_subscribe(ctx_, str(pattern), &Host::onEvent, &events_.back(), &err);
-    if (s != PORTICO_OK) {
-      events_.pop_back();
-      raise(s, "subscribe", err);
-    }
+        api_->event_subscribe(ctx_, str(pattern), &Host::onEvent, &events_.back(), &e.err);
+    if (s != PORTICO_OK) events_.pop_back();
+    detail::check(s, e.err, "subscribe");
   }
 
   // Returns the job id. Throws HttpError(503) without Redis.
@@ -221,32 +240,25 @@ class Host {
     portico_job_options o{sizeof(portico_job_options), options.delay_ms, options.max_attempts,
                           options.backoff_ms};
     char id[PORTICO_JOB_ID_MAX] = {0};
-    char buf[512];
-    portico_error err{buf, sizeof buf, 0};
-    portico_status s = api_->job_enqueue(ctx_, str(queue), str(text), &o, id, &err);
-    if (s != PORTICO_OK) raise(s, "enqueue", err);
+    detail::ErrorBuffer e;
+    detail::check(api_->job_enqueue(ctx_, str(queue), str(text), &o, id, &e.err), e.err, "enqueue");
     return id;
   }
 
   // From the plugin's constructor: runs the jobs of queue.
   void handle_jobs(std::string_view queue, JobHandler handler) {
     jobs_.push_back(std::move(handler));
-    char buf[512];
-    portico_error err{buf, sizeof buf, 0};
-    portico_status s = api_->job_handle(ctx_, str(queue), &Host::onJob, &jobs_.back(), &err);
-    if (s != PORTICO_OK) {
-      jobs_.pop_back();
-      raise(s, "handle_jobs", err);
-    }
+    detail::ErrorBuffer e;
+    portico_status s = api_->job_handle(ctx_, str(queue), &Host::onJob, &jobs_.back(), &e.err);
+    if (s != PORTICO_OK) jobs_.pop_back();
+    detail::check(s, e.err, "handle_jobs");
   }
 
   std::pair<portico_job_state, uint32_t> job_status(std::string_view id) const {
     portico_job_state state = PORTICO_JOB_UNKNOWN;
     uint32_t attempts = 0;
-    char buf[512];
-    portico_error err{buf, sizeof buf, 0};
-    portico_status s = api_->job_status(ctx_, str(id), &state, &attempts, &err);
-    if (s != PORTICO_OK) raise(s, "job_status", err);
+    detail::ErrorBuffer e;
+    detail::check(api_->job_status(ctx_, str(id), &state, &attempts, &e.err), e.err, "job_status");
     return {state, attempts};
   }
 
@@ -258,12 +270,6 @@ class Host {
     Host* host;
     Handler handler;
   };
-
-  [[noreturn]] static void raise(portico_status s, const char* what, const portico_error& err) {
-    std::string message = std::string(what) + ": " + std::string(err.buf, err.len);
-    if (s == PORTICO_ERR_UNAVAILABLE || s == PORTICO_ERR_TIMEOUT) throw HttpError(503, message);
-    throw std::runtime_error(message);
-  }
 
   static portico_status onEvent(void* data, portico_str topic, portico_str payload,
                                 portico_error* err) {
@@ -333,291 +339,6 @@ class Host {
   std::deque<Entry> routes_;  // deques: the pointers handed to the host must stay stable
   std::deque<EventHandler> events_;
   std::deque<JobHandler> jobs_;
-};
-
-// ---- Data (ABI 1.1) --------------------------------------------------------------------------
-
-// A statement failed in PostgreSQL (syntax, constraint, ...); what() is PostgreSQL's message.
-class DbError : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
-
-// Typed parameters for what a plain C++ type cannot say on its own.
-struct Uuid {
-  std::string text;
-};
-struct Bytes {
-  std::string data;
-};
-struct Jsonb {
-  std::string text;
-};
-struct Timestamp {
-  int64_t micros;  // since 1970-01-01T00:00:00Z
-};
-
-// One statement parameter; converts implicitly from the types it can carry. Text and bytes are
-// referenced, not copied: keep them alive for the call (temporaries in the call expression are).
-class Param {
- public:
-  Param(std::nullptr_t) { v_.type = PORTICO_TYPE_NULL; }
-  template <typename I,
-            typename = std::enable_if_t<std::is_integral_v<I> && !std::is_same_v<I, bool>>>
-  Param(I i) {
-    v_.type = PORTICO_TYPE_INT64;
-    v_.i64 = static_cast<int64_t>(i);
-  }
-  Param(double d) {
-    v_.type = PORTICO_TYPE_DOUBLE;
-    v_.f64 = d;
-  }
-  Param(bool b) {
-    v_.type = PORTICO_TYPE_BOOL;
-    v_.b = b;
-  }
-  Param(std::string_view text) : Param(PORTICO_TYPE_TEXT, text) {}
-  Param(const char* text) : Param(std::string_view(text)) {}
-  Param(const std::string& text) : Param(std::string_view(text)) {}
-  Param(const Uuid& u) : Param(PORTICO_TYPE_UUID, u.text) {}
-  Param(const Bytes& b) : Param(PORTICO_TYPE_BYTEA, b.data) {}
-  Param(const Jsonb& j) : Param(PORTICO_TYPE_JSONB, j.text) {}
-  Param(Timestamp t) {
-    v_.type = PORTICO_TYPE_TIMESTAMPTZ;
-    v_.i64 = t.micros;
-  }
-  template <typename T>
-  Param(const std::optional<T>& o) : Param(o ? Param(*o) : Param(nullptr)) {}
-
-  const portico_value& value() const { return v_; }
-
- private:
-  Param(portico_type type, std::string_view s) {
-    v_.type = type;
-    v_.str = str(s);
-  }
-  portico_value v_{};
-};
-
-// One cell of a result. Views are valid while the Rows it came from live.
-class DbValue {
- public:
-  explicit DbValue(const portico_value& v) : v_(v) {}
-  portico_type type() const { return v_.type; }
-  bool is_null() const { return v_.type == PORTICO_TYPE_NULL; }
-  int64_t as_int() const { return expect(PORTICO_TYPE_INT64).i64; }
-  double as_double() const { return expect(PORTICO_TYPE_DOUBLE).f64; }
-  bool as_bool() const { return expect(PORTICO_TYPE_BOOL).b; }
-  int64_t as_timestamp_micros() const { return expect(PORTICO_TYPE_TIMESTAMPTZ).i64; }
-  // TEXT, UUID, JSONB as text; BYTEA as raw bytes.
-  std::string_view as_text() const {
-    if (v_.type != PORTICO_TYPE_TEXT && v_.type != PORTICO_TYPE_UUID &&
-        v_.type != PORTICO_TYPE_JSONB && v_.type != PORTICO_TYPE_BYTEA) {
-      throw DbError("database value is not text (type " + std::to_string(v_.type) + ")");
-    }
-    return view(v_.str);
-  }
-
- private:
-  const portico_value& expect(portico_type t) const {
-    if (v_.type != t) {
-      throw DbError("database value has type " + std::to_string(v_.type) + ", not " +
-                    std::to_string(t));
-    }
-    return v_;
-  }
-  portico_value v_;
-};
-
-// The rows of a query; frees them when it goes.
-class Rows {
- public:
-  Rows(const portico_host_api* api, portico_db_rows* rows) : api_(api), rows_(rows) {}
-  Rows(Rows&& o) noexcept : api_(o.api_), rows_(std::exchange(o.rows_, nullptr)) {}
-  Rows(const Rows&) = delete;
-  Rows& operator=(const Rows&) = delete;
-  Rows& operator=(Rows&&) = delete;
-  ~Rows() {
-    if (rows_) api_->db_rows_free(rows_);
-  }
-
-  size_t size() const { return api_->db_rows_count(rows_); }
-  size_t columns() const { return api_->db_rows_columns(rows_); }
-  std::string_view column_name(size_t c) const { return view(api_->db_rows_column_name(rows_, c)); }
-  DbValue at(size_t row, size_t column) const {
-    portico_value v{};
-    if (api_->db_rows_get(rows_, row, column, &v) != PORTICO_OK) {
-      throw DbError("no cell (" + std::to_string(row) + ", " + std::to_string(column) + ")");
-    }
-    return DbValue(v);
-  }
-  DbValue at(size_t row, std::string_view column) const {
-    for (size_t c = 0; c < columns(); ++c) {
-      if (column_name(c) == column) return at(row, c);
-    }
-    throw DbError("no column named " + std::string(column));
-  }
-
- private:
-  const portico_host_api* api_;
-  portico_db_rows* rows_;
-};
-
-namespace detail {
-
-// Turns a failed data call into the exception a handler should see: 503 for "try again later",
-// DbError for a statement PostgreSQL refused.
-inline void check(portico_status s, const portico_error& err, const char* what) {
-  if (s == PORTICO_OK) return;
-  std::string message = std::string(what) + ": " + std::string(err.buf, err.len);
-  if (s == PORTICO_ERR_UNAVAILABLE || s == PORTICO_ERR_TIMEOUT) throw HttpError(503, message);
-  if (s == PORTICO_ERR_QUERY) throw DbError(std::string(err.buf, err.len));
-  throw std::runtime_error(message);
-}
-
-struct ErrorBuffer {
-  char buf[1024] = {0};
-  portico_error err{buf, sizeof buf, 0};
-};
-
-}  // namespace detail
-
-// A leased PostgreSQL session: acquired by the constructor, released by the destructor. Throws
-// HttpError(503) when the database is unavailable or every session stays busy.
-class Db {
- public:
-  explicit Db(const Host& host, uint32_t timeout_ms = 0) : api_(host.api()) {
-    detail::ErrorBuffer e;
-    detail::check(api_->db_acquire(host.ctx(), timeout_ms, &db_, &e.err), e.err, "database");
-  }
-  Db(const Db&) = delete;
-  Db& operator=(const Db&) = delete;
-  ~Db() { api_->db_release(db_); }
-
-  // Returns the number of rows affected.
-  uint64_t execute(std::string_view sql, std::initializer_list<Param> params = {}) {
-    std::vector<portico_value> values = unpack(params);
-    uint64_t affected = 0;
-    detail::ErrorBuffer e;
-    detail::check(api_->db_execute(db_, str(sql), values.data(), values.size(), &affected, &e.err),
-                  e.err, "execute");
-    return affected;
-  }
-
-  Rows query(std::string_view sql, std::initializer_list<Param> params = {}) {
-    std::vector<portico_value> values = unpack(params);
-    portico_db_rows* rows = nullptr;
-    detail::ErrorBuffer e;
-    detail::check(api_->db_query(db_, str(sql), values.data(), values.size(), &rows, &e.err), e.err,
-                  "query");
-    return Rows(api_, rows);
-  }
-
-  // Rolls back unless commit() was called.
-  class Transaction {
-   public:
-    explicit Transaction(Db& db) : db_(db) { db_.call(db_.api_->db_begin, "begin"); }
-    Transaction(const Transaction&) = delete;
-    Transaction& operator=(const Transaction&) = delete;
-    ~Transaction() {
-      if (!done_) {
-        detail::ErrorBuffer e;
-        db_.api_->db_rollback(db_.db_, &e.err);
-      }
-    }
-    void commit() {
-      done_ = true;
-      db_.call(db_.api_->db_commit, "commit");
-    }
-
-   private:
-    Db& db_;
-    bool done_ = false;
-  };
-
-  Transaction begin() { return Transaction(*this); }
-
- private:
-  static std::vector<portico_value> unpack(std::initializer_list<Param> params) {
-    std::vector<portico_value> out;
-    out.reserve(params.size());
-    for (const auto& p : params) out.push_back(p.value());
-    return out;
-  }
-  void call(portico_status (*fn)(portico_db*, portico_error*), const char* what) {
-    detail::ErrorBuffer e;
-    detail::check(fn(db_, &e.err), e.err, what);
-  }
-
-  const portico_host_api* api_;
-  portico_db* db_ = nullptr;
-};
-
-// A Redis reply: a view into the tree owned by the RedisReply that the command returned.
-class RedisValue {
- public:
-  RedisValue(const portico_host_api* api, const portico_redis_reply* r) : api_(api), r_(r) {}
-  portico_redis_type type() const { return api_->redis_reply_type(r_); }
-  bool is_nil() const { return type() == PORTICO_REDIS_NIL; }
-  bool is_error() const { return type() == PORTICO_REDIS_ERROR; }
-  int64_t integer() const { return api_->redis_reply_integer(r_); }
-  std::string_view text() const { return view(api_->redis_reply_string(r_)); }
-  size_t size() const { return api_->redis_reply_length(r_); }
-  RedisValue operator[](size_t i) const {
-    return RedisValue(api_, api_->redis_reply_element(r_, i));
-  }
-
- protected:
-  const portico_host_api* api_;
-  const portico_redis_reply* r_;
-};
-
-// Owns a top-level reply.
-class RedisReply : public RedisValue {
- public:
-  RedisReply(const portico_host_api* api, portico_redis_reply* r) : RedisValue(api, r) {}
-  RedisReply(RedisReply&& o) noexcept : RedisValue(o.api_, std::exchange(o.r_, nullptr)) {}
-  RedisReply(const RedisReply&) = delete;
-  RedisReply& operator=(const RedisReply&) = delete;
-  RedisReply& operator=(RedisReply&&) = delete;
-  ~RedisReply() {
-    if (r_) api_->redis_reply_free(const_cast<portico_redis_reply*>(r_));
-  }
-};
-
-// A leased Redis connection, with the same rules as Db.
-class Redis {
- public:
-  explicit Redis(const Host& host, uint32_t timeout_ms = 0) : api_(host.api()) {
-    detail::ErrorBuffer e;
-    detail::check(api_->redis_acquire(host.ctx(), timeout_ms, &redis_, &e.err), e.err, "redis");
-  }
-  Redis(const Redis&) = delete;
-  Redis& operator=(const Redis&) = delete;
-  ~Redis() { api_->redis_release(redis_); }
-
-  RedisReply command(std::initializer_list<std::string_view> argv) {
-    std::vector<portico_str> args;
-    for (auto a : argv) args.push_back(str(a));
-    return send(args);
-  }
-  RedisReply command(const std::vector<std::string>& argv) {
-    std::vector<portico_str> args;
-    for (const auto& a : argv) args.push_back(str(a));
-    return send(args);
-  }
-
- private:
-  RedisReply send(const std::vector<portico_str>& args) {
-    portico_redis_reply* reply = nullptr;
-    detail::ErrorBuffer e;
-    detail::check(api_->redis_command(redis_, args.data(), args.size(), &reply, &e.err), e.err,
-                  "redis command");
-    return RedisReply(api_, reply);
-  }
-
-  const portico_host_api* api_;
-  portico_redis* redis_ = nullptr;
 };
 
 // Base class of a plugin. The constructor is init: read config, register routes. ready() runs
@@ -710,5 +431,9 @@ inline portico_status negotiate(const portico_host_api* host, const portico_plug
       const portico_host_api* host, const portico_plugin_info** info, portico_error* err) { \
     return ::portico::detail::negotiate(host, &portico_sdk_info, info, err);                \
   }
+
+// Data access (ABI 1.1): portico::Db and portico::Redis.
+#include "portico/db.hpp"
+#include "portico/redis.hpp"
 
 #endif  // PORTICO_SDK_HPP
