@@ -53,3 +53,10 @@ TEST(Json, ObjectsKeepOrderAndSetReplaces) {
   v.set("b", 3);
   EXPECT_EQ(v.dump(), R"({"b":3,"a":2})");
 }
+
+TEST(Json, DoublesPrintShortestExactForm) {
+  EXPECT_EQ(json::Value(0.1).dump(), "0.1");
+  EXPECT_EQ(json::Value(1.5).dump(), "1.5");
+  double third = 1.0 / 3.0;
+  EXPECT_EQ(json::parse(json::Value(third).dump()).as_double(), third) << "round-trips exactly";
+}

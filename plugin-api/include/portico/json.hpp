@@ -206,8 +206,10 @@ class Value {
       out += "null";  // JSON has no NaN or infinity
       return;
     }
+    // The shortest of %.15g and %.17g that reads back as the same double: 0.1 stays "0.1".
     char buf[32];
-    std::snprintf(buf, sizeof buf, "%.17g", d);
+    std::snprintf(buf, sizeof buf, "%.15g", d);
+    if (std::strtod(buf, nullptr) != d) std::snprintf(buf, sizeof buf, "%.17g", d);
     out += buf;
   }
 
