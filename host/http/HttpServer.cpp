@@ -8,6 +8,11 @@
 #include <Poco/Net/TCPServerConnection.h>
 #include <Poco/Net/TCPServerConnectionFactory.h>
 
+#include <fcntl.h>
+#include <poll.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <chrono>
 #include <thread>
 
@@ -23,8 +28,9 @@ struct HttpServer::Shared {
   Observer* observer;
   Poco::Net::HTTPServerParams::Ptr params;
   std::atomic<bool> stopping{false};
-  std::mutex mutex;
-  std::set<Poco::Net::StreamSocket*> idle;  // connections waiting for their next request
+  // Readable once stop() writes to it; every waiting connection polls it beside its socket, so
+  // stop() wakes idle keep-alive connections without a registry (and a lock) per request.
+  int stopPipe[2] = {-1, -1};
 };
 
 namespace {
@@ -39,6 +45,30 @@ int statusForParseError(const std::string& message) {
   }
   return HTTPResponse::HTTP_BAD_REQUEST;
 }
+
+// Poco's HTTPServerSession::hasMoreRequests() waits with Socket::poll(), which in Poco 1.11
+// creates, registers and closes an epoll instance on every call: four system calls per
+// keep-alive request. One poll(2) on the socket and the stop pipe does the same job.
+class Session : public Poco::Net::HTTPServerSession {
+ public:
+  Session(const Poco::Net::StreamSocket& socket, Poco::Net::HTTPServerParams::Ptr params,
+          int stopFd)
+      : HTTPServerSession(socket, params), stopFd_(stopFd) {}
+
+  // True when a request has started to arrive within timeoutMs; false on timeout or stop.
+  bool waitForRequest(int timeoutMs) {
+    if (buffered() > 0) return true;
+    pollfd fds[2] = {{socket().impl()->sockfd(), POLLIN, 0}, {stopFd_, POLLIN, 0}};
+    int n;
+    do {
+      n = ::poll(fds, 2, timeoutMs);
+    } while (n < 0 && errno == EINTR);
+    return n > 0 && fds[1].revents == 0 && fds[0].revents != 0;
+  }
+
+ private:
+  int stopFd_;
+};
 
 class Connection : public Poco::Net::TCPServerConnection {
  public:
@@ -59,14 +89,19 @@ class Connection : public Poco::Net::TCPServerConnection {
 
  private:
   void serve() {
-    Poco::Net::HTTPServerSession session(socket(), shared_->params);
-    for (;;) {
-      if (!waitForRequest(session)) return;
+    Poco::Net::HTTPServerParams::Ptr params = shared_->params;
+    Session session(socket(), params, shared_->stopPipe[0]);
+    const int maxRequests = params->getMaxKeepAliveRequests();
+    for (int served = 0;; ++served) {
+      int waitMs = static_cast<int>(
+          (served == 0 ? params->getTimeout() : params->getKeepAliveTimeout()).totalMilliseconds());
+      if (shared_->stopping || !session.waitForRequest(waitMs)) return;
+      bool mayKeepAlive = maxRequests <= 0 || served + 1 < maxRequests;
       std::string requestId = newRequestId();
       try {
         Poco::Net::HTTPServerResponseImpl response(session);
-        Poco::Net::HTTPServerRequestImpl request(response, session, shared_->params);
-        if (!serveOne(session, request, response, requestId)) return;
+        Poco::Net::HTTPServerRequestImpl request(response, session, params);
+        if (!serveOne(session, request, response, requestId, mayKeepAlive)) return;
       } catch (const Poco::Net::NoMessageException&) {
         return;
       } catch (const Poco::Net::MessageException& e) {
@@ -81,23 +116,10 @@ class Connection : public Poco::Net::TCPServerConnection {
     }
   }
 
-  // Keeps the socket registered as idle while waiting, so that stop() can wake it.
-  bool waitForRequest(Poco::Net::HTTPServerSession& session) {
-    if (shared_->stopping) return false;
-    {
-      std::lock_guard<std::mutex> lock(shared_->mutex);
-      shared_->idle.insert(&socket());
-    }
-    bool more = session.hasMoreRequests();
-    {
-      std::lock_guard<std::mutex> lock(shared_->mutex);
-      shared_->idle.erase(&socket());
-    }
-    return more && !shared_->stopping;
-  }
-
+  // Returns whether the connection stays open for another request.
   bool serveOne(Poco::Net::HTTPServerSession& session, Poco::Net::HTTPServerRequestImpl& request,
-                Poco::Net::HTTPServerResponseImpl& response, std::string& requestId) {
+                Poco::Net::HTTPServerResponseImpl& response, std::string& requestId,
+                bool mayKeepAlive) {
     auto started = std::chrono::steady_clock::now();
     // get(name, default) would return a reference to a temporary default: look it up instead.
     auto incoming = request.find("X-Request-Id");
@@ -110,13 +132,12 @@ class Connection : public Poco::Net::TCPServerConnection {
 
     const auto& params = shared_->params;
     response.setVersion(request.getVersion());
-    response.setKeepAlive(params->getKeepAlive() && request.getKeepAlive() &&
-                          session.canKeepAlive() && !shared_->stopping);
+    response.setKeepAlive(params->getKeepAlive() && request.getKeepAlive() && mayKeepAlive &&
+                          !shared_->stopping);
     response.set("X-Request-Id", exchange.requestId);
     shared_->handler.handle(request, response, exchange);
     if (exchange.closeConnection) response.setKeepAlive(false);
-    session.setKeepAlive(params->getKeepAlive() && response.getKeepAlive() &&
-                         session.canKeepAlive());
+    session.setKeepAlive(response.getKeepAlive());
 
     if (shared_->observer) {
       double seconds =
@@ -124,7 +145,7 @@ class Connection : public Poco::Net::TCPServerConnection {
       shared_->observer->requestDone(request.getMethod(), request.getURI(), response.getStatus(),
                                      exchange, seconds);
     }
-    return !exchange.closeConnection;
+    return response.getKeepAlive();
   }
 
   void sendProtocolError(Poco::Net::HTTPServerSession& session, int status,
@@ -194,7 +215,10 @@ HttpServer::HttpServer(const ServerOptions& options, Handler& handler, Observer*
       Poco::Timespan(options.keepAliveTimeoutMs * Poco::Timespan::MILLISECONDS));
   params->setMaxKeepAliveRequests(options.maxKeepAliveRequests);
   params->setTimeout(Poco::Timespan(options.timeoutMs * Poco::Timespan::MILLISECONDS));
-  shared_ = std::shared_ptr<Shared>(new Shared{handler, observer, params, {}, {}, {}});
+  shared_ = std::shared_ptr<Shared>(new Shared{handler, observer, params, {}, {-1, -1}});
+  if (::pipe2(shared_->stopPipe, O_CLOEXEC) != 0) {
+    throw Poco::SystemException("cannot create the server's stop pipe");
+  }
 
   Poco::Net::ServerSocket socket;
   socket.bind(Poco::Net::SocketAddress(options.host, options.port), true);
@@ -205,6 +229,8 @@ HttpServer::HttpServer(const ServerOptions& options, Handler& handler, Observer*
 
 HttpServer::~HttpServer() {
   if (server_) stop(0);
+  ::close(shared_->stopPipe[0]);
+  ::close(shared_->stopPipe[1]);
 }
 
 void HttpServer::start() {
@@ -218,17 +244,12 @@ void HttpServer::stop(int graceMs) {
   if (shared_->stopping.exchange(true)) return;
   server_->stop();
   auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(graceMs);
-  for (;;) {
-    {
-      std::lock_guard<std::mutex> lock(shared_->mutex);
-      for (auto* s : shared_->idle) {
-        try {
-          s->shutdownReceive();
-        } catch (const Poco::Exception&) {
-        }
-      }
-    }
-    if (server_->currentConnections() == 0 || std::chrono::steady_clock::now() >= deadline) break;
+  // Wakes every connection waiting for its next request; requests in progress finish.
+  char wake = 1;
+  if (::write(shared_->stopPipe[1], &wake, 1) != 1) {
+    log::get(options_.name)->warn("could not signal idle connections to close");
+  }
+  while (server_->currentConnections() > 0 && std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   pool_.joinAll();

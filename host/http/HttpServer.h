@@ -11,8 +11,6 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
-#include <mutex>
-#include <set>
 #include <string>
 
 #include "http/Exchange.h"
@@ -53,7 +51,7 @@ class HttpServer {
   void stop(int graceMs);
   uint16_t port() const;
 
-  // Internal: connections register themselves so that stop() can wake idle ones.
+  // Internal: what the server's connections share with it.
   struct Shared;
 
  private:
