@@ -1,6 +1,7 @@
 #include "app/Messaging.h"
 
 #include "config/Config.h"
+#include "metrics/Metrics.h"
 #include "plugins/Dispatch.h"
 #include "plugins/PluginManager.h"
 
@@ -17,6 +18,16 @@ Messaging::Messaging(const config::Config& cfg, resources::Resources& resources,
       },
       static_cast<int>(cfg.getInt("events.workers", 2, 1, 256)),
       static_cast<size_t>(cfg.getInt("events.queue_limit", 10000, 1, 10000000)));
+
+  metrics.registerCounter(
+      "portico_events_total",
+      "Events received from the bus: dispatched to matching subscriptions, or dropped "
+      "the delivery queue was full.",
+      [events = events_.get()] {
+        return std::vector<std::pair<metrics::Labels, double>>{
+            {{{"result", "delivered"}}, static_cast<double>(events->delivered())},
+            {{{"result", "dropped"}}, static_cast<double>(events->dropped())}};
+      });
 
   jobs::JobQueueOptions jo;
   jo.workers = static_cast<int>(cfg.getInt("jobs.workers", jo.workers, 0, 1024));

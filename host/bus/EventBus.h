@@ -1,6 +1,7 @@
 // The event bus: Redis pub/sub, one subscriber connection per host, fan-out to every host.
 // At-most-once by nature: an event published while this host is not subscribed (Redis restarting,
-// host starting) is not seen by it, and a full delivery queue drops events (counted, logged).
+// host starting) is not seen by it, and a full delivery queue drops events (counted in
+// portico_events_total{result="dropped"}).
 #pragma once
 
 #include <atomic>

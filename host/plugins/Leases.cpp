@@ -78,9 +78,4 @@ uint64_t LeaseRegistry::reclaimedTotal() {
   return reclaimedCount.load(std::memory_order_relaxed);
 }
 
-size_t LeaseRegistry::openCount() const {
-  std::lock_guard<std::mutex> lock(mutex_);
-  return open_.size();
-}
-
 }  // namespace portico::plugins

@@ -58,7 +58,6 @@ class LeaseRegistry {
   // (scope == nullptr: the plugin's own threads, after its drain hook).
   void reclaim(const void* scope, const char* why);
   void reclaimAll(const char* why);
-  size_t openCount() const;
 
   // Leases reclaimed since start, all generations together (portico_lease_reclaims_total).
   static uint64_t reclaimedTotal();
