@@ -22,7 +22,7 @@ Messaging::Messaging(const config::Config& cfg, resources::Resources& resources,
   metrics.registerCounter(
       "portico_events_total",
       "Events received from the bus: dispatched to matching subscriptions, or dropped "
-      "the delivery queue was full.",
+      "because the delivery queue was full.",
       [events = events_.get()] {
         return std::vector<std::pair<metrics::Labels, double>>{
             {{{"result", "delivered"}}, static_cast<double>(events->delivered())},
