@@ -26,14 +26,6 @@ bool constantTimeEquals(const std::string& a, const std::string& b) {
   return diff == 0;
 }
 
-bool validPluginName(const std::string& n) {
-  if (n.empty() || n.size() > 64) return false;
-  for (char c : n) {
-    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-')) return false;
-  }
-  return true;
-}
-
 std::string resultJson(const plugins::PluginManager::Result& r) {
   return json::object({{"ok", r.ok},
                        {"plugin", r.name},
@@ -109,7 +101,7 @@ void AdminHandler::handle(HTTPServerRequest& request, HTTPServerResponse& respon
   }
   exchange.route = router_.routes()[match.index].path.pattern();
   std::string name = match.params.empty() ? std::string() : match.params.front().second;
-  if (!name.empty() && !validPluginName(name)) {
+  if (!name.empty() && !plugins::isValidPluginName(name)) {
     exchange.closeConnection = http::hasBody(request);
     http::sendError(response, 400, "plugin name must be 1 to 64 characters of [a-z0-9_-]",
                     exchange.requestId);

@@ -41,9 +41,9 @@ void EventBus::stop() {
   if (stopping_.exchange(true)) return;
   wake_.notify_all();
   try {
-    auto conn = pool_.borrow(pool_.options().borrowTimeoutMs);
-    conn->command({"PUBLISH", controlChannel_, "stop"});
-    pool_.giveBack(std::move(conn), true);
+    pool_.withConnection([this](resources::RedisConnection& c) {
+      c.command({"PUBLISH", controlChannel_, "stop"});
+    });
   } catch (const std::exception& e) {
     // Without Redis the listener is in its reconnect wait, which watches stopping_.
     log::get("events")->debug("stop signal not published: {}", e.what());
@@ -54,14 +54,9 @@ void EventBus::stop() {
 }
 
 void EventBus::publish(const std::string& topic, const std::string& payload) {
-  auto conn = pool_.borrow(pool_.options().borrowTimeoutMs);
-  try {
-    conn->command({"PUBLISH", kChannelPrefix + topic, payload});
-  } catch (...) {
-    pool_.giveBack(std::move(conn), false);
-    throw;
-  }
-  pool_.giveBack(std::move(conn), true);
+  pool_.withConnection([&](resources::RedisConnection& c) {
+    c.command({"PUBLISH", kChannelPrefix + topic, payload});
+  });
 }
 
 void EventBus::listen() {

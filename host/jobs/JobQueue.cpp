@@ -131,28 +131,15 @@ std::string JobQueue::enqueue(const std::string& queue, const std::string& paylo
   } else {
     commands.push_back({"XADD", streamOf(queue), "*", "id", id});
   }
-  auto conn = pool_.borrow(pool_.options().borrowTimeoutMs);
-  try {
-    atomically(*conn, commands);
-  } catch (...) {
-    pool_.giveBack(std::move(conn), false);
-    throw;
-  }
-  pool_.giveBack(std::move(conn), true);
+  pool_.withConnection([&commands](RedisConnection& c) { atomically(c, commands); });
   metrics_.countJob(queue, "enqueued");
   return id;
 }
 
 std::pair<portico_job_state, int> JobQueue::status(const std::string& id) {
-  auto conn = pool_.borrow(pool_.options().borrowTimeoutMs);
-  RedisType::Ptr reply;
-  try {
-    reply = conn->command({"HMGET", recordOf(id), "state", "attempts"});
-  } catch (...) {
-    pool_.giveBack(std::move(conn), false);
-    throw;
-  }
-  pool_.giveBack(std::move(conn), true);
+  RedisType::Ptr reply = pool_.withConnection([&id](RedisConnection& c) {
+    return c.command({"HMGET", recordOf(id), "state", "attempts"});
+  });
   auto fields = elements(reply);
   if (fields.size() != 2) return {PORTICO_JOB_UNKNOWN, 0};
   std::string state = text(fields[0]);

@@ -28,13 +28,6 @@ std::string text(portico_str s) {
   return s.ptr ? std::string(s.ptr, s.len) : std::string();
 }
 
-bool validName(const std::string& n) {
-  if (n.empty() || n.size() > 64) return false;
-  return std::all_of(n.begin(), n.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
-  });
-}
-
 // MAJOR.MINOR.PATCH with optional -prerelease and +build of [0-9A-Za-z.-].
 bool validSemver(const std::string& v) {
   size_t i = 0;
@@ -90,7 +83,7 @@ std::string validateInfo(const portico_plugin_info* info) {
            "; upgrade porticod or rebuild the plugin against plugin-api " + host;
   }
   std::string name = text(info->name);
-  if (!validName(name)) {
+  if (!isValidPluginName(name)) {
     return "name '" + name + "' is invalid: use 1 to 64 characters of [a-z0-9_-]";
   }
   std::string version = text(info->version);
@@ -110,6 +103,13 @@ std::string validateInfo(const portico_plugin_info* info) {
 }
 
 }  // namespace
+
+bool isValidPluginName(const std::string& n) {
+  if (n.empty() || n.size() > 64) return false;
+  return std::all_of(n.begin(), n.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+  });
+}
 
 PluginManager::PluginManager(Options options, const config::Config& config,
                              metrics::Metrics& metrics, resources::Resources* resources,

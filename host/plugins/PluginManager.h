@@ -40,6 +40,9 @@ class Migrator;
 
 namespace portico::plugins {
 
+// A plugin name: 1 to 64 characters of [a-z0-9_-].
+bool isValidPluginName(const std::string& name);
+
 // An immutable snapshot of everything published: routes (targets[i] answers
 // router.routes()[i]), event subscriptions and job handlers. Whoever holds it holds the
 // generations it names, so none of them can be closed underneath.

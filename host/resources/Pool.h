@@ -13,6 +13,7 @@
 #include <mutex>
 #include <stdexcept>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 namespace portico::resources {
@@ -85,6 +86,27 @@ class Pool {
         throw PoolExhausted(name_ + " pool exhausted: all " + std::to_string(options_.max) +
                             " connections busy for " + std::to_string(timeoutMs) + " ms");
       }
+    }
+  }
+
+  // Borrows a connection for one call of fn(conn) and gives it back: pooled again when fn
+  // returns, closed when it throws (its state is unknown then). Throws PoolUnavailable or what
+  // fn throws.
+  template <typename F>
+  auto withConnection(F&& fn) {
+    std::unique_ptr<Conn> conn = borrow(options_.borrowTimeoutMs);
+    try {
+      if constexpr (std::is_void_v<decltype(fn(*conn))>) {
+        fn(*conn);
+        giveBack(std::move(conn), true);
+      } else {
+        auto result = fn(*conn);
+        giveBack(std::move(conn), true);
+        return result;
+      }
+    } catch (...) {
+      if (conn) giveBack(std::move(conn), false);
+      throw;
     }
   }
 

@@ -98,26 +98,14 @@ std::vector<Probe> Resources::probe() {
   std::vector<Probe> out;
   if (postgres_) {
     out.push_back(timed("postgresql", [this] {
-      auto conn = postgres_->borrow(postgres_->options().borrowTimeoutMs);
-      try {
-        conn->execute("SELECT 1", {});
-      } catch (const PgError& e) {
-        postgres_->giveBack(std::move(conn), !e.connectionLost());
-        throw;
-      }
-      postgres_->giveBack(std::move(conn), true);
+      postgres_->withConnection([](PgConnection& c) { c.execute("SELECT 1", {}); });
     }));
   }
   if (redis_) {
     out.push_back(timed("redis", [this] {
-      auto conn = redis_->borrow(redis_->options().borrowTimeoutMs);
-      try {
-        if (!conn->command({"PING"})->isSimpleString()) throw std::runtime_error("PING refused");
-      } catch (...) {
-        redis_->giveBack(std::move(conn), false);
-        throw;
-      }
-      redis_->giveBack(std::move(conn), true);
+      redis_->withConnection([](RedisConnection& c) {
+        if (!c.command({"PING"})->isSimpleString()) throw std::runtime_error("PING refused");
+      });
     }));
   }
   return out;
