@@ -4,7 +4,9 @@
 
 #include <fstream>
 #include <random>
+#include <sstream>
 
+#include "auth/AuthService.h"
 #include "http/Body.h"
 #include "http/ErrorResponse.h"
 #include "http/RequestTarget.h"
@@ -14,6 +16,8 @@
 
 namespace portico::admin {
 namespace {
+
+constexpr uint64_t kMaxServiceTokenRequest = 4096;
 
 using Poco::Net::HTTPServerRequest;
 using Poco::Net::HTTPServerResponse;
@@ -46,9 +50,9 @@ void sendResult(HTTPServerResponse& response, const plugins::PluginManager::Resu
 
 }  // namespace
 
-AdminHandler::AdminHandler(plugins::PluginManager& plugins, std::string token,
-                           uint64_t maxUploadBytes)
-    : plugins_(plugins), token_(std::move(token)), maxUploadBytes_(maxUploadBytes) {
+AdminHandler::AdminHandler(plugins::PluginManager& plugins, auth::AuthService& auth,
+                           std::string token, uint64_t maxUploadBytes)
+    : plugins_(plugins), auth_(auth), token_(std::move(token)), maxUploadBytes_(maxUploadBytes) {
   auto add = [this](const char* method, const char* path, Action action) {
     router_.add(method, *http::PathTemplate::parse(path, nullptr));
     actions_.push_back(action);
@@ -57,6 +61,8 @@ AdminHandler::AdminHandler(plugins::PluginManager& plugins, std::string token,
   add("POST", "/admin/plugins/{name}/reload", Reload);
   add("PUT", "/admin/plugins/{name}", Install);
   add("DELETE", "/admin/plugins/{name}", Unload);
+  add("POST", "/admin/service-tokens/{name}", IssueServiceToken);
+  add("POST", "/admin/service-tokens/{name}/revoke", RevokeService);
 }
 
 bool AdminHandler::authorized(HTTPServerRequest& request, HTTPServerResponse& response,
@@ -103,7 +109,7 @@ void AdminHandler::handle(HTTPServerRequest& request, HTTPServerResponse& respon
   std::string name = match.params.empty() ? std::string() : match.params.front().second;
   if (!name.empty() && !plugins::isValidPluginName(name)) {
     exchange.closeConnection = http::hasBody(request);
-    http::sendError(response, 400, "plugin name must be 1 to 64 characters of [a-z0-9_-]",
+    http::sendError(response, 400, "name must be 1 to 64 characters of [a-z0-9_-]",
                     exchange.requestId);
     return;
   }
@@ -119,6 +125,13 @@ void AdminHandler::handle(HTTPServerRequest& request, HTTPServerResponse& respon
       break;
     case Unload:
       unload(name, response, exchange);
+      break;
+    case IssueServiceToken:
+      issueServiceToken(name, request, response, exchange);
+      break;
+    case RevokeService:
+      exchange.closeConnection = http::hasBody(request);
+      revokeService(name, response, exchange);
       break;
   }
 }
@@ -169,6 +182,56 @@ void AdminHandler::unload(const std::string& name, HTTPServerResponse& response,
     std::remove(source->c_str());
   }
   sendResult(response, result, exchange);
+}
+
+void AdminHandler::issueServiceToken(const std::string& name, HTTPServerRequest& request,
+                                     HTTPServerResponse& response, http::Exchange& exchange) {
+  std::ostringstream body;
+  if (http::readBody(request, kMaxServiceTokenRequest, body) == http::BodyResult::TooLarge) {
+    exchange.closeConnection = true;
+    http::sendError(response, 413, "request body too large", exchange.requestId);
+    return;
+  }
+  try {
+    json::Value options = body.str().empty() ? json::object({}) : json::parse(body.str());
+    if (!options.is_object()) throw auth::TokenError("body must be a JSON object");
+    json::Value claims = json::object({{"sub", "service:" + name}, {"svc", name}});
+    int64_t ttl = 0;
+    for (const auto& [key, value] : options.as_object()) {
+      if (key == "scope" && value.is_string()) {
+        claims.set("scope", value);
+      } else if (key == "ttl_s" && value.is_int() && value.as_int() > 0) {
+        ttl = value.as_int();
+      } else {
+        throw auth::TokenError("unknown or malformed field '" + key +
+                               "' (scope: string, ttl_s: positive integer)");
+      }
+    }
+    auto issued = auth_.issue(std::move(claims), ttl, auth::TokenUse::Service);
+    http::sendJson(response, 201,
+                   json::object({{"service", name},
+                                 {"token", issued.token},
+                                 {"token_id", issued.id},
+                                 {"expires_at", issued.expiresAt}})
+                       .dump());
+  } catch (const json::ParseError& e) {
+    http::sendError(response, 400, std::string("body is not JSON: ") + e.what(),
+                    exchange.requestId);
+  } catch (const auth::TokenError& e) {
+    http::sendError(response, 400, e.what(), exchange.requestId);
+  } catch (const auth::KeyError& e) {
+    http::sendError(response, 503, e.what(), exchange.requestId);
+  }
+}
+
+void AdminHandler::revokeService(const std::string& name, HTTPServerResponse& response,
+                                 const http::Exchange& exchange) {
+  try {
+    auth_.revokeSubject("service:" + name);
+    http::sendJson(response, 200, json::object({{"service", name}, {"revoked", true}}).dump());
+  } catch (const std::exception& e) {
+    http::sendError(response, 503, e.what(), exchange.requestId);
+  }
 }
 
 }  // namespace portico::admin

@@ -3,6 +3,9 @@
 //   POST   /admin/plugins/{name}/reload   load the plugin's file again
 //   PUT    /admin/plugins/{name}          body = the .so: install or upgrade
 //   DELETE /admin/plugins/{name}          unload and remove its file from the plugin dir
+//   POST   /admin/service-tokens/{name}   body {"scope": "a b", "ttl_s": N}: a token for the
+//                                         service `name` to send as X-Service-Token
+//   POST   /admin/service-tokens/{name}/revoke   refuse every token issued to it so far
 #pragma once
 
 #include <cstdint>
@@ -14,19 +17,23 @@
 namespace portico::plugins {
 class PluginManager;
 }
+namespace portico::auth {
+class AuthService;
+}
 
 namespace portico::admin {
 
 class AdminHandler : public http::Handler {
  public:
   // token must not be empty (the app refuses to start the admin listener without one).
-  AdminHandler(plugins::PluginManager& plugins, std::string token, uint64_t maxUploadBytes);
+  AdminHandler(plugins::PluginManager& plugins, auth::AuthService& auth, std::string token,
+               uint64_t maxUploadBytes);
 
   void handle(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response,
               http::Exchange& exchange) override;
 
  private:
-  enum Action { List, Reload, Install, Unload };
+  enum Action { List, Reload, Install, Unload, IssueServiceToken, RevokeService };
 
   bool authorized(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response,
                   const http::Exchange& exchange) const;
@@ -34,8 +41,13 @@ class AdminHandler : public http::Handler {
                Poco::Net::HTTPServerResponse& response, http::Exchange& exchange);
   void unload(const std::string& name, Poco::Net::HTTPServerResponse& response,
               const http::Exchange& exchange);
+  void issueServiceToken(const std::string& name, Poco::Net::HTTPServerRequest& request,
+                         Poco::Net::HTTPServerResponse& response, http::Exchange& exchange);
+  void revokeService(const std::string& name, Poco::Net::HTTPServerResponse& response,
+                     const http::Exchange& exchange);
 
   plugins::PluginManager& plugins_;
+  auth::AuthService& auth_;
   std::string token_;
   uint64_t maxUploadBytes_;
   http::Router router_;

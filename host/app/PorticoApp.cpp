@@ -11,6 +11,7 @@
 #include "app/Messaging.h"
 #include "app/MigrateCommand.h"
 #include "app/PublicHandler.h"
+#include "auth/AuthService.h"
 #include "config/Config.h"
 #include "http/HttpServer.h"
 #include "log/Logging.h"
@@ -135,10 +136,19 @@ int PorticoApp::main(const std::vector<std::string>& args) {
     po.defaultMaxBodyBytes = static_cast<uint64_t>(
         cfg.getInt("http.max_body_bytes", static_cast<int64_t>(po.defaultMaxBodyBytes), 0));
     plugins::PluginManager plugins(po, cfg, metrics, &resources, migrator.get());
+    auth::AuthService auth(auth::Keyring::fromConfig(cfg), auth::AuthOptions::fromConfig(cfg),
+                           resources.redis());
+    if (!auth.canSign()) {
+      logger->warn(
+          "auth.signing_key is not set: no tokens can be issued, and routes that need "
+          "authentication answer 401");
+    }
+    plugins.setAuth(&auth);
 
     PublicHandler publicHandler(
-        plugins, metrics, resources,
-        static_cast<uint64_t>(cfg.getInt("http.max_response_bytes", 64 << 20, 1)));
+        plugins, metrics, resources, auth,
+        static_cast<uint64_t>(cfg.getInt("http.max_response_bytes", 64 << 20, 1)),
+        cfg.getList("http.trusted_proxies"));
     AccessObserver observer(metrics, cfg.getBool("log.access", true));
     http::HttpServer publicServer(http::ServerOptions::fromConfig(cfg, "http", {}), publicHandler,
                                   &observer);
@@ -147,7 +157,8 @@ int PorticoApp::main(const std::vector<std::string>& args) {
     std::unique_ptr<http::HttpServer> adminServer;
     if (adminEnabled) {
       adminHandler = std::make_unique<admin::AdminHandler>(
-          plugins, token, static_cast<uint64_t>(cfg.getInt("admin.max_upload_bytes", 64 << 20, 1)));
+          plugins, auth, token,
+          static_cast<uint64_t>(cfg.getInt("admin.max_upload_bytes", 64 << 20, 1)));
       http::ServerOptions adminDefaults;
       adminDefaults.host = "127.0.0.1";
       adminDefaults.port = 8081;

@@ -2,6 +2,7 @@
 
 #include <sstream>
 
+#include "auth/AuthService.h"
 #include "http/Body.h"
 #include "http/ErrorResponse.h"
 #include "http/RequestTarget.h"
@@ -82,6 +83,14 @@ void PublicHandler::handle(HTTPServerRequest& request, HTTPServerResponse& respo
   exchange.route = route.spec->path.pattern();
   exchange.plugin = generation.name();
 
+  auth::AuthOutcome who = auth_.authenticate(request, route.spec->auth, route.spec->scopes);
+  if (who.status != 0) {
+    exchange.closeConnection = http::hasBody(request);
+    if (!who.challenge.empty()) response.set("WWW-Authenticate", who.challenge);
+    http::sendError(response, who.status, who.message, exchange.requestId);
+    return;
+  }
+
   std::ostringstream body;
   if (http::readBody(request, route.spec->maxBodyBytes, body) == http::BodyResult::TooLarge) {
     exchange.closeConnection = true;
@@ -101,6 +110,8 @@ void PublicHandler::handle(HTTPServerRequest& request, HTTPServerResponse& respo
   preq.body = bodyText;
   preq.params = &match.params;
   preq.http = &request;
+  preq.principal = who.principal.get();
+  preq.trustedProxies = &trustedProxies_;
   portico_response pres;
   pres.maxBytes = maxResponseBytes_;
   plugins::ErrorBuffer e;

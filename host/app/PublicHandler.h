@@ -4,6 +4,8 @@
 
 #include <atomic>
 #include <cstdint>
+#include <string>
+#include <vector>
 
 #include "http/Exchange.h"
 
@@ -16,17 +18,24 @@ class PluginManager;
 namespace portico::resources {
 class Resources;
 }
+namespace portico::auth {
+class AuthService;
+}
 
 namespace portico::app {
 
 class PublicHandler : public http::Handler {
  public:
+  // trustedProxies: peers whose X-Forwarded-For is believed (http.trusted_proxies).
   PublicHandler(plugins::PluginManager& plugins, metrics::Metrics& metrics,
-                resources::Resources& resources, uint64_t maxResponseBytes)
+                resources::Resources& resources, auth::AuthService& auth, uint64_t maxResponseBytes,
+                std::vector<std::string> trustedProxies)
       : plugins_(plugins),
         metrics_(metrics),
         resources_(resources),
-        maxResponseBytes_(maxResponseBytes) {}
+        auth_(auth),
+        maxResponseBytes_(maxResponseBytes),
+        trustedProxies_(std::move(trustedProxies)) {}
 
   void handle(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response,
               http::Exchange& exchange) override;
@@ -42,7 +51,9 @@ class PublicHandler : public http::Handler {
   plugins::PluginManager& plugins_;
   metrics::Metrics& metrics_;
   resources::Resources& resources_;
+  auth::AuthService& auth_;
   uint64_t maxResponseBytes_;
+  std::vector<std::string> trustedProxies_;
   std::atomic<bool> ready_{false};
 };
 

@@ -2,6 +2,7 @@
 
 #include <Poco/AutoPtr.h>
 #include <Poco/Exception.h>
+#include <Poco/StringTokenizer.h>
 #include <Poco/Util/PropertyFileConfiguration.h>
 
 #include <algorithm>
@@ -10,6 +11,13 @@
 #include <functional>
 
 namespace portico::config {
+
+std::vector<std::string> Config::getList(const std::string& key) const {
+  Poco::StringTokenizer items(
+      getString(key, ""), ",",
+      Poco::StringTokenizer::TOK_TRIM | Poco::StringTokenizer::TOK_IGNORE_EMPTY);
+  return std::vector<std::string>(items.begin(), items.end());
+}
 
 Config Config::fromFile(const std::string& path) {
   Config cfg;

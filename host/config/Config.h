@@ -6,6 +6,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 namespace portico::config {
 
@@ -33,6 +34,8 @@ class Config {
   int64_t getInt(const std::string& key, int64_t fallback, int64_t min = INT64_MIN,
                  int64_t max = INT64_MAX) const;
   bool getBool(const std::string& key, bool fallback) const;
+  // A comma-separated list, items trimmed, empty items dropped.
+  std::vector<std::string> getList(const std::string& key) const;
   // True when the key's value comes from the environment rather than the file.
   bool fromEnvironment(const std::string& key) const;
 

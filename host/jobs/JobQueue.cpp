@@ -8,14 +8,16 @@
 
 #include "log/Logging.h"
 #include "metrics/Metrics.h"
+#include "resources/redis/RedisReply.h"
 
 namespace portico::jobs {
 namespace {
 
-using Poco::Redis::Array;
-using Poco::Redis::BulkString;
 using Poco::Redis::RedisType;
 using resources::RedisConnection;
+using resources::replyElements;
+using resources::replyText;
+using resources::throwIfError;
 
 const char* const kGroup = "portico";
 const char* const kDelayed = "portico:jobs:delayed";
@@ -46,36 +48,6 @@ int64_t nowMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
              std::chrono::system_clock::now().time_since_epoch())
       .count();
-}
-
-const Array& arrayOf(const RedisType::Ptr& r) {
-  return static_cast<const Poco::Redis::Type<Array>*>(r.get())->value();
-}
-
-bool isArray(const RedisType::Ptr& r) {
-  return !r.isNull() && r->isArray() && !arrayOf(r).isNull();
-}
-
-std::string text(const RedisType::Ptr& r) {
-  if (r.isNull()) return "";
-  if (r->isBulkString()) {
-    const auto& b = static_cast<const Poco::Redis::Type<BulkString>*>(r.get())->value();
-    return b.isNull() ? "" : b.value();
-  }
-  if (r->isInteger())
-    return std::to_string(static_cast<const Poco::Redis::Type<Poco::Int64>*>(r.get())->value());
-  return r->toString();
-}
-
-std::vector<RedisType::Ptr> elements(const RedisType::Ptr& r) {
-  if (!isArray(r)) return {};
-  const Array& a = arrayOf(r);
-  return std::vector<RedisType::Ptr>(a.begin(), a.end());
-}
-
-void throwIfError(const RedisType::Ptr& r, const char* what) {
-  if (!r.isNull() && r->isError())
-    throw std::runtime_error(std::string(what) + ": " + r->toString());
 }
 
 // MULTI ... EXEC around commands, so a requeue or an acknowledgement happens whole or not at all.
@@ -140,10 +112,10 @@ std::pair<portico_job_state, int> JobQueue::status(const std::string& id) {
   RedisType::Ptr reply = pool_.withConnection([&id](RedisConnection& c) {
     return c.command({"HMGET", recordOf(id), "state", "attempts"});
   });
-  auto fields = elements(reply);
+  auto fields = replyElements(reply);
   if (fields.size() != 2) return {PORTICO_JOB_UNKNOWN, 0};
-  std::string state = text(fields[0]);
-  int attempts = std::atoi(text(fields[1]).c_str());
+  std::string state = replyText(fields[0]);
+  int attempts = std::atoi(replyText(fields[1]).c_str());
   if (state == "queued") return {PORTICO_JOB_QUEUED, attempts};
   if (state == "running") return {PORTICO_JOB_RUNNING, attempts};
   if (state == "retrying") return {PORTICO_JOB_RETRYING, attempts};
@@ -190,17 +162,17 @@ void JobQueue::work(int index) {
         argv.insert(argv.end(), queues.size(), ">");
         auto reply = conn.command(argv);
         throwIfError(reply, "XREADGROUP");
-        for (const auto& stream : elements(reply)) {
-          auto parts = elements(stream);
+        for (const auto& stream : replyElements(reply)) {
+          auto parts = replyElements(stream);
           if (parts.size() != 2) continue;
           std::string queue =
-              text(parts[0]).substr(std::char_traits<char>::length("portico:jobs:"));
-          for (const auto& entry : elements(parts[1])) {
-            auto entryParts = elements(entry);
+              replyText(parts[0]).substr(std::char_traits<char>::length("portico:jobs:"));
+          for (const auto& entry : replyElements(parts[1])) {
+            auto entryParts = replyElements(entry);
             if (entryParts.size() != 2) continue;
-            auto fields = elements(entryParts[1]);
+            auto fields = replyElements(entryParts[1]);
             if (fields.size() < 2) continue;
-            runOne(conn, queue, text(entryParts[0]), text(fields[1]));
+            runOne(conn, queue, replyText(entryParts[0]), replyText(fields[1]));
           }
         }
       }
@@ -220,19 +192,19 @@ void JobQueue::runOne(RedisConnection& conn, const std::string& queue, const std
   auto replies = conn.pipeline({{"HINCRBY", record, "attempts", "1"},
                                 {"HSET", record, "state", "running"},
                                 {"HMGET", record, "payload", "max_attempts", "backoff_ms"}});
-  auto fields = elements(replies.at(2));
-  if (fields.size() != 3 || fields[0].isNull() || text(fields[0]).empty()) {
+  auto fields = replyElements(replies.at(2));
+  if (fields.size() != 3 || fields[0].isNull() || replyText(fields[0]).empty()) {
     // No record (expired or never written): nothing to run, drop the entry.
     atomically(conn, {{"XACK", stream, kGroup, entry}, {"XDEL", stream, entry}, {"DEL", record}});
     return;
   }
-  int attempt = std::atoi(text(replies[0]).c_str());
-  int maxAttempts = std::max(1, std::atoi(text(fields[1]).c_str()));
-  int backoffMs = std::max(0, std::atoi(text(fields[2]).c_str()));
+  int attempt = std::atoi(replyText(replies[0]).c_str());
+  int maxAttempts = std::max(1, std::atoi(replyText(fields[1]).c_str()));
+  int backoffMs = std::max(0, std::atoi(replyText(fields[2]).c_str()));
 
   std::string error;
   auto started = std::chrono::steady_clock::now();
-  Outcome outcome = runner_(queue, id, text(fields[0]), attempt, &error);
+  Outcome outcome = runner_(queue, id, replyText(fields[0]), attempt, &error);
   double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   std::string retention = std::to_string(options_.retentionS);
@@ -293,19 +265,19 @@ void JobQueue::schedule() {
                 conn.command({"XAUTOCLAIM", streamOf(q), kGroup, consumer,
                               std::to_string(options_.visibilityTimeoutMs), "0-0", "COUNT", "500"});
             throwIfError(reply, "XAUTOCLAIM");
-            auto parts = elements(reply);
+            auto parts = replyElements(reply);
             if (parts.size() < 2) continue;
-            for (const auto& entry : elements(parts[1])) {
-              auto entryParts = elements(entry);
+            for (const auto& entry : replyElements(parts[1])) {
+              auto entryParts = replyElements(entry);
               if (entryParts.size() != 2) continue;
-              auto fields = elements(entryParts[1]);
-              std::string entryId = text(entryParts[0]);
+              auto fields = replyElements(entryParts[1]);
+              std::string entryId = replyText(entryParts[0]);
               if (fields.size() < 2) {
                 atomically(
                     conn, {{"XACK", streamOf(q), kGroup, entryId}, {"XDEL", streamOf(q), entryId}});
                 continue;
               }
-              std::string id = text(fields[1]);
+              std::string id = replyText(fields[1]);
               atomically(conn, {{"HSET", recordOf(id), "state", "queued"},
                                 {"XADD", streamOf(q), "*", "id", id},
                                 {"XACK", streamOf(q), kGroup, entryId},

@@ -53,8 +53,10 @@ Generation::~Generation() {
 }
 
 bool Generation::init(const config::Config& config, uint64_t defaultMaxBody,
-                      resources::Resources* resources, Messaging messaging, std::string* error) {
+                      resources::Resources* resources, Messaging messaging, auth::AuthService* auth,
+                      std::string* error) {
   ctx_.pluginName = name_;
+  ctx_.auth = auth;
   ctx_.events = messaging.events;
   ctx_.jobs = messaging.jobs;
   ctx_.resources = resources;

@@ -24,6 +24,8 @@ struct RouteSpec {
   portico_handler_fn handler;
   void* data;
   uint64_t maxBodyBytes;
+  portico_auth_mode auth = PORTICO_AUTH_PUBLIC;
+  std::vector<std::string> scopes;
 };
 
 struct SubscriptionSpec {
@@ -57,7 +59,7 @@ class Generation {
 
   // Lifecycle hooks; each returns false with the plugin's message in *error.
   bool init(const config::Config& config, uint64_t defaultMaxBody, resources::Resources* resources,
-            Messaging messaging, std::string* error);
+            Messaging messaging, auth::AuthService* auth, std::string* error);
   bool ready(std::string* error);
   // Calls the drain hook, then reclaims leases the plugin's own threads left open.
   void drain();

@@ -4,8 +4,10 @@
 #include <cctype>
 #include <string>
 
+#include "auth/AuthService.h"
 #include "config/Config.h"
 #include "http/RequestTarget.h"
+#include "plugins/AuthApi.h"
 #include "plugins/DataApi.h"
 #include "plugins/Generation.h"
 #include "plugins/MessagingApi.h"
@@ -126,7 +128,27 @@ portico_status routeAdd(portico_host_ctx* ctx, const portico_route* route, porti
       }
     }
     uint64_t limit = route->max_body_bytes ? route->max_body_bytes : ctx->defaultMaxBody;
-    ctx->routes.push_back(RouteSpec{method, *path, route->handler, route->route_data, limit});
+    RouteSpec spec{method, *path, route->handler, route->route_data, limit, PORTICO_AUTH_PUBLIC,
+                   {}};
+    if (PORTICO_HAS_MEMBER(route, portico_route, scopes)) {
+      if (route->auth > PORTICO_AUTH_REQUIRED) {
+        portico_error_set(err, "portico_route.auth is not a portico_auth_mode");
+        return PORTICO_ERR_INVALID_ARGUMENT;
+      }
+      auto scopes = auth::parseScopes(sv(route->scopes));
+      if (!scopes) {
+        portico_error_set(err,
+                          "portico_route.scopes must be space-separated [A-Za-z0-9:._-]{1,64}");
+        return PORTICO_ERR_INVALID_ARGUMENT;
+      }
+      if (route->auth == PORTICO_AUTH_PUBLIC && !scopes->empty()) {
+        portico_error_set(err, "a PUBLIC route cannot require scopes");
+        return PORTICO_ERR_INVALID_ARGUMENT;
+      }
+      spec.auth = static_cast<portico_auth_mode>(route->auth);
+      spec.scopes = std::move(*scopes);
+    }
+    ctx->routes.push_back(std::move(spec));
     return PORTICO_OK;
   });
 }
@@ -231,6 +253,7 @@ portico_host_api makeTable() {
   api.response_write = &responseWrite;
   fillDataApi(api);
   fillMessagingApi(api);
+  fillAuthApi(api);
   return api;
 }
 

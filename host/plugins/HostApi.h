@@ -36,6 +36,10 @@ class EventBus;
 namespace portico::jobs {
 class JobQueue;
 }
+namespace portico::auth {
+class AuthService;
+struct Principal;
+}  // namespace portico::auth
 
 struct portico_host_ctx {
   std::string pluginName;
@@ -46,6 +50,7 @@ struct portico_host_ctx {
   portico::plugins::LeaseRegistry* leases = nullptr;
   portico::bus::EventBus* events = nullptr;  // null without Redis
   portico::jobs::JobQueue* jobs = nullptr;   // null without Redis
+  portico::auth::AuthService* auth = nullptr;
   bool acceptingRoutes = false;  // only during init: routes, subscriptions, job handlers
   std::vector<portico::plugins::RouteSpec> routes;
   std::vector<portico::plugins::SubscriptionSpec> subscriptions;
@@ -62,6 +67,9 @@ struct portico_request {
   std::string_view body;
   const portico::http::Params* params = nullptr;
   const Poco::Net::HTTPServerRequest* http = nullptr;
+  const portico::auth::Principal* principal = nullptr;  // null: anonymous
+  const std::vector<std::string>* trustedProxies = nullptr;
+  mutable std::string clientIp;             // worked out on first request_client_ip
   mutable std::deque<std::string> scratch;  // decoded query values handed out during the call
 };
 

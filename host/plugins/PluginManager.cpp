@@ -293,7 +293,7 @@ PluginManager::Result PluginManager::load(const std::string& path, const std::st
   }
 
   auto gen = std::make_shared<Generation>(std::move(library), *info, number, source, sha);
-  if (!gen->init(config_, options_.defaultMaxBodyBytes, resources_, messaging_, &why)) {
+  if (!gen->init(config_, options_.defaultMaxBodyBytes, resources_, messaging_, auth_, &why)) {
     gen->close();
     return fail(422, "plugin '" + name + "': " + why);
   }

@@ -104,6 +104,8 @@ class PluginManager {
 
   // Wires the event bus and job queue in (before loadAll); both may be null.
   void setMessaging(Messaging messaging) { messaging_ = messaging; }
+  // Wires token signing and revocation in (before loadAll); may stay null.
+  void setAuth(auth::AuthService* auth) { auth_ = auth; }
   // Name of the active plugin loaded from `path`, if any.
   std::optional<std::string> pluginForSource(const std::string& path) const;
   std::optional<std::string> sourceOf(const std::string& name) const;
@@ -133,6 +135,7 @@ class PluginManager {
   resources::Resources* resources_;
   migrate::Migrator* migrator_;
   Messaging messaging_;
+  auth::AuthService* auth_ = nullptr;
   std::string copyDir_;
 
   std::mutex opsMutex_;  // one install/reload/unload at a time

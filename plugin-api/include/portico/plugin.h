@@ -15,6 +15,10 @@
  *        Redis sessions (any command as argv, every RESP reply type), both leased from host
  *        pools; the event bus (publish, subscribe); the job queue (enqueue, handle, status).
  *        Status codes PORTICO_ERR_QUERY and PORTICO_ERR_TIMEOUT.
+ *   1.2  Authentication: routes declare an auth mode and required scopes (appended members of
+ *        portico_route); the host verifies bearer and service tokens and hands the principal to
+ *        the handler (request_principal); request_client_ip; token_issue, token_revoke,
+ *        subject_revoke and token_jwks so that an auth service signs with the host's keys.
  *
  * ---------------------------------------------------------------------------------------------
  * COMPATIBILITY POLICY
@@ -64,7 +68,7 @@ extern "C" {
 
 /* ABI version this header describes. See the compatibility policy above. */
 #define PORTICO_ABI_MAJOR 1u
-#define PORTICO_ABI_MINOR 1u
+#define PORTICO_ABI_MINOR 2u
 
 /* Name of the one symbol a plugin exports; see portico_negotiate_fn. */
 #define PORTICO_ENTRY_SYMBOL "portico_plugin_negotiate"
@@ -183,6 +187,20 @@ typedef portico_status (*portico_handler_fn)(void* route_data, const portico_req
  * flags it does not know. */
 #define PORTICO_ROUTE_FLAGS_NONE 0u
 
+/* 1.2: who may call a route. The host checks tokens before the handler runs, so a handler of a
+ * REQUIRED route always finds a principal. A route of a plugin built before 1.2 is PUBLIC. */
+typedef enum portico_auth_mode {
+  /* Anyone. Tokens are not looked at and no principal is handed over. */
+  PORTICO_AUTH_PUBLIC = 0,
+  /* Anyone; a valid token yields a principal. A token that is sent but invalid is still 401:
+   * a client that believes it is signed in must learn that it is not. */
+  PORTICO_AUTH_OPTIONAL = 1,
+  /* A valid user token (Authorization: Bearer) or service token (X-Service-Token) is needed:
+   * 401 with WWW-Authenticate without one, 403 when it lacks a required scope. */
+  PORTICO_AUTH_REQUIRED = 2,
+  PORTICO_AUTH_MODE_FORCE_32BIT = 0x7fffffff
+} portico_auth_mode;
+
 /* Describes one route. Plugin-owned; the host copies what it needs during route_add. */
 typedef struct portico_route {
   size_t struct_size;         /* sizeof(portico_route) as the plugin compiled it */
@@ -192,7 +210,26 @@ typedef struct portico_route {
   void* route_data;           /* passed back to handler untouched; plugin keeps it alive */
   uint64_t max_body_bytes;    /* larger bodies get 413 before the handler runs; 0 = host default */
   uint32_t flags;             /* PORTICO_ROUTE_FLAGS_NONE in 1.0 */
+  /* 1.2 */
+  uint32_t auth;      /* a portico_auth_mode */
+  portico_str scopes; /* space-separated scopes the principal must all hold; empty = none.
+                         Checked whenever there is a principal (REQUIRED, or OPTIONAL with a
+                         token). Scope names are [A-Za-z0-9:._-]{1,64}. */
 } portico_route;
+
+/* 1.2: the verified caller of a request, as handed out by request_principal. The caller sets
+ * struct_size; the host fills the members that fit and leaves the rest untouched. Every view is
+ * valid until the handler returns. */
+typedef struct portico_principal {
+  size_t struct_size;   /* sizeof(portico_principal) as the plugin compiled it */
+  portico_str subject;  /* the token's `sub`: a user id, or "service:<name>" for a service */
+  portico_str scopes;   /* the token's `scope` claim: space-separated */
+  portico_str claims;   /* the whole verified payload as JSON text */
+  portico_str token_id; /* the token's `jti` (pass it to token_revoke to sign the token out) */
+  int64_t expires_at;   /* the token's `exp`, seconds since 1970-01-01T00:00:00Z */
+  portico_str service;  /* name of the calling service when a valid X-Service-Token came with
+                           the request, else empty */
+} portico_principal;
 
 /* ------------------------------------------------------------------------------------------ */
 /* Data (1.1)                                                                                  */
@@ -422,6 +459,36 @@ typedef struct portico_host_api {
   /* State and attempts so far of a job. PORTICO_OK with PORTICO_JOB_UNKNOWN for an unknown id. */
   portico_status (*job_status)(portico_host_ctx* ctx, portico_str id, portico_job_state* state,
                                uint32_t* attempts, portico_error* err);
+
+  /* ---- 1.2: authentication. Check PORTICO_HAS_MEMBER(host, portico_host_api, token_issue).
+   * The host holds the signing keys (config auth.*): plugins ask it to sign and never see a
+   * private key. Tokens are JWTs (RFC 7519) with a `kid` header. ---- */
+
+  /* The verified principal of this request. PORTICO_ERR_NOT_FOUND when the request carries none
+   * (a PUBLIC route, or an OPTIONAL one called without a token). */
+  portico_status (*request_principal)(const portico_request* req, portico_principal* principal);
+  /* The client's IP address as text: the peer's, or the left-most X-Forwarded-For entry added
+   * by a proxy listed in http.trusted_proxies. Valid until the handler returns. */
+  portico_str (*request_client_ip)(const portico_request* req);
+  /* Signs an access token. claims is a JSON object that must hold `sub` (a string) and may hold
+   * `scope` (space-separated) and claims of the plugin's own; the host sets iss, aud, iat, nbf,
+   * exp (now + ttl_seconds; 0 = auth.access_ttl_s, at most auth.max_ttl_s) and jti, overriding
+   * any given. The token is written to out (caller-owned, cap bytes, NUL-terminated);
+   * *len (may be NULL) receives its length. PORTICO_ERR_TOO_LARGE when cap is too small (then
+   * *len holds the length needed), PORTICO_ERR_UNAVAILABLE when no signing key is configured. */
+  portico_status (*token_issue)(portico_host_ctx* ctx, portico_str claims, uint32_t ttl_seconds,
+                                char* out, size_t cap, size_t* len, portico_error* err);
+  /* Refuses the token with this jti from now until expires_at (seconds since the epoch), on every
+   * host: at once on this one, within auth.revocation_check_ms on the others.
+   * PORTICO_ERR_UNAVAILABLE without Redis. */
+  portico_status (*token_revoke)(portico_host_ctx* ctx, portico_str token_id, int64_t expires_at,
+                                 portico_error* err);
+  /* Refuses every token of subject issued before now (sign out everywhere, account deleted), with
+   * the same reach as token_revoke. */
+  portico_status (*subject_revoke)(portico_host_ctx* ctx, portico_str subject, portico_error* err);
+  /* The public keys that verify tokens, as a JWK Set (RFC 7517) JSON document; HMAC secrets are
+   * never included. *jwks is valid until destroy returns. */
+  portico_status (*token_jwks)(portico_host_ctx* ctx, portico_str* jwks);
 } portico_host_api;
 
 /* ------------------------------------------------------------------------------------------ */

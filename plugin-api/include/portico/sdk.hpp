@@ -60,6 +60,28 @@ class DbError : public std::runtime_error {
 };
 
 // Read-only view of the current request. Valid only inside the handler call.
+// The verified caller of a request (see portico_principal). Views are valid until the handler
+// returns.
+struct Principal {
+  std::string_view subject;
+  std::string_view scopes;
+  std::string_view claims;  // JSON text of the whole verified payload
+  std::string_view token_id;
+  int64_t expires_at = 0;
+  std::string_view service;  // the calling service, if an X-Service-Token came along
+
+  bool has_scope(std::string_view wanted) const {
+    std::string_view rest = scopes;
+    while (!rest.empty()) {
+      size_t end = rest.find(' ');
+      if (rest.substr(0, end) == wanted) return true;
+      if (end == std::string_view::npos) break;
+      rest.remove_prefix(end + 1);
+    }
+    return false;
+  }
+};
+
 class Request {
  public:
   Request(const portico_host_api* api, const portico_request* req) : api_(api), req_(req) {}
@@ -81,6 +103,23 @@ class Request {
   }
 
   // The body parsed as JSON; a malformed body becomes a 400 for the client.
+  // The caller, when the route's auth mode and the request's token gave one.
+  std::optional<Principal> principal() const {
+    portico_principal p{};
+    p.struct_size = sizeof p;
+    if (api_->request_principal(req_, &p) != PORTICO_OK) return std::nullopt;
+    return Principal{view(p.subject),  view(p.scopes), view(p.claims),
+                     view(p.token_id), p.expires_at,   view(p.service)};
+  }
+  // For routes registered with PORTICO_AUTH_REQUIRED: the principal, which the host guarantees.
+  Principal user() const {
+    auto p = principal();
+    if (!p) throw HttpError(401, "this route needs a signed-in caller");
+    return *p;
+  }
+  // The client's address (through trusted proxies only).
+  std::string_view client_ip() const { return view(api_->request_client_ip(req_)); }
+
   json::Value json() const {
     try {
       return json::parse(body());
@@ -163,6 +202,13 @@ struct JobOptions {
   uint32_t backoff_ms = 0;    // 0: host default
 };
 
+// How a route is reached (ABI 1.2 for auth and scopes).
+struct RouteOptions {
+  portico_auth_mode auth = PORTICO_AUTH_PUBLIC;
+  std::string scopes;           // space-separated; all are required of the principal
+  uint64_t max_body_bytes = 0;  // 0: the host's http.max_body_bytes
+};
+
 // The host as one plugin generation sees it. Created by the SDK before the plugin's constructor,
 // destroyed after the plugin's destructor. Thread-safe except route(), which is for the
 // constructor only.
@@ -176,8 +222,10 @@ class Host {
 
   // Registers a route; call from the plugin's constructor. Throws std::runtime_error with the
   // host's message when the host refuses it.
+  //   host.route("GET", "/users/me", handler, {PORTICO_AUTH_REQUIRED});
+  //   host.route("PUT", "/admin/x", handler, {PORTICO_AUTH_REQUIRED, "admin", 4096});
   void route(std::string_view method, std::string_view path, Handler handler,
-             uint64_t max_body_bytes = 0) {
+             const RouteOptions& options = {}) {
     routes_.push_back(Entry{this, std::move(handler)});
     portico_route r{};
     r.struct_size = sizeof r;
@@ -185,8 +233,10 @@ class Host {
     r.path = str(path);
     r.handler = &Host::dispatch;
     r.route_data = &routes_.back();
-    r.max_body_bytes = max_body_bytes;
+    r.max_body_bytes = options.max_body_bytes;
     r.flags = PORTICO_ROUTE_FLAGS_NONE;
+    r.auth = options.auth;
+    r.scopes = str(options.scopes);
     detail::ErrorBuffer e;
     if (api_->route_add(ctx_, &r, &e.err) != PORTICO_OK) {
       routes_.pop_back();
@@ -260,6 +310,44 @@ class Host {
     detail::ErrorBuffer e;
     detail::check(api_->job_status(ctx_, str(id), &state, &attempts, &e.err), e.err, "job_status");
     return {state, attempts};
+  }
+
+  // Signs an access token for claims (must hold "sub"; "scope" optional) valid for ttl_seconds
+  // (0: the host's auth.access_ttl_s). Throws HttpError 503 when the host has no signing key.
+  std::string issue_token(const json::Value& claims, uint32_t ttl_seconds = 0) const {
+    std::string text = claims.dump();
+    std::string token(1024, '\0');
+    size_t len = 0;
+    for (;;) {
+      detail::ErrorBuffer e;
+      portico_status s =
+          api_->token_issue(ctx_, str(text), ttl_seconds, token.data(), token.size(), &len, &e.err);
+      if (s == PORTICO_ERR_TOO_LARGE && len >= token.size()) {
+        token.resize(len + 1);
+        continue;
+      }
+      detail::check(s, e.err, "issue_token");
+      break;
+    }
+    token.resize(len);
+    return token;
+  }
+  // Refuses the token with this id until it expires, on every host.
+  void revoke_token(std::string_view token_id, int64_t expires_at) const {
+    detail::ErrorBuffer e;
+    detail::check(api_->token_revoke(ctx_, str(token_id), expires_at, &e.err), e.err,
+                  "revoke_token");
+  }
+  // Refuses every token of subject issued until now.
+  void revoke_subject(std::string_view subject) const {
+    detail::ErrorBuffer e;
+    detail::check(api_->subject_revoke(ctx_, str(subject), &e.err), e.err, "revoke_subject");
+  }
+  // The JWK Set of the host's public keys.
+  std::string_view jwks() const {
+    portico_str out{nullptr, 0};
+    if (api_->token_jwks(ctx_, &out) != PORTICO_OK) throw HttpError(503, "no keys configured");
+    return view(out);
   }
 
   const portico_host_api* api() const { return api_; }

@@ -1,0 +1,214 @@
+#include "auth/AuthService.h"
+
+#include <chrono>
+
+#include "config/Config.h"
+
+namespace portico::auth {
+namespace {
+
+const char* const kRealm = "Bearer realm=\"portico\"";
+
+int64_t unixMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+bool isScopeChar(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == ':' ||
+         c == '.' || c == '_' || c == '-';
+}
+
+// The token of "Authorization: Bearer <token>"; nullopt when the header is absent, an empty
+// string when it is present but not a bearer credential.
+std::optional<std::string> bearerToken(const Poco::Net::HTTPRequest& request) {
+  auto it = request.find("Authorization");
+  if (it == request.end()) return std::nullopt;
+  const std::string& value = it->second;
+  if (value.size() < 8 || Poco::icompare(value.substr(0, 7), "bearer ") != 0) return std::string();
+  size_t start = value.find_first_not_of(' ', 7);
+  return start == std::string::npos ? std::string() : value.substr(start);
+}
+
+std::string invalidChallenge(const std::string& why) {
+  return std::string(kRealm) + ", error=\"invalid_token\", error_description=\"" + why + "\"";
+}
+
+}  // namespace
+
+AuthOptions AuthOptions::fromConfig(const config::Config& c) {
+  AuthOptions o;
+  o.issuer = c.getString("auth.issuer", o.issuer);
+  o.audience = c.getString("auth.audience", o.audience);
+  o.clockSkewS = c.getInt("auth.clock_skew_s", o.clockSkewS, 0, 300);
+  o.maxTtlS = c.getInt("auth.max_ttl_s", o.maxTtlS, 60, 366 * 86400);
+  o.accessTtlS = c.getInt("auth.access_ttl_s", o.accessTtlS, 10, o.maxTtlS);
+  o.revocationCheckMs = c.getInt("auth.revocation_check_ms", o.revocationCheckMs, 0, 60000);
+  o.cacheEntries = static_cast<size_t>(
+      c.getInt("auth.cache_entries", static_cast<int64_t>(o.cacheEntries), 16, 10000000));
+  return o;
+}
+
+AuthService::AuthService(Keyring keys, AuthOptions options, resources::RedisPool* redis)
+    : keys_(std::move(keys)), options_(std::move(options)), cache_(options_.cacheEntries) {
+  if (redis) revocations_ = std::make_unique<Revocations>(*redis, options_.maxTtlS);
+}
+
+IssuedToken AuthService::issue(json::Value claims, int64_t ttlS, TokenUse use) const {
+  const SigningKey* key = keys_.signer();
+  if (key == nullptr) throw KeyError("no signing key is configured (auth.signing_key)");
+  if (!claims.is_object()) throw TokenError("claims must be a JSON object");
+  const json::Value* sub = claims.find("sub");
+  if (sub == nullptr || !sub->is_string() || sub->as_string().empty() ||
+      sub->as_string().size() > 256) {
+    throw TokenError("claims need 'sub', a string of 1 to 256 bytes");
+  }
+  const json::Value* scope = claims.find("scope");
+  if (scope != nullptr && (!scope->is_string() || !parseScopes(scope->as_string()))) {
+    throw TokenError("claim 'scope' must be space-separated scopes of [A-Za-z0-9:._-]");
+  }
+  if (ttlS == 0) ttlS = options_.accessTtlS;
+  if (ttlS < 0 || ttlS > options_.maxTtlS) {
+    throw TokenError("ttl must be at most auth.max_ttl_s = " + std::to_string(options_.maxTtlS));
+  }
+  int64_t nowMs = unixMs();
+  int64_t now = nowMs / 1000;
+  IssuedToken out;
+  out.id = newUuidV7(nowMs);
+  out.expiresAt = now + ttlS;
+  claims.set("iss", options_.issuer);
+  claims.set("aud", options_.audience);
+  claims.set("iat", now);
+  claims.set("nbf", now);
+  claims.set("exp", out.expiresAt);
+  claims.set("jti", out.id);
+  claims.set("token_use", use == TokenUse::Access ? "access" : "service");
+  out.token = signJwt(*key, claims);
+  return out;
+}
+
+std::shared_ptr<CachedToken> AuthService::check(const std::string& token, TokenUse use,
+                                                int64_t nowMs) {
+  std::shared_ptr<CachedToken> entry = cache_.find(token);
+  if (entry) {
+    checkTimes(entry->token, options_.clockSkewS, nowMs / 1000);
+  } else {
+    ClaimsPolicy policy{options_.issuer, options_.audience,
+                        use == TokenUse::Access ? "access" : "service", options_.clockSkewS};
+    VerifiedToken verified = verifyJwt(token, keys_, policy, nowMs / 1000);
+    auto principal = std::make_shared<Principal>();
+    principal->subject = verified.subject;
+    principal->scope = verified.scope;
+    principal->claims = verified.payload.dump();
+    principal->tokenId = verified.id;
+    principal->expiresAt = verified.expiresAt;
+    if (use == TokenUse::Service) {
+      const json::Value* svc = verified.payload.find("svc");
+      principal->service = svc && svc->is_string() ? svc->as_string() : verified.subject;
+    }
+    entry = std::make_shared<CachedToken>(std::move(verified), std::move(principal));
+    cache_.insert(token, entry);
+  }
+  if (!revocations_) return entry;
+  uint64_t epoch = revocationEpoch_.load();
+  if (entry->checkedEpoch.load() == epoch &&
+      nowMs - entry->checkedAtMs.load() < options_.revocationCheckMs) {
+    return entry;
+  }
+  if (revocations_->isRevoked(entry->token.id, entry->token.subject, entry->token.issuedAtMs)) {
+    throw TokenError("token has been revoked");
+  }
+  entry->checkedAtMs = nowMs;
+  entry->checkedEpoch = epoch;
+  return entry;
+}
+
+AuthOutcome AuthService::authenticate(const Poco::Net::HTTPRequest& request, portico_auth_mode mode,
+                                      const std::vector<std::string>& scopes) {
+  AuthOutcome out;
+  if (mode == PORTICO_AUTH_PUBLIC) return out;
+  std::optional<std::string> bearer = bearerToken(request);
+  auto serviceHeader = request.find("X-Service-Token");
+  if (!bearer && serviceHeader == request.end()) {
+    if (mode == PORTICO_AUTH_REQUIRED) {
+      out.status = 401;
+      out.message = "this route needs a bearer token";
+      out.challenge = kRealm;
+    }
+    return out;
+  }
+  int64_t nowMs = unixMs();
+  std::shared_ptr<CachedToken> user;
+  std::shared_ptr<CachedToken> service;
+  try {
+    if (bearer) {
+      if (bearer->empty()) throw TokenError("Authorization is not 'Bearer <token>'");
+      user = check(*bearer, TokenUse::Access, nowMs);
+    }
+    if (serviceHeader != request.end()) {
+      service = check(serviceHeader->second, TokenUse::Service, nowMs);
+    }
+  } catch (const TokenError& e) {
+    out.status = 401;
+    out.message = e.what();
+    out.challenge = invalidChallenge(e.what());
+    return out;
+  } catch (const std::exception& e) {
+    out.status = 503;
+    out.message = std::string("cannot check tokens now: ") + e.what();
+    return out;
+  }
+  if (user && service) {
+    auto both = std::make_shared<Principal>(*user->principal);
+    both->service = service->principal->service;
+    out.principal = std::move(both);
+  } else {
+    out.principal = user ? user->principal : service->principal;
+  }
+  for (const auto& scope : scopes) {
+    if (!out.principal->hasScope(scope)) {
+      out.status = 403;
+      out.message = "this route needs scope '" + scope + "'";
+      std::string all;
+      for (const auto& s : scopes) all += (all.empty() ? "" : " ") + s;
+      out.challenge = std::string(kRealm) + ", error=\"insufficient_scope\", scope=\"" + all + "\"";
+      out.principal.reset();
+      return out;
+    }
+  }
+  return out;
+}
+
+void AuthService::revokeToken(const std::string& jti, int64_t expiresAtS) {
+  if (!revocations_) throw std::runtime_error("revocation needs Redis (redis.url)");
+  revocations_->revokeToken(jti, expiresAtS);
+  ++revocationEpoch_;
+}
+
+void AuthService::revokeSubject(const std::string& subject) {
+  if (!revocations_) throw std::runtime_error("revocation needs Redis (redis.url)");
+  revocations_->revokeSubject(subject, unixMs());
+  ++revocationEpoch_;
+}
+
+std::optional<std::vector<std::string>> parseScopes(std::string_view text) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = text.find(' ', start);
+    if (end == std::string_view::npos) end = text.size();
+    std::string_view scope = text.substr(start, end - start);
+    if (!scope.empty()) {
+      if (scope.size() > 64) return std::nullopt;
+      for (char c : scope) {
+        if (!isScopeChar(c)) return std::nullopt;
+      }
+      out.emplace_back(scope);
+    }
+    start = end + 1;
+  }
+  return out;
+}
+
+}  // namespace portico::auth

@@ -1,0 +1,100 @@
+// The host's authentication: signs tokens for plugins, verifies the tokens requests carry
+// against the route's auth mode and scopes, and keeps the denylist. Config (auth.*):
+//   issuer, audience          claims every token carries and every verification demands
+//   clock_skew_s              leeway on exp and nbf (30)
+//   access_ttl_s, max_ttl_s   default and longest token lifetime (900, 2592000)
+//   revocation_check_ms       how long a cached token is trusted before the denylist is asked
+//                             again (1000; 0 = every request). A revocation takes effect at once
+//                             on the host that made it.
+//   cache_entries             verified tokens kept (65536)
+// plus the keys (see Keyring.h). Thread-safe.
+#pragma once
+
+#include <Poco/Net/HTTPRequest.h>
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "auth/Jwt.h"
+#include "auth/Keyring.h"
+#include "auth/Principal.h"
+#include "auth/Revocations.h"
+#include "auth/TokenCache.h"
+#include "portico/plugin.h"
+
+namespace portico::config {
+class Config;
+}
+
+namespace portico::auth {
+
+enum class TokenUse { Access, Service };
+
+struct AuthOptions {
+  std::string issuer = "portico";
+  std::string audience = "portico";
+  int64_t clockSkewS = 30;
+  int64_t accessTtlS = 900;
+  int64_t maxTtlS = 30 * 86400;
+  int64_t revocationCheckMs = 1000;
+  size_t cacheEntries = 65536;
+
+  static AuthOptions fromConfig(const config::Config& config);
+};
+
+// What authenticate decided. status 0: go on (principal may be null on a PUBLIC or OPTIONAL
+// route); otherwise answer status with message, and challenge as WWW-Authenticate if not empty.
+struct AuthOutcome {
+  int status = 0;
+  std::string message;
+  std::string challenge;
+  std::shared_ptr<const Principal> principal;
+};
+
+struct IssuedToken {
+  std::string token;
+  std::string id;
+  int64_t expiresAt = 0;
+};
+
+class AuthService {
+ public:
+  // redis may be null: then nothing can be revoked and no denylist is consulted.
+  AuthService(Keyring keys, AuthOptions options, resources::RedisPool* redis);
+
+  bool canSign() const { return keys_.signer() != nullptr; }
+  const std::string& jwks() const { return keys_.jwks(); }
+  const AuthOptions& options() const { return options_; }
+
+  // Signs claims (a JSON object with a string `sub`; `scope` a string if present), adding iss,
+  // aud, iat, nbf, exp, jti and token_use. ttlS 0 means auth.access_ttl_s. Throws TokenError
+  // for bad claims or ttl, KeyError when no signing key is configured.
+  IssuedToken issue(json::Value claims, int64_t ttlS, TokenUse use) const;
+
+  AuthOutcome authenticate(const Poco::Net::HTTPRequest& request, portico_auth_mode mode,
+                           const std::vector<std::string>& scopes);
+
+  // Both throw std::runtime_error when Redis is missing or unreachable.
+  void revokeToken(const std::string& jti, int64_t expiresAtS);
+  void revokeSubject(const std::string& subject);
+
+ private:
+  // The cached or freshly verified token, after the time and denylist checks. Throws TokenError
+  // when it is not valid, std::runtime_error when the denylist cannot be read.
+  std::shared_ptr<CachedToken> check(const std::string& token, TokenUse use, int64_t nowMs);
+
+  Keyring keys_;
+  AuthOptions options_;
+  std::unique_ptr<Revocations> revocations_;
+  TokenCache cache_;
+  std::atomic<uint64_t> revocationEpoch_{0};
+};
+
+// Validates a route's scope list ("a b c") and splits it. nullopt when a scope is malformed.
+std::optional<std::vector<std::string>> parseScopes(std::string_view text);
+
+}  // namespace portico::auth

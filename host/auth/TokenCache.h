@@ -1,0 +1,67 @@
+// Tokens whose signature and claims already checked out, keyed by their exact text, so a client
+// that sends the same token again costs a hash lookup instead of a signature verification.
+// Only the signature result is cached for good: times are checked on every use, revocation
+// every auth.revocation_check_ms. Bounded: a full shard is emptied (the next uses re-verify).
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include "auth/Jwt.h"
+#include "auth/Principal.h"
+
+namespace portico::auth {
+
+struct CachedToken {
+  CachedToken(VerifiedToken t, std::shared_ptr<const Principal> p)
+      : token(std::move(t)), principal(std::move(p)) {}
+  const VerifiedToken token;
+  const std::shared_ptr<const Principal> principal;
+  // When the denylist was last consulted for it, and the local revocation epoch then.
+  std::atomic<int64_t> checkedAtMs{INT64_MIN};
+  std::atomic<uint64_t> checkedEpoch{0};
+};
+
+class TokenCache {
+ public:
+  explicit TokenCache(size_t maxEntries) : perShard_(maxEntries / kShards + 1) {}
+
+  std::shared_ptr<CachedToken> find(std::string_view token) const {
+    const Shard& s = shard(token);
+    std::lock_guard<std::mutex> lock(s.mutex);
+    auto it = s.map.find(std::string(token));
+    return it == s.map.end() ? nullptr : it->second;
+  }
+
+  void insert(std::string_view token, std::shared_ptr<CachedToken> entry) {
+    Shard& s = shard(token);
+    std::lock_guard<std::mutex> lock(s.mutex);
+    if (s.map.size() >= perShard_) s.map.clear();
+    s.map[std::string(token)] = std::move(entry);
+  }
+
+ private:
+  static constexpr size_t kShards = 16;
+  struct Shard {
+    mutable std::mutex mutex;
+    std::unordered_map<std::string, std::shared_ptr<CachedToken>> map;
+  };
+  Shard& shard(std::string_view token) {
+    return shards_[std::hash<std::string_view>{}(token) % kShards];
+  }
+  const Shard& shard(std::string_view token) const {
+    return shards_[std::hash<std::string_view>{}(token) % kShards];
+  }
+
+  size_t perShard_;
+  std::array<Shard, kShards> shards_;
+};
+
+}  // namespace portico::auth
