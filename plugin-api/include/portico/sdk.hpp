@@ -42,15 +42,19 @@ inline portico_str str(std::string_view s) {
   return portico_str{s.data(), s.size()};
 }
 
-// Throw from a handler to answer `status` with {"status", "message", "request_id"}.
+// Throw from a handler to answer `status` with {"status", "message", "request_id"}, plus any
+// headers given (Retry-After on a 429, WWW-Authenticate on a 401, ...).
 class HttpError : public std::runtime_error {
  public:
-  HttpError(int status, const std::string& message)
-      : std::runtime_error(message), status_(status) {}
+  using Headers = std::vector<std::pair<std::string, std::string>>;
+  HttpError(int status, const std::string& message, Headers headers = {})
+      : std::runtime_error(message), status_(status), headers_(std::move(headers)) {}
   int status() const { return status_; }
+  const Headers& headers() const { return headers_; }
 
  private:
   int status_;
+  Headers headers_;
 };
 
 // A statement failed in PostgreSQL (syntax, constraint, ...); what() is PostgreSQL's message.
@@ -400,6 +404,7 @@ class Host {
             json::object(
                 {{"status", e.status()}, {"message", e.what()}, {"request_id", request.id()}}),
             e.status());
+        for (const auto& [name, value] : e.headers()) response.header(name, value);
       }
       return send(api, res, response, err);
     } catch (const std::exception& e) {

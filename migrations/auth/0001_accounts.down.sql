@@ -1,0 +1,2 @@
+DROP TABLE auth_refresh_tokens;
+DROP TABLE auth_credentials;

@@ -1,0 +1,248 @@
+// auth: accounts, sign-in sessions and the public keys that verify them.
+//   POST /auth/register  {email, password}                 201 {id, email}
+//   POST /auth/login     {email, password}                 200 {access_token, refresh_token, ...}
+//   POST /auth/refresh   {refresh_token}                   200 a new pair (the old one is spent)
+//   POST /auth/logout    {refresh_token?}  (signed in)     204, access and refresh token revoked
+//   POST /auth/password  {current_password, new_password}  204, every session revoked
+//   GET  /.well-known/jwks.json                            the host's public keys
+// Publishes USER_CREATED. Runs the auth.erase-account jobs the users plugin enqueues when an
+// account is deleted. Tokens are signed by the host (auth.* config); this plugin never sees a key.
+#include <algorithm>
+#include <thread>
+
+#include "Bcrypt.h"
+#include "Email.h"
+#include "HashSlots.h"
+#include "JsonBody.h"
+#include "PasswordPolicy.h"
+#include "RateLimits.h"
+#include "Sessions.h"
+#include "portico/sdk.hpp"
+
+namespace auth_plugin {
+namespace {
+
+using portico::HttpError;
+using portico::Request;
+using portico::Response;
+using portico::Uuid;
+using portico::common::JsonBody;
+
+constexpr size_t kMaxEmailField = 320;
+constexpr size_t kMaxPasswordField = 1024;
+constexpr size_t kMaxBody = 4096;
+
+int64_t configInt(const portico::Host& host, const char* key, int64_t fallback, int64_t min,
+                  int64_t max) {
+  auto text = host.config(key);
+  if (!text) return fallback;
+  size_t used = 0;
+  int64_t v = 0;
+  try {
+    v = std::stoll(*text, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (used != text->size() || v < min || v > max) {
+    throw std::runtime_error(std::string("plugin.auth.") + key + " must be an integer in [" +
+                             std::to_string(min) + ", " + std::to_string(max) + "]");
+  }
+  return v;
+}
+
+std::string validEmail(const std::string& raw) {
+  std::string why;
+  auto email = normaliseEmail(raw, &why);
+  if (!email) throw HttpError(400, "field 'email': " + why);
+  return *email;
+}
+
+void requirePolicy(const std::string& password, const std::string& email, const char* field) {
+  if (auto why = checkPassword(password, email)) {
+    throw HttpError(400, std::string("field '") + field + "': " + *why);
+  }
+}
+
+// A user principal: service tokens have no account to sign out of or re-password.
+std::string userOf(const Request& req) {
+  auto p = req.user();
+  if (p.subject.rfind("service:", 0) == 0) throw HttpError(403, "this route is for user tokens");
+  return std::string(p.subject);
+}
+
+}  // namespace
+
+class AuthPlugin : public portico::Plugin {
+ public:
+  explicit AuthPlugin(portico::Host& host)
+      : host_(host),
+        cost_(static_cast<int>(configInt(host, "bcrypt_cost", 12, 4, 31))),
+        slots_(static_cast<int>(configInt(
+                   host, "hash_slots", std::max(1u, std::thread::hardware_concurrency()), 1, 256)),
+               static_cast<int>(configInt(host, "hash_queue", 32, 0, 4096)),
+               std::chrono::milliseconds(configInt(host, "hash_wait_ms", 5000, 1, 60000))),
+        limits_(host),
+        sessions_(host, SessionSettings{configInt(host, "access_ttl_s", 900, 10, 86400),
+                                        configInt(host, "refresh_ttl_s", 30 * 86400, 60,
+                                                  365 * 86400),
+                                        host.config_or("user_scope", "user")}),
+        window_(configInt(host, "limit_window_s", 900, 1, 86400)),
+        loginPerIp_{configInt(host, "login_ip_limit", 100, 1, 1000000), window_},
+        failuresPerAccount_{configInt(host, "login_failure_limit", 20, 1, 1000), window_},
+        registerPerIp_{configInt(host, "register_ip_limit", 20, 1, 1000000), window_},
+        // Verified against when the email is unknown, so that costs what a wrong password does.
+        dummyHash_(bcryptHash("portico-timing-equaliser", cost_)) {
+    portico::RouteOptions open{PORTICO_AUTH_PUBLIC, "", kMaxBody};
+    portico::RouteOptions signedIn{PORTICO_AUTH_REQUIRED, "", kMaxBody};
+    host.route("POST", "/auth/register", bind(&AuthPlugin::registerAccount), open);
+    host.route("POST", "/auth/login", bind(&AuthPlugin::login), open);
+    host.route("POST", "/auth/refresh", bind(&AuthPlugin::refresh), open);
+    host.route("POST", "/auth/logout", bind(&AuthPlugin::logout), signedIn);
+    host.route("POST", "/auth/password", bind(&AuthPlugin::changePassword), signedIn);
+    host.route("GET", "/.well-known/jwks.json", [this](const Request&, Response& res) {
+      res.header("Cache-Control", "public, max-age=300");
+      res.write(host_.jwks());
+    });
+    host.handle_jobs("auth.erase-account", [this](const portico::Job& job) { erase(job); });
+  }
+
+ private:
+  using Method = void (AuthPlugin::*)(const Request&, Response&);
+  portico::Host::Handler bind(Method m) {
+    return [this, m](const Request& req, Response& res) { (this->*m)(req, res); };
+  }
+
+  void registerAccount(const Request& req, Response& res) {
+    JsonBody body(req, {"email", "password"});
+    std::string email = validEmail(body.required("email", kMaxEmailField));
+    std::string password = body.required("password", kMaxPasswordField);
+    requirePolicy(password, email, "password");
+    limits_.hit("register:ip:" + std::string(req.client_ip()), registerPerIp_);
+    std::string hash = slots_.run([&] { return bcryptHash(password, cost_); });
+    std::string id;
+    {
+      portico::Db db(host_);
+      auto rows = db.query(
+          "INSERT INTO auth_credentials (email, password_hash) VALUES ($1, $2) "
+          "ON CONFLICT (email) DO NOTHING RETURNING user_id::text",
+          {email, hash});
+      // Says no more than that: not whether or when the other account was made.
+      if (rows.size() == 0) throw HttpError(409, "this email cannot be registered");
+      id = std::string(rows.at(0, 0).as_text());
+    }
+    host_.publish("USER_CREATED", portico::json::object({{"user_id", id}, {"email", email}}));
+    res.json(portico::json::object({{"id", id}, {"email", email}}), 201);
+  }
+
+  void login(const Request& req, Response& res) {
+    JsonBody body(req, {"email", "password"});
+    std::string email = validEmail(body.required("email", kMaxEmailField));
+    std::string password = body.required("password", kMaxPasswordField);
+    limits_.hit("login:ip:" + std::string(req.client_ip()), loginPerIp_);
+    std::string failures = "login:fail:" + email;
+    limits_.check(failures, failuresPerAccount_);
+    std::string userId;
+    std::string hash = dummyHash_;
+    {
+      portico::Db db(host_);  // released before hashing: a lease must not wait on bcrypt
+      auto rows = db.query(
+          "SELECT user_id::text, password_hash FROM auth_credentials WHERE email = $1", {email});
+      if (rows.size() == 1) {
+        userId = std::string(rows.at(0, 0).as_text());
+        hash = std::string(rows.at(0, 1).as_text());
+      }
+    }
+    bool matches = slots_.run([&] { return bcryptVerify(password, hash); });
+    if (!matches || userId.empty()) {
+      limits_.record(failures, window_);
+      throw HttpError(401, "email or password is wrong");
+    }
+    limits_.reset(failures);
+    portico::Db db(host_);
+    res.json(sessions_.start(db, userId).toJson());
+  }
+
+  void refresh(const Request& req, Response& res) {
+    JsonBody body(req, {"refresh_token"});
+    std::string token = body.required("refresh_token", 128);
+    limits_.hit("refresh:ip:" + std::string(req.client_ip()), loginPerIp_);
+    res.json(sessions_.rotate(token).toJson());
+  }
+
+  void logout(const Request& req, Response& res) {
+    std::string userId = userOf(req);
+    auto principal = req.user();
+    std::optional<std::string> refreshToken;
+    if (!req.body().empty()) refreshToken = JsonBody(req, {"refresh_token"}).text("refresh_token", 128, false);
+    host_.revoke_token(principal.token_id, principal.expires_at);
+    if (refreshToken) {
+      portico::Db db(host_);
+      sessions_.endFamily(db, *refreshToken, userId);
+    }
+    res.status(204);
+  }
+
+  void changePassword(const Request& req, Response& res) {
+    std::string userId = userOf(req);
+    JsonBody body(req, {"current_password", "new_password"});
+    std::string current = body.required("current_password", kMaxPasswordField);
+    std::string next = body.required("new_password", kMaxPasswordField);
+    std::string email;
+    std::string hash;
+    {
+      portico::Db db(host_);
+      auto rows = db.query(
+          "SELECT email, password_hash FROM auth_credentials WHERE user_id = $1", {Uuid{userId}});
+      if (rows.size() == 0) throw HttpError(404, "account no longer exists");
+      email = std::string(rows.at(0, 0).as_text());
+      hash = std::string(rows.at(0, 1).as_text());
+    }
+    std::string failures = "login:fail:" + email;
+    limits_.check(failures, failuresPerAccount_);
+    if (!slots_.run([&] { return bcryptVerify(current, hash); })) {
+      limits_.record(failures, window_);
+      throw HttpError(403, "field 'current_password': does not match");
+    }
+    requirePolicy(next, email, "new_password");
+    std::string newHash = slots_.run([&] { return bcryptHash(next, cost_); });
+    {
+      portico::Db db(host_);
+      auto tx = db.begin();
+      db.execute(
+          "UPDATE auth_credentials SET password_hash = $2, password_changed_at = now() "
+          "WHERE user_id = $1",
+          {Uuid{userId}, newHash});
+      sessions_.endAll(db, userId);
+      tx.commit();
+    }
+    host_.revoke_subject(userId);
+    res.status(204);
+  }
+
+  // Idempotent: a job may run twice.
+  void erase(const portico::Job& job) {
+    const auto* id = job.payload.find("user_id");
+    if (id == nullptr || !id->is_string()) {
+      host_.error("auth.erase-account job " + std::string(job.id) + " has no user_id; dropped");
+      return;
+    }
+    portico::Db db(host_);
+    db.execute("DELETE FROM auth_credentials WHERE user_id = $1", {Uuid{id->as_string()}});
+    host_.revoke_subject(id->as_string());
+  }
+
+  portico::Host& host_;
+  int cost_;
+  HashSlots slots_;
+  RateLimits limits_;
+  Sessions sessions_;
+  int64_t window_;
+  Limit loginPerIp_;
+  Limit failuresPerAccount_;
+  Limit registerPerIp_;
+  std::string dummyHash_;
+};
+
+}  // namespace auth_plugin
+
+PORTICO_PLUGIN(auth_plugin::AuthPlugin, "auth", AUTH_VERSION)

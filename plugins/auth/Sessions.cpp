@@ -1,0 +1,127 @@
+#include "Sessions.h"
+
+#include <openssl/evp.h>
+#include <openssl/rand.h>
+
+#include <stdexcept>
+
+namespace auth_plugin {
+namespace {
+
+using portico::Bytes;
+using portico::HttpError;
+using portico::Uuid;
+
+constexpr size_t kRefreshBytes = 32;
+
+std::string hex(const unsigned char* data, size_t n) {
+  static const char digits[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(2 * n);
+  for (size_t i = 0; i < n; ++i) {
+    out += digits[data[i] >> 4];
+    out += digits[data[i] & 15];
+  }
+  return out;
+}
+
+std::string newRefreshToken() {
+  unsigned char bytes[kRefreshBytes];
+  if (RAND_bytes(bytes, sizeof bytes) != 1) throw std::runtime_error("RAND_bytes failed");
+  return hex(bytes, sizeof bytes);
+}
+
+std::string sha256(const std::string& text) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  if (EVP_Digest(text.data(), text.size(), digest, &len, EVP_sha256(), nullptr) != 1) {
+    throw std::runtime_error("SHA-256 failed");
+  }
+  return std::string(reinterpret_cast<char*>(digest), len);
+}
+
+HttpError invalidRefresh(const char* why) {
+  return HttpError(401, std::string("refresh token ") + why);
+}
+
+}  // namespace
+
+portico::json::Value TokenPair::toJson() const {
+  return portico::json::object({{"access_token", accessToken},
+                                {"refresh_token", refreshToken},
+                                {"token_type", "Bearer"},
+                                {"expires_in", expiresIn}});
+}
+
+std::string Sessions::accessToken(const std::string& userId) const {
+  return host_.issue_token(portico::json::object({{"sub", userId}, {"scope", settings_.userScope}}),
+                           static_cast<uint32_t>(settings_.accessTtlS));
+}
+
+std::string Sessions::insertRefresh(portico::Db& db, const std::string& userId,
+                                    const std::string& familyId) const {
+  std::string token = newRefreshToken();
+  db.execute(
+      "INSERT INTO auth_refresh_tokens (token_hash, family_id, user_id, expires_at) "
+      "VALUES ($1, $2, $3, now() + make_interval(secs => $4))",
+      {Bytes{sha256(token)}, Uuid{familyId}, Uuid{userId}, settings_.refreshTtlS});
+  return token;
+}
+
+TokenPair Sessions::start(portico::Db& db, const std::string& userId) const {
+  auto family = db.query("SELECT gen_random_uuid()::text");
+  std::string familyId(family.at(0, 0).as_text());
+  TokenPair pair;
+  pair.refreshToken = insertRefresh(db, userId, familyId);
+  pair.accessToken = accessToken(userId);
+  pair.expiresIn = settings_.accessTtlS;
+  return pair;
+}
+
+TokenPair Sessions::rotate(const std::string& refreshToken) const {
+  portico::Db db(host_);
+  auto tx = db.begin();
+  auto rows = db.query(
+      "SELECT family_id::text, user_id::text, rotated_at IS NOT NULL AS rotated, "
+      "revoked_at IS NOT NULL OR expires_at <= now() AS dead "
+      "FROM auth_refresh_tokens WHERE token_hash = $1 FOR UPDATE",
+      {Bytes{sha256(refreshToken)}});
+  if (rows.size() == 0) throw invalidRefresh("is not valid");
+  std::string familyId(rows.at(0, "family_id").as_text());
+  std::string userId(rows.at(0, "user_id").as_text());
+  if (rows.at(0, "dead").as_bool()) throw invalidRefresh("has expired or was revoked");
+  if (rows.at(0, "rotated").as_bool()) {
+    db.execute(
+        "UPDATE auth_refresh_tokens SET revoked_at = now() "
+        "WHERE family_id = $1 AND revoked_at IS NULL",
+        {Uuid{familyId}});
+    tx.commit();
+    host_.warn("refresh token reused: family " + familyId + " of user " + userId + " revoked");
+    throw invalidRefresh("was already used; the session has been revoked");
+  }
+  db.execute("UPDATE auth_refresh_tokens SET rotated_at = now() WHERE token_hash = $1",
+             {Bytes{sha256(refreshToken)}});
+  TokenPair pair;
+  pair.refreshToken = insertRefresh(db, userId, familyId);
+  pair.accessToken = accessToken(userId);
+  pair.expiresIn = settings_.accessTtlS;
+  tx.commit();
+  return pair;
+}
+
+void Sessions::endFamily(portico::Db& db, const std::string& refreshToken,
+                         const std::string& userId) const {
+  db.execute(
+      "UPDATE auth_refresh_tokens SET revoked_at = now() WHERE revoked_at IS NULL AND "
+      "user_id = $2 AND family_id = "
+      "(SELECT family_id FROM auth_refresh_tokens WHERE token_hash = $1)",
+      {Bytes{sha256(refreshToken)}, Uuid{userId}});
+}
+
+void Sessions::endAll(portico::Db& db, const std::string& userId) const {
+  db.execute(
+      "UPDATE auth_refresh_tokens SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL",
+      {Uuid{userId}});
+}
+
+}  // namespace auth_plugin

@@ -1,0 +1,53 @@
+// Sign-in sessions: an access token signed by the host plus an opaque refresh token. Refresh
+// tokens are stored only as SHA-256 hashes and belong to a family (one sign-in); each refresh
+// rotates the token, and presenting a token that was already rotated means it leaked, so the
+// whole family is revoked.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "portico/sdk.hpp"
+
+namespace auth_plugin {
+
+struct TokenPair {
+  std::string accessToken;
+  std::string refreshToken;
+  int64_t expiresIn = 0;
+
+  portico::json::Value toJson() const;
+};
+
+struct SessionSettings {
+  int64_t accessTtlS = 900;
+  int64_t refreshTtlS = 30 * 86400;
+  std::string userScope = "user";  // scopes every user token carries
+};
+
+class Sessions {
+ public:
+  Sessions(const portico::Host& host, SessionSettings settings)
+      : host_(host), settings_(std::move(settings)) {}
+
+  // A new family for userId.
+  TokenPair start(portico::Db& db, const std::string& userId) const;
+  // Exchanges a refresh token for a new pair. Throws HttpError 401 for an unknown, expired or
+  // revoked token, and revokes the family first when the token had already been rotated.
+  TokenPair rotate(const std::string& refreshToken) const;
+  // Revokes the family of refreshToken if it belongs to userId (logout). Unknown tokens are
+  // ignored: logout must not tell an attacker which tokens exist.
+  void endFamily(portico::Db& db, const std::string& refreshToken, const std::string& userId) const;
+  // Revokes every family of userId (password change, account erased).
+  void endAll(portico::Db& db, const std::string& userId) const;
+
+ private:
+  std::string accessToken(const std::string& userId) const;
+  std::string insertRefresh(portico::Db& db, const std::string& userId,
+                            const std::string& familyId) const;
+
+  const portico::Host& host_;
+  SessionSettings settings_;
+};
+
+}  // namespace auth_plugin

@@ -1,0 +1,208 @@
+// users: profiles and settings of the accounts the auth plugin creates.
+//   GET    /users/me            (signed in)  the caller's profile
+//   PATCH  /users/me            (signed in)  change display_name, avatar_url, bio, locale, time_zone
+//   GET    /users/me/settings   (signed in)  the settings document
+//   PUT    /users/me/settings   (signed in)  replace it (see Settings.h); publishes SETTINGS_UPDATED
+//   DELETE /users/me            (signed in)  anonymise the profile, revoke every token, erase the
+//                                            credentials (auth.erase-account job), USER_DELETED
+//   GET    /users/{id}          (public)     display_name, avatar_url and bio only
+// Creates a profile on USER_CREATED, and on first sight of a user whose event was lost.
+#include <cctype>
+
+#include "JsonBody.h"
+#include "ProfileCache.h"
+#include "ProfileFields.h"
+#include "Settings.h"
+#include "portico/sdk.hpp"
+
+namespace users_plugin {
+namespace {
+
+using portico::HttpError;
+using portico::Jsonb;
+using portico::Request;
+using portico::Response;
+using portico::Uuid;
+using portico::json::Value;
+
+constexpr const char* kProfileColumns =
+    "user_id::text AS id, display_name, avatar_url, bio, locale, time_zone, deleted_at IS NOT NULL "
+    "AS deleted";
+
+bool isUuid(std::string_view s) {
+  if (s.size() != 36) return false;
+  for (size_t i = 0; i < s.size(); ++i) {
+    bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+    if (dash ? s[i] != '-' : !std::isxdigit(static_cast<unsigned char>(s[i]))) return false;
+  }
+  return true;
+}
+
+Value nullableText(const portico::DbValue& v) {
+  return v.is_null() ? Value(nullptr) : Value(v.as_text());
+}
+
+// A user principal's id: service tokens have no profile of their own.
+std::string userOf(const Request& req) {
+  auto p = req.user();
+  if (!isUuid(p.subject)) throw HttpError(403, "this route is for user tokens");
+  return std::string(p.subject);
+}
+
+}  // namespace
+
+class UsersPlugin : public portico::Plugin {
+ public:
+  explicit UsersPlugin(portico::Host& host)
+      : host_(host), cache_(std::chrono::milliseconds(cacheTtlMs(host)), 100000) {
+    portico::RouteOptions signedIn{PORTICO_AUTH_REQUIRED, "", 4096};
+    portico::RouteOptions settingsBody{PORTICO_AUTH_REQUIRED, "", kMaxSettingsBytes};
+    host.route("GET", "/users/me", bind(&UsersPlugin::getMe), signedIn);
+    host.route("PATCH", "/users/me", bind(&UsersPlugin::patchMe), signedIn);
+    host.route("DELETE", "/users/me", bind(&UsersPlugin::deleteMe), signedIn);
+    host.route("GET", "/users/me/settings", bind(&UsersPlugin::getSettings), signedIn);
+    host.route("PUT", "/users/me/settings", bind(&UsersPlugin::putSettings), settingsBody);
+    host.route("GET", "/users/{id}", bind(&UsersPlugin::getPublic));
+    host.subscribe("USER_CREATED", [this](std::string_view, const Value& event) {
+      const Value* id = event.find("user_id");
+      const Value* email = event.find("email");
+      if (id == nullptr || !id->is_string() || !isUuid(id->as_string())) return;
+      std::string name;
+      if (email && email->is_string()) name = email->as_string().substr(0, email->as_string().find('@'));
+      portico::Db db(host_);
+      ensureProfile(db, id->as_string(), name);
+    });
+  }
+
+ private:
+  using Method = void (UsersPlugin::*)(const Request&, Response&);
+  portico::Host::Handler bind(Method m) {
+    return [this, m](const Request& req, Response& res) { (this->*m)(req, res); };
+  }
+
+  static int64_t cacheTtlMs(const portico::Host& host) {
+    auto text = host.config("cache_ttl_ms");
+    int64_t ttl = text ? std::atoll(text->c_str()) : 1000;
+    if (ttl < 0 || ttl > 60000) throw std::runtime_error("plugin.users.cache_ttl_ms must be 0..60000");
+    return ttl;
+  }
+
+  static void ensureProfile(portico::Db& db, const std::string& id, const std::string& name) {
+    db.execute(
+        "INSERT INTO user_profiles (user_id, display_name) VALUES ($1, $2) "
+        "ON CONFLICT (user_id) DO NOTHING",
+        {Uuid{id}, name});
+  }
+
+  // The caller's profile row, created if the USER_CREATED event never arrived. 404 once deleted.
+  Value loadProfile(portico::Db& db, const std::string& id) {
+    auto rows = db.query(std::string("SELECT ") + kProfileColumns + " FROM user_profiles WHERE user_id = $1",
+                         {Uuid{id}});
+    if (rows.size() == 0) {
+      ensureProfile(db, id, "");
+      return loadProfile(db, id);
+    }
+    if (rows.at(0, "deleted").as_bool()) throw HttpError(404, "this account has been deleted");
+    return portico::json::object({{"id", rows.at(0, "id").as_text()},
+                                  {"display_name", rows.at(0, "display_name").as_text()},
+                                  {"avatar_url", nullableText(rows.at(0, "avatar_url"))},
+                                  {"bio", rows.at(0, "bio").as_text()},
+                                  {"locale", rows.at(0, "locale").as_text()},
+                                  {"time_zone", rows.at(0, "time_zone").as_text()}});
+  }
+
+  void getMe(const Request& req, Response& res) {
+    std::string id = userOf(req);
+    if (auto cached = cache_.get(id)) {
+      res.write(*cached);
+      return;
+    }
+    portico::Db db(host_);
+    std::string body = loadProfile(db, id).dump();
+    cache_.put(id, body);
+    res.write(body);
+  }
+
+  void patchMe(const Request& req, Response& res) {
+    std::string id = userOf(req);
+    ProfilePatch patch = readProfilePatch(portico::common::JsonBody(
+        req, {"display_name", "avatar_url", "bio", "locale", "time_zone"}));
+    portico::Db db(host_);
+    if (patch.timeZone &&
+        db.query("SELECT 1 FROM pg_timezone_names WHERE name = $1", {*patch.timeZone}).size() == 0) {
+      throw HttpError(400, "field 'time_zone': '" + *patch.timeZone + "' is not a known time zone");
+    }
+    loadProfile(db, id);
+    db.execute(
+        "UPDATE user_profiles SET display_name = COALESCE($2, display_name), "
+        "avatar_url = CASE WHEN $3 THEN $4 ELSE avatar_url END, bio = COALESCE($5, bio), "
+        "locale = COALESCE($6, locale), time_zone = COALESCE($7, time_zone), updated_at = now() "
+        "WHERE user_id = $1 AND deleted_at IS NULL",
+        {Uuid{id}, patch.displayName, patch.setAvatar, patch.avatarUrl, patch.bio, patch.locale,
+         patch.timeZone});
+    cache_.drop(id);
+    res.json(loadProfile(db, id));
+  }
+
+  void getSettings(const Request& req, Response& res) {
+    std::string id = userOf(req);
+    portico::Db db(host_);
+    loadProfile(db, id);
+    auto rows = db.query("SELECT settings FROM user_profiles WHERE user_id = $1", {Uuid{id}});
+    res.write(rows.at(0, 0).as_text());
+  }
+
+  void putSettings(const Request& req, Response& res) {
+    std::string id = userOf(req);
+    Value settings = req.json();
+    validateSettings(settings);
+    std::string text = settings.dump();
+    portico::Db db(host_);
+    loadProfile(db, id);
+    db.execute("UPDATE user_profiles SET settings = $2, updated_at = now() WHERE user_id = $1",
+               {Uuid{id}, Jsonb{text}});
+    host_.publish("SETTINGS_UPDATED", portico::json::object({{"user_id", id}, {"settings", settings}}));
+    res.json(settings);
+  }
+
+  void deleteMe(const Request& req, Response& res) {
+    std::string id = userOf(req);
+    {
+      portico::Db db(host_);
+      loadProfile(db, id);
+      db.execute(
+          "UPDATE user_profiles SET display_name = '', avatar_url = NULL, bio = '', "
+          "settings = '{}', deleted_at = now(), updated_at = now() WHERE user_id = $1",
+          {Uuid{id}});
+    }
+    cache_.drop(id);
+    host_.revoke_subject(id);
+    // A job, not an event: credentials left behind would let a deleted account sign in again.
+    host_.enqueue("auth.erase-account", portico::json::object({{"user_id", id}}),
+                  portico::JobOptions{0, 10, 1000});
+    host_.publish("USER_DELETED", portico::json::object({{"user_id", id}}));
+    res.status(204);
+  }
+
+  void getPublic(const Request& req, Response& res) {
+    std::string_view id = *req.param("id");
+    if (!isUuid(id)) throw HttpError(400, "user id must be a UUID");
+    portico::Db db(host_);
+    auto rows = db.query(
+        "SELECT user_id::text, display_name, avatar_url, bio FROM user_profiles "
+        "WHERE user_id = $1 AND deleted_at IS NULL",
+        {Uuid{std::string(id)}});
+    if (rows.size() == 0) throw HttpError(404, "no such user");
+    res.json(portico::json::object({{"id", rows.at(0, 0).as_text()},
+                                    {"display_name", rows.at(0, 1).as_text()},
+                                    {"avatar_url", nullableText(rows.at(0, 2))},
+                                    {"bio", rows.at(0, 3).as_text()}}));
+  }
+
+  portico::Host& host_;
+  ProfileCache cache_;
+};
+
+}  // namespace users_plugin
+
+PORTICO_PLUGIN(users_plugin::UsersPlugin, "users", USERS_VERSION)
