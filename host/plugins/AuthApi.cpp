@@ -48,7 +48,8 @@ portico_str requestClientIp(const portico_request* req) {
 }
 
 portico_status tokenIssue(portico_host_ctx* ctx, portico_str claims, uint32_t ttlSeconds, char* out,
-                          size_t cap, size_t* len, portico_error* err) {
+                          size_t cap, size_t* len, char* tokenIdOut, int64_t* expiresAt,
+                          portico_error* err) {
   return guarded(err, [&] {
     if (ctx == nullptr || out == nullptr) return PORTICO_ERR_INVALID_ARGUMENT;
     if (ctx->auth == nullptr || !ctx->auth->canSign()) return unavailable(err);
@@ -72,6 +73,12 @@ portico_status tokenIssue(portico_host_ctx* ctx, portico_str claims, uint32_t tt
       return PORTICO_ERR_TOO_LARGE;
     }
     std::memcpy(out, issued.token.c_str(), issued.token.size() + 1);
+    if (tokenIdOut) {
+      size_t n = std::min(issued.id.size(), size_t{PORTICO_TOKEN_ID_MAX - 1});
+      std::memcpy(tokenIdOut, issued.id.data(), n);
+      tokenIdOut[n] = '\0';
+    }
+    if (expiresAt) *expiresAt = issued.expiresAt;
     return PORTICO_OK;
   });
 }

@@ -12,6 +12,9 @@ CREATE TABLE auth_refresh_tokens (
   family_id uuid NOT NULL,
   user_id uuid NOT NULL REFERENCES auth_credentials (user_id) ON DELETE CASCADE,
   expires_at timestamptz NOT NULL,
+  -- The access token issued with it, so ending the session can revoke that too.
+  access_jti text NOT NULL,
+  access_expires_at bigint NOT NULL,
   created_at timestamptz NOT NULL DEFAULT now(),
   rotated_at timestamptz,
   revoked_at timestamptz

@@ -82,10 +82,10 @@ class AuthPlugin : public portico::Plugin {
                static_cast<int>(configInt(host, "hash_queue", 32, 0, 4096)),
                std::chrono::milliseconds(configInt(host, "hash_wait_ms", 5000, 1, 60000))),
         limits_(host),
-        sessions_(host, SessionSettings{configInt(host, "access_ttl_s", 900, 10, 86400),
-                                        configInt(host, "refresh_ttl_s", 30 * 86400, 60,
-                                                  365 * 86400),
-                                        host.config_or("user_scope", "user")}),
+        sessions_(host,
+                  SessionSettings{configInt(host, "access_ttl_s", 900, 10, 86400),
+                                  configInt(host, "refresh_ttl_s", 30 * 86400, 60, 365 * 86400),
+                                  host.config_or("user_scope", "user")}),
         window_(configInt(host, "limit_window_s", 900, 1, 86400)),
         loginPerIp_{configInt(host, "login_ip_limit", 100, 1, 1000000), window_},
         failuresPerAccount_{configInt(host, "login_failure_limit", 20, 1, 1000), window_},
@@ -173,7 +173,8 @@ class AuthPlugin : public portico::Plugin {
     std::string userId = userOf(req);
     auto principal = req.user();
     std::optional<std::string> refreshToken;
-    if (!req.body().empty()) refreshToken = JsonBody(req, {"refresh_token"}).text("refresh_token", 128, false);
+    if (!req.body().empty())
+      refreshToken = JsonBody(req, {"refresh_token"}).text("refresh_token", 128, false);
     host_.revoke_token(principal.token_id, principal.expires_at);
     if (refreshToken) {
       portico::Db db(host_);
@@ -191,8 +192,8 @@ class AuthPlugin : public portico::Plugin {
     std::string hash;
     {
       portico::Db db(host_);
-      auto rows = db.query(
-          "SELECT email, password_hash FROM auth_credentials WHERE user_id = $1", {Uuid{userId}});
+      auto rows = db.query("SELECT email, password_hash FROM auth_credentials WHERE user_id = $1",
+                           {Uuid{userId}});
       if (rows.size() == 0) throw HttpError(404, "account no longer exists");
       email = std::string(rows.at(0, 0).as_text());
       hash = std::string(rows.at(0, 1).as_text());

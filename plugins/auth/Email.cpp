@@ -31,7 +31,8 @@ std::optional<std::string> fail(std::string* why, const char* message) {
 }  // namespace
 
 std::optional<std::string> normaliseEmail(std::string_view raw, std::string* why) {
-  while (!raw.empty() && std::isspace(static_cast<unsigned char>(raw.front()))) raw.remove_prefix(1);
+  while (!raw.empty() && std::isspace(static_cast<unsigned char>(raw.front())))
+    raw.remove_prefix(1);
   while (!raw.empty() && std::isspace(static_cast<unsigned char>(raw.back()))) raw.remove_suffix(1);
   if (raw.empty()) return fail(why, "email is empty");
   if (raw.size() > kMaxAddress) return fail(why, "email is longer than 254 characters");
@@ -45,7 +46,8 @@ std::optional<std::string> normaliseEmail(std::string_view raw, std::string* why
     return fail(why, "email must contain exactly one '@'");
   std::string_view local = std::string_view(email).substr(0, at);
   std::string_view domain = std::string_view(email).substr(at + 1);
-  if (local.empty() || local.size() > kMaxLocal) return fail(why, "email's local part is empty or too long");
+  if (local.empty() || local.size() > kMaxLocal)
+    return fail(why, "email's local part is empty or too long");
   if (local.front() == '.' || local.back() == '.' || local.find("..") != std::string_view::npos)
     return fail(why, "email's local part has a misplaced '.'");
   for (char c : local) {
@@ -55,7 +57,8 @@ std::optional<std::string> normaliseEmail(std::string_view raw, std::string* why
   size_t start = 0;
   while (true) {
     size_t dot = domain.find('.', start);
-    std::string_view label = domain.substr(start, dot == std::string_view::npos ? dot : dot - start);
+    std::string_view label =
+        domain.substr(start, dot == std::string_view::npos ? dot : dot - start);
     if (!validLabel(label)) return fail(why, "email's domain is not a valid host name");
     ++labels;
     if (dot == std::string_view::npos) {

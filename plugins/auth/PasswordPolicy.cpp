@@ -12,14 +12,14 @@ constexpr size_t kMaxBytes = 72;
 // The most frequent passwords of public breach corpora that are long enough to pass the length
 // rule; a full list belongs in a breach-check service, this catches the lazy ones.
 constexpr std::string_view kCommon[] = {
-    "1234567890", "12345678910", "123456789a", "0123456789", "1q2w3e4r5t", "1qaz2wsx3edc",
-    "qwertyuiop", "qwerty1234", "qwerty12345", "password12", "password123", "password1234",
-    "passw0rd12", "iloveyou12", "abcdefghij", "abc1234567", "asdfghjkl1", "zxcvbnm123",
-    "football12", "baseball12", "princess12", "sunshine12", "welcome123", "letmein123",
-    "admin12345", "administrator", "changeme123", "trustno1234", "monkey1234", "dragon1234",
-    "1111111111", "0000000000", "9876543210", "aaaaaaaaaa", "qwertyuiop1", "superman12",
-    "michael123", "whatever12", "starwars12", "computer12", "internet12", "samsung123",
-    "p@ssw0rd12", "p@ssword123", "q1w2e3r4t5", "zaq12wsxcde", "1q2w3e4r5t6y", "qazwsxedc1"};
+    "1234567890", "12345678910",   "123456789a",  "0123456789",  "1q2w3e4r5t",   "1qaz2wsx3edc",
+    "qwertyuiop", "qwerty1234",    "qwerty12345", "password12",  "password123",  "password1234",
+    "passw0rd12", "iloveyou12",    "abcdefghij",  "abc1234567",  "asdfghjkl1",   "zxcvbnm123",
+    "football12", "baseball12",    "princess12",  "sunshine12",  "welcome123",   "letmein123",
+    "admin12345", "administrator", "changeme123", "trustno1234", "monkey1234",   "dragon1234",
+    "1111111111", "0000000000",    "9876543210",  "aaaaaaaaaa",  "qwertyuiop1",  "superman12",
+    "michael123", "whatever12",    "starwars12",  "computer12",  "internet12",   "samsung123",
+    "p@ssw0rd12", "p@ssword123",   "q1w2e3r4t5",  "zaq12wsxcde", "1q2w3e4r5t6y", "qazwsxedc1"};
 
 std::string lower(std::string_view s) {
   std::string out(s);

@@ -53,29 +53,40 @@ portico::json::Value TokenPair::toJson() const {
                                 {"expires_in", expiresIn}});
 }
 
-std::string Sessions::accessToken(const std::string& userId) const {
-  return host_.issue_token(portico::json::object({{"sub", userId}, {"scope", settings_.userScope}}),
-                           static_cast<uint32_t>(settings_.accessTtlS));
+TokenPair Sessions::issuePair(portico::Db& db, const std::string& userId,
+                              const std::string& familyId) const {
+  portico::IssuedToken access =
+      host_.issue_token(portico::json::object({{"sub", userId}, {"scope", settings_.userScope}}),
+                        static_cast<uint32_t>(settings_.accessTtlS));
+  TokenPair pair;
+  pair.accessToken = access.token;
+  pair.refreshToken = newRefreshToken();
+  pair.expiresIn = settings_.accessTtlS;
+  db.execute(
+      "INSERT INTO auth_refresh_tokens (token_hash, family_id, user_id, expires_at, access_jti, "
+      "access_expires_at) VALUES ($1, $2, $3, now() + make_interval(secs => $4), $5, $6)",
+      {Bytes{sha256(pair.refreshToken)}, Uuid{familyId}, Uuid{userId}, settings_.refreshTtlS,
+       access.id, access.expires_at});
+  return pair;
 }
 
-std::string Sessions::insertRefresh(portico::Db& db, const std::string& userId,
-                                    const std::string& familyId) const {
-  std::string token = newRefreshToken();
-  db.execute(
-      "INSERT INTO auth_refresh_tokens (token_hash, family_id, user_id, expires_at) "
-      "VALUES ($1, $2, $3, now() + make_interval(secs => $4))",
-      {Bytes{sha256(token)}, Uuid{familyId}, Uuid{userId}, settings_.refreshTtlS});
-  return token;
+void Sessions::revokeFamily(portico::Db& db, const std::string& familyId) const {
+  auto live = db.query(
+      "UPDATE auth_refresh_tokens SET revoked_at = coalesce(revoked_at, now()) "
+      "WHERE family_id = $1 RETURNING access_jti, access_expires_at, "
+      "access_expires_at > extract(epoch FROM now()) AS live",
+      {Uuid{familyId}});
+  for (size_t i = 0; i < live.size(); ++i) {
+    if (live.at(i, "live").as_bool()) {
+      host_.revoke_token(live.at(i, "access_jti").as_text(),
+                         live.at(i, "access_expires_at").as_int());
+    }
+  }
 }
 
 TokenPair Sessions::start(portico::Db& db, const std::string& userId) const {
   auto family = db.query("SELECT gen_random_uuid()::text");
-  std::string familyId(family.at(0, 0).as_text());
-  TokenPair pair;
-  pair.refreshToken = insertRefresh(db, userId, familyId);
-  pair.accessToken = accessToken(userId);
-  pair.expiresIn = settings_.accessTtlS;
-  return pair;
+  return issuePair(db, userId, std::string(family.at(0, 0).as_text()));
 }
 
 TokenPair Sessions::rotate(const std::string& refreshToken) const {
@@ -91,31 +102,24 @@ TokenPair Sessions::rotate(const std::string& refreshToken) const {
   std::string userId(rows.at(0, "user_id").as_text());
   if (rows.at(0, "dead").as_bool()) throw invalidRefresh("has expired or was revoked");
   if (rows.at(0, "rotated").as_bool()) {
-    db.execute(
-        "UPDATE auth_refresh_tokens SET revoked_at = now() "
-        "WHERE family_id = $1 AND revoked_at IS NULL",
-        {Uuid{familyId}});
+    revokeFamily(db, familyId);
     tx.commit();
-    host_.warn("refresh token reused: family " + familyId + " of user " + userId + " revoked");
+    host_.warn("refresh token reused: session " + familyId + " of user " + userId + " revoked");
     throw invalidRefresh("was already used; the session has been revoked");
   }
   db.execute("UPDATE auth_refresh_tokens SET rotated_at = now() WHERE token_hash = $1",
              {Bytes{sha256(refreshToken)}});
-  TokenPair pair;
-  pair.refreshToken = insertRefresh(db, userId, familyId);
-  pair.accessToken = accessToken(userId);
-  pair.expiresIn = settings_.accessTtlS;
+  TokenPair pair = issuePair(db, userId, familyId);
   tx.commit();
   return pair;
 }
 
 void Sessions::endFamily(portico::Db& db, const std::string& refreshToken,
                          const std::string& userId) const {
-  db.execute(
-      "UPDATE auth_refresh_tokens SET revoked_at = now() WHERE revoked_at IS NULL AND "
-      "user_id = $2 AND family_id = "
-      "(SELECT family_id FROM auth_refresh_tokens WHERE token_hash = $1)",
+  auto rows = db.query(
+      "SELECT family_id::text FROM auth_refresh_tokens WHERE token_hash = $1 AND user_id = $2",
       {Bytes{sha256(refreshToken)}, Uuid{userId}});
+  if (rows.size() == 1) revokeFamily(db, std::string(rows.at(0, 0).as_text()));
 }
 
 void Sessions::endAll(portico::Db& db, const std::string& userId) const {

@@ -33,18 +33,21 @@ class Sessions {
   // A new family for userId.
   TokenPair start(portico::Db& db, const std::string& userId) const;
   // Exchanges a refresh token for a new pair. Throws HttpError 401 for an unknown, expired or
-  // revoked token, and revokes the family first when the token had already been rotated.
+  // revoked token; when the token had already been rotated, first ends its whole session.
   TokenPair rotate(const std::string& refreshToken) const;
-  // Revokes the family of refreshToken if it belongs to userId (logout). Unknown tokens are
-  // ignored: logout must not tell an attacker which tokens exist.
+  // Ends the session of refreshToken if it belongs to userId (logout): its refresh tokens and
+  // every access token issued in it. Unknown tokens are ignored: logout must not tell an
+  // attacker which tokens exist.
   void endFamily(portico::Db& db, const std::string& refreshToken, const std::string& userId) const;
-  // Revokes every family of userId (password change, account erased).
+  // Revokes every refresh token of userId (password change); the caller revokes the subject.
   void endAll(portico::Db& db, const std::string& userId) const;
 
  private:
-  std::string accessToken(const std::string& userId) const;
-  std::string insertRefresh(portico::Db& db, const std::string& userId,
-                            const std::string& familyId) const;
+  // Inserts a refresh token with a freshly issued access token into familyId.
+  TokenPair issuePair(portico::Db& db, const std::string& userId,
+                      const std::string& familyId) const;
+  // Revokes the family's refresh tokens and its access tokens that have not expired yet.
+  void revokeFamily(portico::Db& db, const std::string& familyId) const;
 
   const portico::Host& host_;
   SessionSettings settings_;

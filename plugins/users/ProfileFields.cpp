@@ -60,7 +60,8 @@ bool isLocaleTag(const std::string& tag) {
   bool first = true;
   while (start <= tag.size()) {
     size_t dash = tag.find('-', start);
-    std::string part = tag.substr(start, dash == std::string::npos ? std::string::npos : dash - start);
+    std::string part =
+        tag.substr(start, dash == std::string::npos ? std::string::npos : dash - start);
     if (first) {
       if (part.size() < 2 || part.size() > 3) return false;
       for (unsigned char c : part)

@@ -1,11 +1,13 @@
 // users: profiles and settings of the accounts the auth plugin creates.
 //   GET    /users/me            (signed in)  the caller's profile
-//   PATCH  /users/me            (signed in)  change display_name, avatar_url, bio, locale, time_zone
-//   GET    /users/me/settings   (signed in)  the settings document
-//   PUT    /users/me/settings   (signed in)  replace it (see Settings.h); publishes SETTINGS_UPDATED
-//   DELETE /users/me            (signed in)  anonymise the profile, revoke every token, erase the
+//   PATCH  /users/me            (signed in)  change display_name, avatar_url, bio, locale,
+//   time_zone GET    /users/me/settings   (signed in)  the settings document PUT /users/me/settings
+//   (signed in)  replace it (see Settings.h); publishes SETTINGS_UPDATED DELETE /users/me (signed
+//   in)  anonymise the profile, revoke every token, erase the
 //                                            credentials (auth.erase-account job), USER_DELETED
 //   GET    /users/{id}          (public)     display_name, avatar_url and bio only
+//   GET    /internal/users/{id} (scope users:read, e.g. a service token) the whole profile and
+//                                            settings, for services that write to the user
 // Creates a profile on USER_CREATED, and on first sight of a user whose event was lost.
 #include <cctype>
 
@@ -63,12 +65,15 @@ class UsersPlugin : public portico::Plugin {
     host.route("GET", "/users/me/settings", bind(&UsersPlugin::getSettings), signedIn);
     host.route("PUT", "/users/me/settings", bind(&UsersPlugin::putSettings), settingsBody);
     host.route("GET", "/users/{id}", bind(&UsersPlugin::getPublic));
+    host.route("GET", "/internal/users/{id}", bind(&UsersPlugin::getInternal),
+               {PORTICO_AUTH_REQUIRED, "users:read"});
     host.subscribe("USER_CREATED", [this](std::string_view, const Value& event) {
       const Value* id = event.find("user_id");
       const Value* email = event.find("email");
       if (id == nullptr || !id->is_string() || !isUuid(id->as_string())) return;
       std::string name;
-      if (email && email->is_string()) name = email->as_string().substr(0, email->as_string().find('@'));
+      if (email && email->is_string())
+        name = email->as_string().substr(0, email->as_string().find('@'));
       portico::Db db(host_);
       ensureProfile(db, id->as_string(), name);
     });
@@ -83,7 +88,8 @@ class UsersPlugin : public portico::Plugin {
   static int64_t cacheTtlMs(const portico::Host& host) {
     auto text = host.config("cache_ttl_ms");
     int64_t ttl = text ? std::atoll(text->c_str()) : 1000;
-    if (ttl < 0 || ttl > 60000) throw std::runtime_error("plugin.users.cache_ttl_ms must be 0..60000");
+    if (ttl < 0 || ttl > 60000)
+      throw std::runtime_error("plugin.users.cache_ttl_ms must be 0..60000");
     return ttl;
   }
 
@@ -96,8 +102,9 @@ class UsersPlugin : public portico::Plugin {
 
   // The caller's profile row, created if the USER_CREATED event never arrived. 404 once deleted.
   Value loadProfile(portico::Db& db, const std::string& id) {
-    auto rows = db.query(std::string("SELECT ") + kProfileColumns + " FROM user_profiles WHERE user_id = $1",
-                         {Uuid{id}});
+    auto rows = db.query(
+        std::string("SELECT ") + kProfileColumns + " FROM user_profiles WHERE user_id = $1",
+        {Uuid{id}});
     if (rows.size() == 0) {
       ensureProfile(db, id, "");
       return loadProfile(db, id);
@@ -129,7 +136,8 @@ class UsersPlugin : public portico::Plugin {
         req, {"display_name", "avatar_url", "bio", "locale", "time_zone"}));
     portico::Db db(host_);
     if (patch.timeZone &&
-        db.query("SELECT 1 FROM pg_timezone_names WHERE name = $1", {*patch.timeZone}).size() == 0) {
+        db.query("SELECT 1 FROM pg_timezone_names WHERE name = $1", {*patch.timeZone}).size() ==
+            0) {
       throw HttpError(400, "field 'time_zone': '" + *patch.timeZone + "' is not a known time zone");
     }
     loadProfile(db, id);
@@ -161,7 +169,8 @@ class UsersPlugin : public portico::Plugin {
     loadProfile(db, id);
     db.execute("UPDATE user_profiles SET settings = $2, updated_at = now() WHERE user_id = $1",
                {Uuid{id}, Jsonb{text}});
-    host_.publish("SETTINGS_UPDATED", portico::json::object({{"user_id", id}, {"settings", settings}}));
+    host_.publish("SETTINGS_UPDATED",
+                  portico::json::object({{"user_id", id}, {"settings", settings}}));
     res.json(settings);
   }
 
@@ -184,14 +193,30 @@ class UsersPlugin : public portico::Plugin {
     res.status(204);
   }
 
-  void getPublic(const Request& req, Response& res) {
+  static std::string idParam(const Request& req) {
     std::string_view id = *req.param("id");
     if (!isUuid(id)) throw HttpError(400, "user id must be a UUID");
+    return std::string(id);
+  }
+
+  void getInternal(const Request& req, Response& res) {
+    std::string id = idParam(req);
+    portico::Db db(host_);
+    auto rows = db.query(
+        "SELECT settings FROM user_profiles WHERE user_id = $1 AND deleted_at IS NULL", {Uuid{id}});
+    if (rows.size() == 0) throw HttpError(404, "no such user");
+    Value profile = loadProfile(db, id);
+    profile.set("settings", portico::json::parse(rows.at(0, 0).as_text()));
+    res.json(profile);
+  }
+
+  void getPublic(const Request& req, Response& res) {
+    std::string id = idParam(req);
     portico::Db db(host_);
     auto rows = db.query(
         "SELECT user_id::text, display_name, avatar_url, bio FROM user_profiles "
         "WHERE user_id = $1 AND deleted_at IS NULL",
-        {Uuid{std::string(id)}});
+        {Uuid{id}});
     if (rows.size() == 0) throw HttpError(404, "no such user");
     res.json(portico::json::object({{"id", rows.at(0, 0).as_text()},
                                     {"display_name", rows.at(0, 1).as_text()},

@@ -325,6 +325,9 @@ typedef enum portico_job_state {
 /* Longest job id job_enqueue writes, NUL included. */
 #define PORTICO_JOB_ID_MAX 64
 
+/* 1.2: longest token id (jti) token_issue writes, NUL included. */
+#define PORTICO_TOKEN_ID_MAX 64
+
 /* ------------------------------------------------------------------------------------------ */
 /* The host's function table                                                                  */
 /* ------------------------------------------------------------------------------------------ */
@@ -474,10 +477,13 @@ typedef struct portico_host_api {
    * `scope` (space-separated) and claims of the plugin's own; the host sets iss, aud, iat, nbf,
    * exp (now + ttl_seconds; 0 = auth.access_ttl_s, at most auth.max_ttl_s) and jti, overriding
    * any given. The token is written to out (caller-owned, cap bytes, NUL-terminated);
-   * *len (may be NULL) receives its length. PORTICO_ERR_TOO_LARGE when cap is too small (then
-   * *len holds the length needed), PORTICO_ERR_UNAVAILABLE when no signing key is configured. */
+   * *len (may be NULL) receives its length. token_id_out (may be NULL) receives the jti,
+   * NUL-terminated, in at most PORTICO_TOKEN_ID_MAX bytes, and *expires_at (may be NULL) the exp:
+   * what token_revoke needs later. PORTICO_ERR_TOO_LARGE when cap is too small (then *len holds
+   * the length needed), PORTICO_ERR_UNAVAILABLE when no signing key is configured. */
   portico_status (*token_issue)(portico_host_ctx* ctx, portico_str claims, uint32_t ttl_seconds,
-                                char* out, size_t cap, size_t* len, portico_error* err);
+                                char* out, size_t cap, size_t* len, char* token_id_out,
+                                int64_t* expires_at, portico_error* err);
   /* Refuses the token with this jti from now until expires_at (seconds since the epoch), on every
    * host: at once on this one, within auth.revocation_check_ms on the others.
    * PORTICO_ERR_UNAVAILABLE without Redis. */

@@ -206,6 +206,13 @@ struct JobOptions {
   uint32_t backoff_ms = 0;    // 0: host default
 };
 
+// A token signed by the host, with what revoking it later takes.
+struct IssuedToken {
+  std::string token;
+  std::string id;  // jti
+  int64_t expires_at = 0;
+};
+
 // How a route is reached (ABI 1.2 for auth and scopes).
 struct RouteOptions {
   portico_auth_mode auth = PORTICO_AUTH_PUBLIC;
@@ -318,23 +325,26 @@ class Host {
 
   // Signs an access token for claims (must hold "sub"; "scope" optional) valid for ttl_seconds
   // (0: the host's auth.access_ttl_s). Throws HttpError 503 when the host has no signing key.
-  std::string issue_token(const json::Value& claims, uint32_t ttl_seconds = 0) const {
+  IssuedToken issue_token(const json::Value& claims, uint32_t ttl_seconds = 0) const {
     std::string text = claims.dump();
-    std::string token(1024, '\0');
+    IssuedToken out;
+    out.token.resize(1024);
+    char id[PORTICO_TOKEN_ID_MAX] = {0};
     size_t len = 0;
     for (;;) {
       detail::ErrorBuffer e;
-      portico_status s =
-          api_->token_issue(ctx_, str(text), ttl_seconds, token.data(), token.size(), &len, &e.err);
-      if (s == PORTICO_ERR_TOO_LARGE && len >= token.size()) {
-        token.resize(len + 1);
+      portico_status s = api_->token_issue(ctx_, str(text), ttl_seconds, out.token.data(),
+                                           out.token.size(), &len, id, &out.expires_at, &e.err);
+      if (s == PORTICO_ERR_TOO_LARGE && len >= out.token.size()) {
+        out.token.resize(len + 1);
         continue;
       }
       detail::check(s, e.err, "issue_token");
       break;
     }
-    token.resize(len);
-    return token;
+    out.token.resize(len);
+    out.id = id;
+    return out;
   }
   // Refuses the token with this id until it expires, on every host.
   void revoke_token(std::string_view token_id, int64_t expires_at) const {
