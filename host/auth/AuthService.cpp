@@ -90,12 +90,13 @@ IssuedToken AuthService::issue(json::Value claims, int64_t ttlS, TokenUse use) c
 
 std::shared_ptr<CachedToken> AuthService::check(const std::string& token, TokenUse use,
                                                 int64_t nowMs) {
+  ClaimsPolicy policy{options_.issuer, options_.audience,
+                      use == TokenUse::Access ? "access" : "service", options_.clockSkewS};
   std::shared_ptr<CachedToken> entry = cache_.find(token);
   if (entry) {
+    if (entry->use != policy.tokenUse) throw TokenError(wrongUse(policy.tokenUse));
     checkTimes(entry->token, options_.clockSkewS, nowMs / 1000);
   } else {
-    ClaimsPolicy policy{options_.issuer, options_.audience,
-                        use == TokenUse::Access ? "access" : "service", options_.clockSkewS};
     VerifiedToken verified = verifyJwt(token, keys_, policy, nowMs / 1000);
     auto principal = std::make_shared<Principal>();
     principal->subject = verified.subject;
@@ -107,7 +108,8 @@ std::shared_ptr<CachedToken> AuthService::check(const std::string& token, TokenU
       const json::Value* svc = verified.payload.find("svc");
       principal->service = svc && svc->is_string() ? svc->as_string() : verified.subject;
     }
-    entry = std::make_shared<CachedToken>(std::move(verified), std::move(principal));
+    entry =
+        std::make_shared<CachedToken>(std::move(verified), policy.tokenUse, std::move(principal));
     cache_.insert(token, entry);
   }
   if (!revocations_) return entry;

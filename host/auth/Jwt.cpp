@@ -108,8 +108,7 @@ VerifiedToken verifyJwt(std::string_view token, const Keyring& keys, const Claim
     throw TokenError("token audience is not accepted");
   }
   if (stringClaim(p, "token_use", true) != policy.tokenUse) {
-    throw TokenError("token is not a" + std::string(policy.tokenUse == "access" ? "n " : " ") +
-                     policy.tokenUse + " token");
+    throw TokenError(wrongUse(policy.tokenUse));
   }
   out.subject = stringClaim(p, "sub", true);
   out.id = stringClaim(p, "jti", true);
@@ -121,6 +120,10 @@ VerifiedToken verifyJwt(std::string_view token, const Keyring& keys, const Claim
   if (out.issuedAtMs < 0) throw TokenError("token jti was not minted by this issuer");
   checkTimes(out, policy.clockSkewS, nowS);
   return out;
+}
+
+std::string wrongUse(const std::string& expected) {
+  return "token is not a" + std::string(expected == "access" ? "n " : " ") + expected + " token";
 }
 
 void checkTimes(const VerifiedToken& token, int64_t clockSkewS, int64_t nowS) {

@@ -49,6 +49,9 @@ std::string signJwt(const SigningKey& key, const json::Value& payload);
 VerifiedToken verifyJwt(std::string_view token, const Keyring& keys, const ClaimsPolicy& policy,
                         int64_t nowS);
 
+// The refusal for a token presented where a token of another token_use belongs.
+std::string wrongUse(const std::string& expected);
+
 // Checks only the time claims again (for a token verified earlier and cached).
 void checkTimes(const VerifiedToken& token, int64_t clockSkewS, int64_t nowS);
 

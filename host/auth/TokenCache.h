@@ -20,9 +20,10 @@
 namespace portico::auth {
 
 struct CachedToken {
-  CachedToken(VerifiedToken t, std::shared_ptr<const Principal> p)
-      : token(std::move(t)), principal(std::move(p)) {}
+  CachedToken(VerifiedToken t, std::string u, std::shared_ptr<const Principal> p)
+      : token(std::move(t)), use(std::move(u)), principal(std::move(p)) {}
   const VerifiedToken token;
+  const std::string use;  // the token_use it was verified for: a hit for another use is refused
   const std::shared_ptr<const Principal> principal;
   // When the denylist was last consulted for it, and the local revocation epoch then.
   std::atomic<int64_t> checkedAtMs{INT64_MIN};

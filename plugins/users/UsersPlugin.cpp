@@ -1,15 +1,18 @@
-// users: profiles and settings of the accounts the auth plugin creates.
-//   GET    /users/me            (signed in)  the caller's profile
-//   PATCH  /users/me            (signed in)  change display_name, avatar_url, bio, locale,
-//   time_zone GET    /users/me/settings   (signed in)  the settings document PUT /users/me/settings
-//   (signed in)  replace it (see Settings.h); publishes SETTINGS_UPDATED DELETE /users/me (signed
-//   in)  anonymise the profile, revoke every token, erase the
-//                                            credentials (auth.erase-account job), USER_DELETED
-//   GET    /users/{id}          (public)     display_name, avatar_url and bio only
-//   GET    /internal/users/{id} (scope users:read, e.g. a service token) the whole profile and
-//                                            settings, for services that write to the user
+// users: profiles and settings of the accounts the auth plugin creates. Routes (all but the
+// last two need a signed-in user):
+//   GET    /users/me           the caller's profile
+//   PATCH  /users/me           display_name, avatar_url, bio, locale, time_zone
+//   GET    /users/me/settings  the settings document
+//   PUT    /users/me/settings  replace it (see Settings.h); publishes SETTINGS_UPDATED
+//   DELETE /users/me           anonymise the profile, revoke every token, erase the credentials
+//                              (auth.erase-account job), publish USER_DELETED; 204 once erased,
+//                              202 if the job is still pending
+//   GET    /users/{id}         public: display_name, avatar_url and bio only
+//   GET    /internal/users/{id}  scope users:read (a service token): profile and settings
 // Creates a profile on USER_CREATED, and on first sight of a user whose event was lost.
 #include <cctype>
+#include <chrono>
+#include <thread>
 
 #include "JsonBody.h"
 #include "ProfileCache.h"
@@ -187,9 +190,19 @@ class UsersPlugin : public portico::Plugin {
     cache_.drop(id);
     host_.revoke_subject(id);
     // A job, not an event: credentials left behind would let a deleted account sign in again.
-    host_.enqueue("auth.erase-account", portico::json::object({{"user_id", id}}),
-                  portico::JobOptions{0, 10, 1000});
+    std::string job = host_.enqueue("auth.erase-account", portico::json::object({{"user_id", id}}),
+                                    portico::JobOptions{0, 10, 1000});
     host_.publish("USER_DELETED", portico::json::object({{"user_id", id}}));
+    // Until the job has run, a refresh token could still mint a token; so answer 204 only once
+    // the credentials are gone, and 202 (the job keeps retrying) if that takes too long.
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(eraseWaitMs_);
+    while (host_.job_status(job).first != PORTICO_JOB_DONE) {
+      if (std::chrono::steady_clock::now() >= deadline) {
+        res.json(portico::json::object({{"status", "deleting"}, {"job_id", job}}), 202);
+        return;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
     res.status(204);
   }
 
@@ -226,6 +239,7 @@ class UsersPlugin : public portico::Plugin {
 
   portico::Host& host_;
   ProfileCache cache_;
+  int64_t eraseWaitMs_ = 3000;
 };
 
 }  // namespace users_plugin
