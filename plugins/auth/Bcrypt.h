@@ -1,5 +1,5 @@
 // bcrypt ($2b$) through libxcrypt. CPU-bound for a deliberately long time (cost 12: ~180 ms), so
-// callers go through HashSlots.
+// callers go through HashPool.
 #pragma once
 
 #include <string>

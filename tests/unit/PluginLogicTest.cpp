@@ -10,10 +10,10 @@ TEST(Email, NormalisesAndRefuses) {
   std::string why;
   EXPECT_EQ(auth_plugin::normaliseEmail("  Ada.Lovelace+x@Example.COM ", &why),
             "ada.lovelace+x@example.com");
-  for (const char* bad : {"", "ada", "ada@", "@example.com", "a@@example.com", "a@b@example.com",
-                          ".ada@example.com", "ada.@example.com", "a..b@example.com",
-                          "ada@example", "ada@-example.com", "ada@example.c", "ada@exa mple.com",
-                          "ad\xc3\xa4@example.com", "ada@example.123"}) {
+  for (const char* bad :
+       {"", "ada", "ada@", "@example.com", "a@@example.com", "a@b@example.com", ".ada@example.com",
+        "ada.@example.com", "a..b@example.com", "ada@example", "ada@-example.com", "ada@example.c",
+        "ada@exa mple.com", "ad\xc3\xa4@example.com", "ada@example.123"}) {
     EXPECT_FALSE(auth_plugin::normaliseEmail(bad, &why)) << bad;
     EXPECT_FALSE(why.empty());
   }
@@ -31,7 +31,8 @@ TEST(PasswordPolicy, LengthEmailAndCommonPasswords) {
 }
 
 TEST(Locale, Bcp47Shapes) {
-  for (const char* ok : {"en", "pt-BR", "zh-Hant-TW", "gsw"}) EXPECT_TRUE(users_plugin::isLocaleTag(ok)) << ok;
+  for (const char* ok : {"en", "pt-BR", "zh-Hant-TW", "gsw"})
+    EXPECT_TRUE(users_plugin::isLocaleTag(ok)) << ok;
   for (const char* bad : {"", "e", "EN", "english", "en-", "en--US", "en_US", "en-US!"}) {
     EXPECT_FALSE(users_plugin::isLocaleTag(bad)) << bad;
   }
@@ -39,8 +40,8 @@ TEST(Locale, Bcp47Shapes) {
 
 TEST(Settings, KnownKeysOnly) {
   namespace json = portico::json;
-  EXPECT_NO_THROW(users_plugin::validateSettings(json::parse(
-      R"({"theme":"light","notifications":{"digest":"off"},"beta_features":false})")));
+  EXPECT_NO_THROW(users_plugin::validateSettings(
+      json::parse(R"({"theme":"light","notifications":{"digest":"off"},"beta_features":false})")));
   EXPECT_THROW(users_plugin::validateSettings(json::parse(R"({"theme":"blue"})")),
                portico::HttpError);
   EXPECT_THROW(users_plugin::validateSettings(json::parse("[]")), portico::HttpError);
