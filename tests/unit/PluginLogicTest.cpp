@@ -1,7 +1,13 @@
 // Validation and policy code of the auth and users plugins, on its own.
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <thread>
+#include <vector>
+
+#include "Bcrypt.h"
 #include "Email.h"
+#include "HashPool.h"
 #include "PasswordPolicy.h"
 #include "ProfileFields.h"
 #include "Settings.h"
@@ -47,4 +53,43 @@ TEST(Settings, KnownKeysOnly) {
   EXPECT_THROW(users_plugin::validateSettings(json::parse("[]")), portico::HttpError);
   EXPECT_THROW(users_plugin::validateSettings(json::parse(R"({"notifications":{"fax":true}})")),
                portico::HttpError);
+}
+
+TEST(Bcrypt, HashesAs2bAndVerifies) {
+  std::string hash = auth_plugin::bcryptHash("correct horse battery", 4);
+  EXPECT_EQ(hash.rfind("$2b$04$", 0), 0u) << hash;
+  EXPECT_TRUE(auth_plugin::bcryptVerify("correct horse battery", hash));
+  EXPECT_FALSE(auth_plugin::bcryptVerify("correct horse batterY", hash));
+  EXPECT_FALSE(auth_plugin::bcryptVerify("x", "not a hash"));
+  EXPECT_NE(auth_plugin::bcryptHash("same", 4), auth_plugin::bcryptHash("same", 4));  // salted
+}
+
+TEST(HashPool, BoundsTheQueueAndTheWait) {
+  using namespace std::chrono_literals;
+  auth_plugin::HashPool pool(1, 1, 10s);
+  std::string hash = pool.hash("correct horse battery", 4);
+  EXPECT_TRUE(pool.verify("correct horse battery", hash));
+
+  // One worker, room for one more: of many simultaneous cost-10 hashes (~50 ms each) some are
+  // refused at once with 503 rather than queued without bound.
+  std::atomic<int> busy{0};
+  std::atomic<int> done{0};
+  std::vector<std::thread> callers;
+  for (int i = 0; i < 8; ++i) {
+    callers.emplace_back([&] {
+      try {
+        pool.hash("correct horse battery", 10);
+        ++done;
+      } catch (const portico::HttpError& e) {
+        EXPECT_EQ(e.status(), 503);
+        ++busy;
+      }
+    });
+  }
+  for (auto& t : callers) t.join();
+  EXPECT_GT(busy.load(), 0);
+  EXPECT_GE(done.load(), 1);
+
+  auth_plugin::HashPool impatient(1, 4, 1ms);
+  EXPECT_THROW(impatient.hash("correct horse battery", 12), portico::HttpError);
 }
