@@ -100,11 +100,13 @@ class AuthPlugin : public portico::Plugin {
         dummyHash_(bcryptHash("portico-timing-equaliser", cost_)) {
     portico::RouteOptions open{PORTICO_AUTH_PUBLIC, "", kMaxBody};
     portico::RouteOptions signedIn{PORTICO_AUTH_REQUIRED, "", kMaxBody};
-    host.route("POST", "/auth/register", bind(&AuthPlugin::registerAccount), open);
-    host.route("POST", "/auth/login", bind(&AuthPlugin::login), open);
-    host.route("POST", "/auth/refresh", bind(&AuthPlugin::refresh), open);
-    host.route("POST", "/auth/logout", bind(&AuthPlugin::logout), signedIn);
-    host.route("POST", "/auth/password", bind(&AuthPlugin::changePassword), signedIn);
+    host.route("POST", "/auth/register", portico::handler(this, &AuthPlugin::registerAccount),
+               open);
+    host.route("POST", "/auth/login", portico::handler(this, &AuthPlugin::login), open);
+    host.route("POST", "/auth/refresh", portico::handler(this, &AuthPlugin::refresh), open);
+    host.route("POST", "/auth/logout", portico::handler(this, &AuthPlugin::logout), signedIn);
+    host.route("POST", "/auth/password", portico::handler(this, &AuthPlugin::changePassword),
+               signedIn);
     host.route("GET", "/.well-known/jwks.json", [this](const Request&, Response& res) {
       res.header("Cache-Control", "public, max-age=300");
       res.write(host_.jwks());
@@ -113,11 +115,6 @@ class AuthPlugin : public portico::Plugin {
   }
 
  private:
-  using Method = void (AuthPlugin::*)(const Request&, Response&);
-  portico::Host::Handler bind(Method m) {
-    return [this, m](const Request& req, Response& res) { (this->*m)(req, res); };
-  }
-
   void registerAccount(const Request& req, Response& res) {
     JsonBody body(req, {"email", "password"});
     std::string email = validEmail(body.required("email", kMaxEmailField));

@@ -62,13 +62,15 @@ class UsersPlugin : public portico::Plugin {
       : host_(host), cache_(std::chrono::milliseconds(cacheTtlMs(host)), 100000) {
     portico::RouteOptions signedIn{PORTICO_AUTH_REQUIRED, "", 4096};
     portico::RouteOptions settingsBody{PORTICO_AUTH_REQUIRED, "", kMaxSettingsBytes};
-    host.route("GET", "/users/me", bind(&UsersPlugin::getMe), signedIn);
-    host.route("PATCH", "/users/me", bind(&UsersPlugin::patchMe), signedIn);
-    host.route("DELETE", "/users/me", bind(&UsersPlugin::deleteMe), signedIn);
-    host.route("GET", "/users/me/settings", bind(&UsersPlugin::getSettings), signedIn);
-    host.route("PUT", "/users/me/settings", bind(&UsersPlugin::putSettings), settingsBody);
-    host.route("GET", "/users/{id}", bind(&UsersPlugin::getPublic));
-    host.route("GET", "/internal/users/{id}", bind(&UsersPlugin::getInternal),
+    host.route("GET", "/users/me", portico::handler(this, &UsersPlugin::getMe), signedIn);
+    host.route("PATCH", "/users/me", portico::handler(this, &UsersPlugin::patchMe), signedIn);
+    host.route("DELETE", "/users/me", portico::handler(this, &UsersPlugin::deleteMe), signedIn);
+    host.route("GET", "/users/me/settings", portico::handler(this, &UsersPlugin::getSettings),
+               signedIn);
+    host.route("PUT", "/users/me/settings", portico::handler(this, &UsersPlugin::putSettings),
+               settingsBody);
+    host.route("GET", "/users/{id}", portico::handler(this, &UsersPlugin::getPublic));
+    host.route("GET", "/internal/users/{id}", portico::handler(this, &UsersPlugin::getInternal),
                {PORTICO_AUTH_REQUIRED, "users:read"});
     host.subscribe("USER_CREATED", [this](std::string_view, const Value& event) {
       const Value* id = event.find("user_id");
@@ -83,11 +85,6 @@ class UsersPlugin : public portico::Plugin {
   }
 
  private:
-  using Method = void (UsersPlugin::*)(const Request&, Response&);
-  portico::Host::Handler bind(Method m) {
-    return [this, m](const Request& req, Response& res) { (this->*m)(req, res); };
-  }
-
   static int64_t cacheTtlMs(const portico::Host& host) {
     auto text = host.config("cache_ttl_ms");
     int64_t ttl = text ? std::atoll(text->c_str()) : 1000;

@@ -12,6 +12,7 @@
 #include "AuthHarness.h"
 #include "Http.h"
 #include "Porticod.h"
+#include "SharedHost.h"
 
 using e2e::Porticod;
 using e2e::Session;
@@ -19,30 +20,18 @@ namespace json = portico::json;
 
 namespace {
 
-class Auth : public ::testing::Test {
+class Auth : public e2e::SharedHost<Auth> {
+ public:
+  static Porticod::Options options() { return e2e::authHostOptions(); }
+
  protected:
-  static void SetUpTestSuite() {
-    if (std::getenv("PORTICO_DATABASE_URL") == nullptr ||
-        std::getenv("PORTICO_REDIS_URL") == nullptr) {
-      GTEST_FAIL() << "PORTICO_DATABASE_URL and PORTICO_REDIS_URL must point at the test services "
-                      "(packaging/dev test starts them)";
-    }
-    host = new Porticod(e2e::authHostOptions());
-  }
-  static void TearDownTestSuite() {
-    delete host;
-    host = nullptr;
-  }
   static e2e::Reply me(const std::string& token) {
     return e2e::withToken(*host, "GET", "/users/me", token);
   }
   static json::Value jwks() {
     return json::parse(e2e::get(host->port(), "/.well-known/jwks.json").body);
   }
-  static Porticod* host;
 };
-
-Porticod* Auth::host = nullptr;
 
 std::string segment(const std::string& token, int index) {
   size_t start = 0;

@@ -12,6 +12,7 @@
 #include "Http.h"
 #include "LoadClients.h"
 #include "Porticod.h"
+#include "SharedHost.h"
 #include "portico/plugin.h"
 
 using e2e::Porticod;
@@ -19,30 +20,20 @@ namespace json = portico::json;
 
 namespace {
 
-class Data : public ::testing::Test {
+class Data : public e2e::SharedHost<Data> {
+ public:
+  static Porticod::Options options() {
+    return {{{e2e::fixturePath("datatest_v1.so"), "datatest.so"}},
+            {{"migrations.dir", FIXTURE_MIGRATIONS_DIR}},
+            {},
+            true};
+  }
+
  protected:
-  static void SetUpTestSuite() {
-    if (std::getenv("PORTICO_DATABASE_URL") == nullptr ||
-        std::getenv("PORTICO_REDIS_URL") == nullptr) {
-      GTEST_FAIL() << "PORTICO_DATABASE_URL and PORTICO_REDIS_URL must point at the test services "
-                      "(packaging/dev test starts them)";
-    }
-    host = new Porticod({{{e2e::fixturePath("datatest_v1.so"), "datatest.so"}},
-                         {{"migrations.dir", FIXTURE_MIGRATIONS_DIR}},
-                         {},
-                         true});
-  }
-  static void TearDownTestSuite() {
-    delete host;
-    host = nullptr;
-  }
   static e2e::Reply post(const std::string& path, const std::string& body) {
     return e2e::request(host->port(), "POST", path, body, {{"Content-Type", "application/json"}});
   }
-  static Porticod* host;
 };
-
-Porticod* Data::host = nullptr;
 
 // The database outlives a run: names carry this run's token so earlier rows never match.
 std::string runToken() {

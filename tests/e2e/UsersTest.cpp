@@ -10,6 +10,7 @@
 #include "AuthHarness.h"
 #include "Http.h"
 #include "Porticod.h"
+#include "SharedHost.h"
 
 using e2e::Porticod;
 using e2e::Session;
@@ -17,20 +18,11 @@ namespace json = portico::json;
 
 namespace {
 
-class Users : public ::testing::Test {
+class Users : public e2e::SharedHost<Users> {
+ public:
+  static Porticod::Options options() { return e2e::authHostOptions(); }
+
  protected:
-  static void SetUpTestSuite() {
-    if (std::getenv("PORTICO_DATABASE_URL") == nullptr ||
-        std::getenv("PORTICO_REDIS_URL") == nullptr) {
-      GTEST_FAIL() << "PORTICO_DATABASE_URL and PORTICO_REDIS_URL must point at the test services "
-                      "(packaging/dev test starts them)";
-    }
-    host = new Porticod(e2e::authHostOptions());
-  }
-  static void TearDownTestSuite() {
-    delete host;
-    host = nullptr;
-  }
   void SetUp() override {
     email = e2e::uniqueEmail("user");
     s = e2e::signUp(*host, email);
@@ -40,12 +32,9 @@ class Users : public ::testing::Test {
                   const std::string& body = "") {
     return e2e::withToken(*host, method, path, s.access, body);
   }
-  static Porticod* host;
   std::string email;
   Session s;
 };
-
-Porticod* Users::host = nullptr;
 
 // JSON text with object members sorted: PostgreSQL's jsonb keeps its own key order.
 std::string canonical(const json::Value& v) {

@@ -447,6 +447,13 @@ class Host {
 // Base class of a plugin. The constructor is init: read config, register routes. ready() runs
 // before the routes are published, drain() when the generation is retired (join your threads
 // there), the destructor when no request of this generation is running any more.
+// A route handler that calls a member function of the plugin:
+//   host.route("GET", "/users/me", portico::handler(this, &Users::getMe), {PORTICO_AUTH_REQUIRED});
+template <typename T>
+Host::Handler handler(T* self, void (T::*method)(const Request&, Response&)) {
+  return [self, method](const Request& req, Response& res) { (self->*method)(req, res); };
+}
+
 class Plugin {
  public:
   virtual ~Plugin() = default;
