@@ -192,3 +192,33 @@ TEST_F(Users, ServiceTokensHaveNoProfile) {
                         {{"X-Service-Token", issued.json().at("token").as_string()}});
   EXPECT_EQ(r.status, 403) << r.body;
 }
+
+TEST_F(Users, AccountChangesAreAnnouncedAsEvents) {
+  // A listener on every topic with an underscore (USER_CREATED, SETTINGS_UPDATED, USER_DELETED).
+  std::string tag = e2e::uniqueIp();
+  Porticod::Options o = e2e::authHostOptions({{"plugin.jobtest.events", "*_*"},
+                                              {"plugin.jobtest.tag", tag},
+                                              {"plugin.jobtest.queue", "events-" + tag}});
+  o.plugins.emplace_back(e2e::fixturePath("jobtest.so"), "jobtest.so");
+  Porticod listening(o);
+  Session user = e2e::signUp(listening, e2e::uniqueEmail("events"));
+  ASSERT_EQ(
+      e2e::withToken(listening, "PUT", "/users/me/settings", user.access, R"({"theme":"light"})")
+          .status,
+      200);
+  ASSERT_EQ(e2e::withToken(listening, "DELETE", "/users/me", user.access).status, 204);
+
+  std::vector<std::string> expected = {"USER_CREATED", "SETTINGS_UPDATED", "USER_DELETED"};
+  std::vector<std::string> seen;
+  for (int i = 0; i < 100 && seen.size() < expected.size(); ++i) {
+    seen.clear();
+    json::Value events = e2e::get(listening.port(), "/jobtest/events").json();
+    for (const auto& e : events.at("events").as_array()) {
+      const std::string& line = e.as_string();
+      if (line.find(user.userId) != std::string::npos)
+        seen.push_back(line.substr(0, line.find(' ')));
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  EXPECT_EQ(seen, expected);
+}
