@@ -96,6 +96,7 @@ class AuthPlugin : public portico::Plugin {
         loginPerIp_{configInt(host, "login_ip_limit", 100, 1, 1000000000), window_},
         failuresPerAccount_{configInt(host, "login_failure_limit", 20, 1, 1000), window_},
         registerPerIp_{configInt(host, "register_ip_limit", 20, 1, 1000000000), window_},
+        registerPerAccount_{configInt(host, "register_account_limit", 5, 1, 1000), window_},
         // Verified against when the email is unknown, so that costs what a wrong password does.
         dummyHash_(bcryptHash("portico-timing-equaliser", cost_)) {
     portico::RouteOptions open{PORTICO_AUTH_PUBLIC, "", kMaxBody};
@@ -121,6 +122,8 @@ class AuthPlugin : public portico::Plugin {
     std::string password = body.required("password", kMaxPasswordField);
     requirePolicy(password, email, "password");
     limits_.hit("register:ip:" + std::string(req.client_ip()), registerPerIp_);
+    // Repeated sign-ups for one address probe whether it has an account (the 409).
+    limits_.hit("register:account:" + email, registerPerAccount_);
     std::string hash = hashes_.hash(password, cost_);
     std::string id;
     {
@@ -244,6 +247,7 @@ class AuthPlugin : public portico::Plugin {
   Limit loginPerIp_;
   Limit failuresPerAccount_;
   Limit registerPerIp_;
+  Limit registerPerAccount_;
   std::string dummyHash_;
 };
 

@@ -298,6 +298,12 @@ TEST_F(Auth, RegistrationValidatesInputAndHidesDuplicates) {
   auto dup = reg(json::object({{"email", shouted}, {"password", "another fine password"}}));
   EXPECT_EQ(dup.status, 409);
   EXPECT_EQ(dup.body.find(email), std::string::npos) << "the 409 repeats the address";
+  // Probing one address again and again, even from many client addresses, is cut off.
+  int status = 0;
+  for (int i = 0; i < 5 && status != 429; ++i) {
+    status = reg(json::object({{"email", email}, {"password", "another fine password"}})).status;
+  }
+  EXPECT_EQ(status, 429);
 }
 
 TEST_F(Auth, SignUpsPerClientAddressAreRateLimited) {
