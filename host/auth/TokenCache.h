@@ -26,7 +26,7 @@ struct CachedToken {
   const std::string use;  // the token_use it was verified for: a hit for another use is refused
   const std::shared_ptr<const Principal> principal;
   // When the denylist was last consulted for it, and the local revocation epoch then.
-  std::atomic<int64_t> checkedAtMs{INT64_MIN};
+  std::atomic<int64_t> checkedAtMs{0};  // 1970: never
   std::atomic<uint64_t> checkedEpoch{0};
 };
 

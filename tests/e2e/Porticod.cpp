@@ -2,6 +2,7 @@
 
 #include <Poco/File.h>
 #include <Poco/Net/ServerSocket.h>
+#include <gtest/gtest.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
@@ -10,6 +11,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
+#include <iostream>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
@@ -111,7 +113,12 @@ Porticod::Porticod(Options options) {
 }
 
 Porticod::~Porticod() {
-  stop();
+  int status = stop();
+  // A porticod that died (a sanitizer report, say) or a failed test: its log is the evidence.
+  if (status > 0 || ::testing::Test::HasFailure()) {
+    std::cerr << "---- porticod log (" << dir_ << ", exit status " << status << ") ----\n"
+              << logs() << "---- end of porticod log ----\n";
+  }
   Poco::File(dir_).remove(true);
 }
 
