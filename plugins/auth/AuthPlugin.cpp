@@ -15,6 +15,7 @@
 #include "HashPool.h"
 #include "JsonBody.h"
 #include "PasswordPolicy.h"
+#include "PluginConfig.h"
 #include "RateLimits.h"
 #include "Sessions.h"
 #include "portico/sdk.hpp"
@@ -26,29 +27,12 @@ using portico::HttpError;
 using portico::Request;
 using portico::Response;
 using portico::Uuid;
+using portico::common::configInt;
 using portico::common::JsonBody;
 
 constexpr size_t kMaxEmailField = 320;
 constexpr size_t kMaxPasswordField = 1024;
 constexpr size_t kMaxBody = 4096;
-
-int64_t configInt(const portico::Host& host, const char* key, int64_t fallback, int64_t min,
-                  int64_t max) {
-  auto text = host.config(key);
-  if (!text) return fallback;
-  size_t used = 0;
-  int64_t v = 0;
-  try {
-    v = std::stoll(*text, &used);
-  } catch (const std::exception&) {
-    used = 0;
-  }
-  if (used != text->size() || v < min || v > max) {
-    throw std::runtime_error(std::string("plugin.auth.") + key + " must be an integer in [" +
-                             std::to_string(min) + ", " + std::to_string(max) + "]");
-  }
-  return v;
-}
 
 // All cores but one: measured on 2 cores, hashing on every core put milliseconds on other
 // routes' p99 even at idle priority; with one core left to them it stays where it was.

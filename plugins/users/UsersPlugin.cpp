@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "JsonBody.h"
+#include "PluginConfig.h"
 #include "ProfileCache.h"
 #include "ProfileFields.h"
 #include "Settings.h"
@@ -59,7 +60,10 @@ std::string userOf(const Request& req) {
 class UsersPlugin : public portico::Plugin {
  public:
   explicit UsersPlugin(portico::Host& host)
-      : host_(host), cache_(std::chrono::milliseconds(cacheTtlMs(host)), 100000) {
+      : host_(host),
+        cache_(std::chrono::milliseconds(
+                   portico::common::configInt(host, "cache_ttl_ms", 1000, 0, 60000)),
+               100000) {
     portico::RouteOptions signedIn{PORTICO_AUTH_REQUIRED, "", 4096};
     portico::RouteOptions settingsBody{PORTICO_AUTH_REQUIRED, "", kMaxSettingsBytes};
     host.route("GET", "/users/me", portico::handler(this, &UsersPlugin::getMe), signedIn);
@@ -85,14 +89,6 @@ class UsersPlugin : public portico::Plugin {
   }
 
  private:
-  static int64_t cacheTtlMs(const portico::Host& host) {
-    auto text = host.config("cache_ttl_ms");
-    int64_t ttl = text ? std::atoll(text->c_str()) : 1000;
-    if (ttl < 0 || ttl > 60000)
-      throw std::runtime_error("plugin.users.cache_ttl_ms must be 0..60000");
-    return ttl;
-  }
-
   static void ensureProfile(portico::Db& db, const std::string& id, const std::string& name) {
     db.execute(
         "INSERT INTO user_profiles (user_id, display_name) VALUES ($1, $2) "
