@@ -51,9 +51,10 @@
  *              thread-safe. Lifecycle hooks (negotiate, init, ready, drain, destroy) of one plugin
  *              instance are called one at a time, never concurrently with each other.
  *   Unloading: the host dlclose()s a plugin after destroy. A plugin must leave nothing behind that
- *              runs its code: join its threads in drain, register no atexit handlers, use no
- *              thread_local objects with destructors. Build with -fno-gnu-unique (the CMake helper
- *              portico_add_plugin() sets this) so the library can really be unmapped.
+ *              runs its code: join its threads in drain (or in destroy, for threads that
+ *              requests still running may need, like a hashing pool), register no atexit
+ *              handlers, use no thread_local objects with destructors. Build with -fno-gnu-unique
+ * (the CMake helper portico_add_plugin() sets this) so the library can really be unmapped.
  */
 #ifndef PORTICO_PLUGIN_H
 #define PORTICO_PLUGIN_H
@@ -519,7 +520,8 @@ typedef struct portico_plugin_hooks {
 
   /* The generation has been replaced or unloaded: its routes are unpublished, but requests that
    * started before may still be running on other threads. Stop taking background work and join
-   * the plugin's own threads. May be NULL. */
+   * the plugin's own threads, except those such requests may still need (join those in
+   * destroy). May be NULL. */
   portico_status (*drain)(void* instance, portico_error* err);
 
   /* Frees the instance. Called once no request of this generation is running any more. After it
