@@ -461,3 +461,21 @@ TEST_F(Auth, HotSwapUnderSignInLoadFailsNoRequest) {
       e2e::post(*host, "/auth/refresh", json::object({{"refresh_token", before.refresh}})).status,
       200);
 }
+
+TEST_F(Auth, ARevocationReachesEveryHostWithinTheCheckInterval) {
+  // Two porticod behind one nginx share PostgreSQL and Redis; the second one has already
+  // verified (and cached) the token when the first one signs it out.
+  Porticod other(e2e::authHostOptions({{"auth.revocation_check_ms", "500"}}));
+  Session s = e2e::signUp(*host, e2e::uniqueEmail("twohosts"));
+  ASSERT_EQ(e2e::withToken(other, "GET", "/users/me", s.access).status, 200);
+  ASSERT_EQ(e2e::withToken(*host, "POST", "/auth/logout", s.access).status, 204);
+  EXPECT_EQ(me(s.access).status, 401);  // at once where it was revoked
+  auto signedOut = std::chrono::steady_clock::now();
+  int status = 200;
+  while (status == 200 && std::chrono::steady_clock::now() - signedOut < std::chrono::seconds(5)) {
+    status = e2e::withToken(other, "GET", "/users/me", s.access).status;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  EXPECT_EQ(status, 401);
+  EXPECT_LT(std::chrono::steady_clock::now() - signedOut, std::chrono::milliseconds(1500));
+}
