@@ -1,4 +1,7 @@
-// A minimal plugin: GET /my_plugin/greet/{name}?punctuation=! -> {"greeting": "..."}.
+// A minimal plugin:
+//   GET /my_plugin/greet/{name}?punctuation=!  -> {"greeting": "..."}   (anyone)
+//   GET /my_plugin/whoami                      -> {"subject": "..."}    (a signed-in caller; the
+//                                                 host checks the token before the handler runs)
 // The config key plugin.my_plugin.greeting in porticod.properties sets the word used.
 #include <portico/sdk.hpp>
 
@@ -15,6 +18,11 @@ class MyPlugin : public portico::Plugin {
                    throw portico::HttpError(400, "punctuation: at most 3 characters");
                  res.json(portico::json::object({{"greeting", greeting_ + ", " + name + mark}}));
                });
+    host.route("GET", "/my_plugin/whoami",
+               [](const portico::Request& req, portico::Response& res) {
+                 res.json(portico::json::object({{"subject", std::string(req.user().subject)}}));
+               },
+               {PORTICO_AUTH_REQUIRED});
   }
 
  private:

@@ -15,6 +15,8 @@ TEST(OutOfTree, TemplateAndPkgConfigPluginsLoadAndServe) {
   ASSERT_EQ(r.status, 200) << r.body << p.logs();
   EXPECT_EQ(r.json().at("greeting").as_string(), "bonjour, ada!");
   EXPECT_EQ(e2e::get(p.port(), "/my_plugin/greet/ada?punctuation=!!!!").status, 400);
+  // The template's signed-in route: the host refuses an anonymous caller before the plugin runs.
+  EXPECT_EQ(e2e::get(p.port(), "/my_plugin/whoami").status, 401);
   auto c = e2e::get(p.port(), "/c/grace");
   ASSERT_EQ(c.status, 200) << c.body;
   EXPECT_EQ(c.json().at("name").as_string(), "grace");
