@@ -67,7 +67,7 @@ class AuthPlugin : public portico::Plugin {
  public:
   explicit AuthPlugin(portico::Host& host)
       : host_(host),
-        cost_(static_cast<int>(configInt(host, "bcrypt_cost", 12, 4, 31))),
+        cost_(static_cast<int>(configInt(host, "bcrypt_cost", 12, 4, 16))),
         hashes_(static_cast<int>(configInt(host, "hash_threads", defaultHashThreads(), 1, 256)),
                 static_cast<int>(configInt(host, "hash_queue", 32, 0, 4096)),
                 std::chrono::milliseconds(configInt(host, "hash_wait_ms", 5000, 1, 60000))),
@@ -120,7 +120,7 @@ class AuthPlugin : public portico::Plugin {
       if (rows.size() == 0) throw HttpError(409, "this email cannot be registered");
       id = std::string(rows.at(0, 0).as_text());
     }
-    host_.publish("USER_CREATED", portico::json::object({{"user_id", id}, {"email", email}}));
+    host_.try_publish("USER_CREATED", portico::json::object({{"user_id", id}, {"email", email}}));
     res.json(portico::json::object({{"id", id}, {"email", email}}), 201);
   }
 

@@ -165,13 +165,18 @@ class UsersPlugin : public portico::Plugin {
     loadProfile(db, id);
     db.execute("UPDATE user_profiles SET settings = $2, updated_at = now() WHERE user_id = $1",
                {Uuid{id}, Jsonb{text}});
-    host_.publish("SETTINGS_UPDATED",
-                  portico::json::object({{"user_id", id}, {"settings", settings}}));
+    host_.try_publish("SETTINGS_UPDATED",
+                      portico::json::object({{"user_id", id}, {"settings", settings}}));
     res.json(settings);
   }
 
   void deleteMe(const Request& req, Response& res) {
     std::string id = userOf(req);
+    // The erase job goes first: if it cannot be queued nothing has changed and the client may
+    // simply retry, while a profile already marked deleted could not be deleted again.
+    // A job, not an event: credentials left behind would let a deleted account sign in again.
+    std::string job = host_.enqueue("auth.erase-account", portico::json::object({{"user_id", id}}),
+                                    portico::JobOptions{0, 10, 1000});
     {
       portico::Db db(host_);
       loadProfile(db, id);
@@ -182,10 +187,7 @@ class UsersPlugin : public portico::Plugin {
     }
     cache_.drop(id);
     host_.revoke_subject(id);
-    // A job, not an event: credentials left behind would let a deleted account sign in again.
-    std::string job = host_.enqueue("auth.erase-account", portico::json::object({{"user_id", id}}),
-                                    portico::JobOptions{0, 10, 1000});
-    host_.publish("USER_DELETED", portico::json::object({{"user_id", id}}));
+    host_.try_publish("USER_DELETED", portico::json::object({{"user_id", id}}));
     // Until the job has run, a refresh token could still mint a token; so answer 204 only once
     // the credentials are gone, and 202 (the job keeps retrying) if that takes too long.
     auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(eraseWaitMs_);

@@ -283,6 +283,20 @@ class Host {
     detail::ErrorBuffer e;
     detail::check(api_->event_publish(ctx_, str(topic), str(text), &e.err), e.err, "publish");
   }
+  // publish for what has already happened: events are at-most-once anyway, so a failure (Redis
+  // down) is logged and the caller's work stands. False when the event was not sent.
+  bool try_publish(std::string_view topic, const json::Value& payload) const noexcept {
+    try {
+      publish(topic, payload);
+      return true;
+    } catch (const std::exception& e) {
+      try {
+        warn(std::string("event ") + std::string(topic) + " not published: " + e.what());
+      } catch (...) {
+      }
+    }
+    return false;
+  }
 
   // From the plugin's constructor: handler runs for every event whose topic matches pattern.
   void subscribe(std::string_view pattern, EventHandler handler) {
