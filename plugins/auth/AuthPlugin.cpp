@@ -68,9 +68,11 @@ class AuthPlugin : public portico::Plugin {
   explicit AuthPlugin(portico::Host& host)
       : host_(host),
         cost_(static_cast<int>(configInt(host, "bcrypt_cost", 12, 4, 16))),
-        hashes_(static_cast<int>(configInt(host, "hash_threads", defaultHashThreads(), 1, 256)),
-                static_cast<int>(configInt(host, "hash_queue", 32, 0, 4096)),
-                std::chrono::milliseconds(configInt(host, "hash_wait_ms", 5000, 1, 60000))),
+        hashes_(HashPoolOptions{
+            static_cast<int>(configInt(host, "hash_threads", defaultHashThreads(), 1, 256)),
+            static_cast<int>(configInt(host, "hash_queue", 32, 0, 4096)),
+            std::chrono::milliseconds(configInt(host, "hash_patience_ms", 200, 0, 60000)),
+            std::chrono::milliseconds(configInt(host, "hash_wait_ms", 5000, 1, 60000))}),
         limits_(host),
         sessions_(host,
                   SessionSettings{configInt(host, "access_ttl_s", 900, 10, 86400),

@@ -1,15 +1,16 @@
 #include "HashPool.h"
 
-#include "Bcrypt.h"
-
 #include <pthread.h>
 #include <sched.h>
 
+#include <algorithm>
+
+#include "Bcrypt.h"
+
 namespace auth_plugin {
 
-HashPool::HashPool(int threads, int queue, std::chrono::milliseconds maxWait)
-    : queue_(static_cast<size_t>(queue)), maxWait_(maxWait) {
-  for (int i = 0; i < threads; ++i) threads_.emplace_back([this] { work(); });
+HashPool::HashPool(HashPoolOptions options) : options_(options) {
+  for (int i = 0; i < options_.threads; ++i) threads_.emplace_back([this] { work(); });
 }
 
 HashPool::~HashPool() {
@@ -31,24 +32,29 @@ bool HashPool::verify(std::string password, std::string hash) {
   });
 }
 
-void HashPool::submit(std::function<void()> job) {
+void HashPool::submit(const std::shared_ptr<Job>& job) {
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    if (jobs_.size() >= queue_ + threads_.size()) throw busy();
-    jobs_.push_back(std::move(job));
+    if (jobs_.size() >= static_cast<size_t>(options_.queue + options_.threads)) throw busy();
+    jobs_.push_back(job);
   }
   wake_.notify_one();
 }
 
+void HashPool::takeBack(const std::shared_ptr<Job>& job) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (!job->claimed.exchange(true))
+    jobs_.erase(std::remove(jobs_.begin(), jobs_.end(), job), jobs_.end());
+}
+
 void HashPool::work() {
-  // SCHED_IDLE: a hash runs only on a CPU nothing else wants, and any other runnable thread
-  // preempts it at once (at nice 19 a hash still finished its slice first, which measured as
-  // milliseconds on other routes' p99). The price: while every core is saturated, sign-ins wait
-  // (503 after hash_wait_ms). Lowering one's own priority needs no privilege.
+  // SCHED_IDLE: any other runnable thread preempts a hash at once (at nice 19 a hash still
+  // finished its slice first, which measured as milliseconds on other routes' p99). Lowering
+  // one's own priority needs no privilege; raising it again would, hence the callers' fallback.
   sched_param none{};
   pthread_setschedparam(pthread_self(), SCHED_IDLE, &none);
   for (;;) {
-    std::function<void()> job;
+    std::shared_ptr<Job> job;
     {
       std::unique_lock<std::mutex> lock(mutex_);
       wake_.wait(lock, [this] { return stopping_ || !jobs_.empty(); });
@@ -56,8 +62,9 @@ void HashPool::work() {
       if (jobs_.empty()) return;
       job = std::move(jobs_.front());
       jobs_.pop_front();
+      if (job->claimed.exchange(true)) continue;
     }
-    job();
+    job->run();
   }
 }
 

@@ -66,7 +66,7 @@ TEST(Bcrypt, HashesAs2bAndVerifies) {
 
 TEST(HashPool, BoundsTheQueueAndTheWait) {
   using namespace std::chrono_literals;
-  auth_plugin::HashPool pool(1, 1, 10s);
+  auth_plugin::HashPool pool({1, 1, 10s, 10s});
   std::string hash = pool.hash("correct horse battery", 4);
   EXPECT_TRUE(pool.verify("correct horse battery", hash));
 
@@ -90,6 +90,18 @@ TEST(HashPool, BoundsTheQueueAndTheWait) {
   EXPECT_GT(busy.load(), 0);
   EXPECT_GE(done.load(), 1);
 
-  auth_plugin::HashPool impatient(1, 4, 1ms);
+  auth_plugin::HashPool impatient({1, 4, 10s, 1ms});
   EXPECT_THROW(impatient.hash("correct horse battery", 12), portico::HttpError);
+}
+
+TEST(HashPool, TakesAHashBackWhenNoWorkerGetsToIt) {
+  using namespace std::chrono_literals;
+  // Zero patience: the caller takes its hash back before the worker can start it and runs it
+  // itself; the result is the same.
+  auth_plugin::HashPool pool({1, 4, 0ms, 10s});
+  for (int i = 0; i < 5; ++i) {
+    std::string hash = pool.hash("correct horse battery", 4);
+    EXPECT_TRUE(pool.verify("correct horse battery", hash));
+    EXPECT_FALSE(pool.verify("wrong horse battery", hash));
+  }
 }
