@@ -71,7 +71,7 @@ class AuthPlugin : public portico::Plugin {
         hashes_(HashPoolOptions{
             static_cast<int>(configInt(host, "hash_threads", defaultHashThreads(), 1, 256)),
             static_cast<int>(configInt(host, "hash_queue", 32, 0, 4096)),
-            std::chrono::milliseconds(configInt(host, "hash_patience_ms", 200, 0, 60000)),
+            std::chrono::milliseconds(configInt(host, "hash_patience_ms", 1000, 0, 60000)),
             std::chrono::milliseconds(configInt(host, "hash_wait_ms", 5000, 1, 60000))}),
         limits_(host),
         sessions_(host,

@@ -9,7 +9,8 @@
 
 namespace auth_plugin {
 
-HashPool::HashPool(HashPoolOptions options) : options_(options) {
+HashPool::HashPool(HashPoolOptions options)
+    : options_(options), lastDone_(std::chrono::steady_clock::now().time_since_epoch().count()) {
   for (int i = 0; i < options_.threads; ++i) threads_.emplace_back([this] { work(); });
 }
 
@@ -65,7 +66,13 @@ void HashPool::work() {
       if (job->claimed.exchange(true)) continue;
     }
     job->run();
+    lastDone_ = std::chrono::steady_clock::now().time_since_epoch().count();
   }
+}
+
+bool HashPool::starved(std::chrono::milliseconds quiet) const {
+  auto last = std::chrono::steady_clock::time_point(std::chrono::steady_clock::duration(lastDone_));
+  return std::chrono::steady_clock::now() - last >= quiet;
 }
 
 portico::HttpError HashPool::busy() {

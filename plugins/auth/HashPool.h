@@ -1,9 +1,10 @@
 // The bounded worker pool password hashing runs on.
 //  - `threads` workers at idle CPU priority (SCHED_IDLE): a hash only ever uses a CPU that nothing
 //    else wants, so other routes keep their latency during a sign-in flood.
-//  - When every CPU is busy the workers may not run at all; a hash not done within `patience` is
-//    then computed on the caller's own thread at normal priority, one such hash at a time, so
-//    sign-ins slow down under load but never stop.
+//  - When every CPU is busy the workers may not run at all. A caller that has waited `patience`
+//    while the workers finished nothing in that time computes its hash itself, at normal
+//    priority, one such hash at a time: sign-ins slow down under load but never stop. (A mere
+//    backlog, workers busy but progressing, just waits.)
 //  - At most `queue` hashes wait; beyond that, or when a result takes longer than `maxWait`, the
 //    caller gets 503 + Retry-After at once.
 // The workers are joined when the plugin instance is destroyed, which the host does only after
@@ -31,7 +32,7 @@ namespace auth_plugin {
 struct HashPoolOptions {
   int threads = 1;
   int queue = 32;
-  std::chrono::milliseconds patience{200};
+  std::chrono::milliseconds patience{1000};
   std::chrono::milliseconds maxWait{5000};
 };
 
@@ -67,10 +68,18 @@ class HashPool {
         std::future_status::ready) {
       return result.get();
     }
+    // Backlog: the workers are getting through the queue, so wait for ours.
+    while (!starved(options_.patience)) {
+      auto next = std::min(std::chrono::steady_clock::now() + options_.patience, deadline);
+      if (result.wait_until(next) == std::future_status::ready) return result.get();
+      if (std::chrono::steady_clock::now() >= deadline) {
+        takeBack(job);
+        throw busy();
+      }
+    }
     takeBack(job);
-    if (std::chrono::steady_clock::now() >= deadline) throw busy();
-    // At idle priority a worker may never get a CPU on a busy machine, not even to finish a hash
-    // it has started; so the caller computes it itself, at normal priority, one such at a time.
+    // Starved: at idle priority a worker may not get a CPU at all, not even to finish a hash it
+    // has started; so the caller computes it itself, at normal priority, one such at a time.
     // (A worker still busy with the same hash only ever uses CPU nobody else wants.)
     std::unique_lock<std::timed_mutex> slot(inline_, deadline);
     if (!slot.owns_lock()) throw busy();
@@ -79,6 +88,8 @@ class HashPool {
   }
 
   void submit(const std::shared_ptr<Job>& job);
+  // True when no worker has finished a hash for `quiet`.
+  bool starved(std::chrono::milliseconds quiet) const;
   // Drops the job from the queue unless a worker has started it already.
   void takeBack(const std::shared_ptr<Job>& job);
   void work();
@@ -88,7 +99,8 @@ class HashPool {
   std::mutex mutex_;
   std::condition_variable wake_;
   std::deque<std::shared_ptr<Job>> jobs_;
-  std::timed_mutex inline_;  // one hash at normal priority at a time
+  std::timed_mutex inline_;                               // one hash at normal priority at a time
+  std::atomic<std::chrono::steady_clock::rep> lastDone_;  // when a worker last finished a hash
   bool stopping_ = false;
   std::vector<std::thread> threads_;
 };
