@@ -144,6 +144,15 @@ int PorticoApp::main(const std::vector<std::string>& args) {
           "authentication answer 401");
     }
     plugins.setAuth(&auth);
+    metrics.registerCounter("portico_auth_total",
+                            "Requests to routes that take a token, by what the host decided.",
+                            [&auth] {
+                              std::vector<std::pair<metrics::Labels, double>> out;
+                              for (const auto& [result, n] : auth.outcomeCounts()) {
+                                out.push_back({{{"result", result}}, static_cast<double>(n)});
+                              }
+                              return out;
+                            });
 
     PublicHandler publicHandler(
         plugins, metrics, resources, auth,

@@ -8,6 +8,7 @@ namespace portico::auth {
 namespace {
 
 const char* const kRealm = "Bearer realm=\"portico\"";
+const char* const kRevoked = "token has been revoked";
 
 int64_t unixMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -119,11 +120,16 @@ std::shared_ptr<CachedToken> AuthService::check(const std::string& token, TokenU
     return entry;
   }
   if (revocations_->isRevoked(entry->token.id, entry->token.subject, entry->token.issuedAtMs)) {
-    throw TokenError("token has been revoked");
+    throw TokenError(kRevoked);
   }
   entry->checkedAtMs = nowMs;
   entry->checkedEpoch = epoch;
   return entry;
+}
+
+AuthOutcome AuthService::finish(AuthOutcome out, Outcome outcome) {
+  outcomes_[outcome].fetch_add(1, std::memory_order_relaxed);
+  return out;
 }
 
 AuthOutcome AuthService::authenticate(const Poco::Net::HTTPRequest& request, portico_auth_mode mode,
@@ -133,12 +139,11 @@ AuthOutcome AuthService::authenticate(const Poco::Net::HTTPRequest& request, por
   std::optional<std::string> bearer = bearerToken(request);
   auto serviceHeader = request.find("X-Service-Token");
   if (!bearer && serviceHeader == request.end()) {
-    if (mode == PORTICO_AUTH_REQUIRED) {
-      out.status = 401;
-      out.message = "this route needs a bearer token";
-      out.challenge = kRealm;
-    }
-    return out;
+    if (mode != PORTICO_AUTH_REQUIRED) return finish(std::move(out), Anonymous);
+    out.status = 401;
+    out.message = "this route needs a bearer token";
+    out.challenge = kRealm;
+    return finish(std::move(out), Missing);
   }
   int64_t nowMs = unixMs();
   std::shared_ptr<CachedToken> user;
@@ -152,14 +157,15 @@ AuthOutcome AuthService::authenticate(const Poco::Net::HTTPRequest& request, por
       service = check(serviceHeader->second, TokenUse::Service, nowMs);
     }
   } catch (const TokenError& e) {
+    Outcome outcome = std::string(e.what()) == kRevoked ? Revoked : Invalid;
     out.status = 401;
     out.message = e.what();
     out.challenge = invalidChallenge(e.what());
-    return out;
+    return finish(std::move(out), outcome);
   } catch (const std::exception& e) {
     out.status = 503;
     out.message = std::string("cannot check tokens now: ") + e.what();
-    return out;
+    return finish(std::move(out), Unavailable);
   }
   if (user && service) {
     auto both = std::make_shared<Principal>(*user->principal);
@@ -176,9 +182,17 @@ AuthOutcome AuthService::authenticate(const Poco::Net::HTTPRequest& request, por
       for (const auto& s : scopes) all += (all.empty() ? "" : " ") + s;
       out.challenge = std::string(kRealm) + ", error=\"insufficient_scope\", scope=\"" + all + "\"";
       out.principal.reset();
-      return out;
+      return finish(std::move(out), Forbidden);
     }
   }
+  return finish(std::move(out), Accepted);
+}
+
+std::vector<std::pair<std::string, uint64_t>> AuthService::outcomeCounts() const {
+  static const char* const names[kOutcomes] = {"accepted", "anonymous", "missing",    "invalid",
+                                               "revoked",  "forbidden", "unavailable"};
+  std::vector<std::pair<std::string, uint64_t>> out;
+  for (int i = 0; i < kOutcomes; ++i) out.emplace_back(names[i], outcomes_[i].load());
   return out;
 }
 

@@ -12,6 +12,7 @@
 
 #include <Poco/Net/HTTPRequest.h>
 
+#include <array>
 #include <atomic>
 #include <cstdint>
 #include <memory>
@@ -82,7 +83,24 @@ class AuthService {
   void revokeToken(const std::string& jti, int64_t expiresAtS);
   void revokeSubject(const std::string& subject);
 
+  // How requests to OPTIONAL and REQUIRED routes fared, for portico_auth_total{result}:
+  // accepted, anonymous (OPTIONAL without a token), missing, invalid, revoked, forbidden (scope),
+  // unavailable (denylist unreachable).
+  std::vector<std::pair<std::string, uint64_t>> outcomeCounts() const;
+
  private:
+  enum Outcome {
+    Accepted,
+    Anonymous,
+    Missing,
+    Invalid,
+    Revoked,
+    Forbidden,
+    Unavailable,
+    kOutcomes
+  };
+  AuthOutcome finish(AuthOutcome out, Outcome outcome);
+
   // The cached or freshly verified token, after the time and denylist checks. Throws TokenError
   // when it is not valid, std::runtime_error when the denylist cannot be read.
   std::shared_ptr<CachedToken> check(const std::string& token, TokenUse use, int64_t nowMs);
@@ -92,6 +110,7 @@ class AuthService {
   std::unique_ptr<Revocations> revocations_;
   TokenCache cache_;
   std::atomic<uint64_t> revocationEpoch_{0};
+  std::array<std::atomic<uint64_t>, kOutcomes> outcomes_{};
 };
 
 // Validates a route's scope list ("a b c") and splits it. nullopt when a scope is malformed.

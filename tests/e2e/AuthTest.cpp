@@ -202,6 +202,11 @@ TEST_F(Auth, MissingOrMalformedCredentialsGet401WithAChallenge) {
   auto basic =
       e2e::request(host->port(), "GET", "/users/me", "", {{"Authorization", "Basic dXNlcjpwYXNz"}});
   expectRefused(basic, "Basic credentials");
+  // Operators see both kinds of refusal in /metrics.
+  std::string metrics = e2e::get(host->port(), "/metrics").body;
+  EXPECT_NE(metrics.find("portico_auth_total{result=\"missing\"}"), std::string::npos);
+  EXPECT_NE(metrics.find("portico_auth_total{result=\"invalid\"}"), std::string::npos);
+  EXPECT_EQ(metrics.find("portico_auth_total{result=\"invalid\"} 0\n"), std::string::npos);
 }
 
 TEST_F(Auth, ReusingARotatedRefreshTokenRevokesItsFamily) {

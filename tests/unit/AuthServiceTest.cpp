@@ -2,6 +2,8 @@
 #include <Poco/Net/HTTPRequest.h>
 #include <gtest/gtest.h>
 
+#include <map>
+
 #include "auth/AuthService.h"
 
 using namespace portico::auth;
@@ -75,6 +77,25 @@ TEST(AuthModes, AServiceMayActForAUser) {
   // Swapped headers are refused, also once the token is in the verified cache.
   EXPECT_EQ(auth.authenticate(requestWith(service), PORTICO_AUTH_REQUIRED, {}).status, 401);
   EXPECT_EQ(auth.authenticate(requestWith("", user), PORTICO_AUTH_REQUIRED, {}).status, 401);
+}
+
+TEST(AuthModes, OutcomesAreCountedForMetrics) {
+  AuthService auth = makeService();
+  auto token = auth.issue(json::object({{"sub", "u1"}}), 0, TokenUse::Access).token;
+  auth.authenticate(requestWith(token), PORTICO_AUTH_REQUIRED, {});
+  auth.authenticate(requestWith(token), PORTICO_AUTH_REQUIRED, {"admin"});
+  auth.authenticate(requestWith(""), PORTICO_AUTH_REQUIRED, {});
+  auth.authenticate(requestWith(""), PORTICO_AUTH_OPTIONAL, {});
+  auth.authenticate(requestWith("x.y.z"), PORTICO_AUTH_OPTIONAL, {});
+  auth.authenticate(requestWith("x.y.z"), PORTICO_AUTH_PUBLIC, {});  // not counted
+  std::map<std::string, uint64_t> counts;
+  for (const auto& [k, v] : auth.outcomeCounts()) counts[k] = v;
+  EXPECT_EQ(counts["accepted"], 1u);
+  EXPECT_EQ(counts["forbidden"], 1u);
+  EXPECT_EQ(counts["missing"], 1u);
+  EXPECT_EQ(counts["anonymous"], 1u);
+  EXPECT_EQ(counts["invalid"], 1u);
+  EXPECT_EQ(counts["revoked"], 0u);
 }
 
 TEST(AuthModes, RevocationWithoutRedisIsRefused) {
