@@ -63,10 +63,6 @@ struct portico_redis_reply {
 namespace portico::plugins {
 namespace {
 
-std::string_view sv(portico_str s) {
-  return s.ptr ? std::string_view(s.ptr, s.len) : "";
-}
-
 // Leases a session of `Lease` (portico_db or portico_redis) from the pool `which` names,
 // registering it with the generation (and the request being served, if any).
 template <typename Lease, typename Pool>

@@ -1,4 +1,5 @@
 #include "plugins/DbValues.h"
+#include "plugins/AbiGlue.h"
 
 #include <cinttypes>
 #include <climits>
@@ -120,16 +121,16 @@ resources::PgParam toParam(const portico_value& v) {
       break;
     case PORTICO_TYPE_TEXT:
       // Unknown type: the server infers it from the statement, as for a quoted literal.
-      p.value = std::string(v.str.ptr ? v.str.ptr : "", v.str.len);
+      p.value = std::string(sv(v.str));
       break;
     case PORTICO_TYPE_BYTEA:
       p.type = kBytea;
-      p.value = std::string(v.str.ptr ? v.str.ptr : "", v.str.len);
+      p.value = std::string(sv(v.str));
       p.binary = true;
       break;
     case PORTICO_TYPE_UUID:
       p.type = kUuid;
-      p.value = std::string(v.str.ptr ? v.str.ptr : "", v.str.len);
+      p.value = std::string(sv(v.str));
       break;
     case PORTICO_TYPE_TIMESTAMPTZ:
       p.type = kTimestamptz;
@@ -137,7 +138,7 @@ resources::PgParam toParam(const portico_value& v) {
       break;
     case PORTICO_TYPE_JSONB:
       p.type = kJsonb;
-      p.value = std::string(v.str.ptr ? v.str.ptr : "", v.str.len);
+      p.value = std::string(sv(v.str));
       break;
     default:
       throw std::invalid_argument("parameter has unknown portico_type " + std::to_string(v.type));

@@ -6,13 +6,6 @@
 #include "plugins/AbiGlue.h"
 
 namespace portico::plugins {
-namespace {
-
-std::string text(portico_str s) {
-  return s.ptr ? std::string(s.ptr, s.len) : std::string();
-}
-
-}  // namespace
 
 const char* toString(GenerationState state) {
   switch (state) {
@@ -34,8 +27,8 @@ Generation::Generation(std::unique_ptr<Library> library, const portico_plugin_in
                        uint64_t number, std::string sourcePath, std::string sha256)
     : library_(std::move(library)),
       hooks_(info.hooks),
-      name_(text(info.name)),
-      version_(text(info.version)),
+      name_(sv(info.name)),
+      version_(sv(info.version)),
       abiMajor_(info.abi_major),
       abiMinor_(info.abi_minor),
       number_(number),

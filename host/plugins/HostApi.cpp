@@ -15,13 +15,6 @@
 namespace portico::plugins {
 namespace {
 
-std::string_view sv(portico_str s) {
-  return s.ptr ? std::string_view(s.ptr, s.len) : "";
-}
-portico_str ps(std::string_view s) {
-  return portico_str{s.data(), s.size()};
-}
-
 bool isHeaderToken(std::string_view s) {
   if (s.empty()) return false;
   for (unsigned char c : s) {

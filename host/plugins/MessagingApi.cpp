@@ -14,10 +14,6 @@ namespace {
 
 constexpr size_t kMaxPayload = 1 << 20;
 
-std::string_view sv(portico_str s) {
-  return s.ptr ? std::string_view(s.ptr, s.len) : "";
-}
-
 bool validName(std::string_view s, size_t max, std::string_view extra) {
   if (s.empty() || s.size() > max) return false;
   return std::all_of(s.begin(), s.end(), [extra](char c) {

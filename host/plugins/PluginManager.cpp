@@ -24,10 +24,6 @@ using Clock = std::chrono::steady_clock;
 // Paths the host answers itself; no plugin may take them.
 const char* const kReservedPaths[] = {"/health", "/ready", "/metrics"};
 
-std::string text(portico_str s) {
-  return s.ptr ? std::string(s.ptr, s.len) : std::string();
-}
-
 // MAJOR.MINOR.PATCH with optional -prerelease and +build of [0-9A-Za-z.-].
 bool validSemver(const std::string& v) {
   size_t i = 0;
@@ -82,11 +78,11 @@ std::string validateInfo(const portico_plugin_info* info) {
            ", newer than this host's ABI " + host +
            "; upgrade porticod or rebuild the plugin against plugin-api " + host;
   }
-  std::string name = text(info->name);
+  std::string name(sv(info->name));
   if (!isValidPluginName(name)) {
     return "name '" + name + "' is invalid: use 1 to 64 characters of [a-z0-9_-]";
   }
-  std::string version = text(info->version);
+  std::string version(sv(info->version));
   if (!validSemver(version)) {
     return "version '" + version + "' of plugin '" + name +
            "' is not a semantic version (MAJOR.MINOR.PATCH)";
@@ -265,7 +261,7 @@ PluginManager::Result PluginManager::load(const std::string& path, const std::st
     closeCopy();
     return fail(422, why);
   }
-  std::string name = text(info->name);
+  std::string name(sv(info->name));
   result.name = name;
   if (!expectedName.empty() && name != expectedName) {
     closeCopy();
