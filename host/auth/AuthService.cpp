@@ -8,7 +8,11 @@ namespace portico::auth {
 namespace {
 
 const char* const kRealm = "Bearer realm=\"portico\"";
-const char* const kRevoked = "token has been revoked";
+// Refused because it is on the denylist, as opposed to malformed, forged or expired.
+class RevokedError : public TokenError {
+ public:
+  using TokenError::TokenError;
+};
 
 int64_t unixMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -52,7 +56,11 @@ AuthOptions AuthOptions::fromConfig(const config::Config& c) {
 }
 
 AuthService::AuthService(Keyring keys, AuthOptions options, resources::RedisPool* redis)
-    : keys_(std::move(keys)), options_(std::move(options)), cache_(options_.cacheEntries) {
+    : keys_(std::move(keys)),
+      options_(std::move(options)),
+      accessPolicy_{options_.issuer, options_.audience, "access", options_.clockSkewS},
+      servicePolicy_{options_.issuer, options_.audience, "service", options_.clockSkewS},
+      cache_(options_.cacheEntries) {
   if (redis) revocations_ = std::make_unique<Revocations>(*redis, options_.maxTtlS);
 }
 
@@ -91,8 +99,7 @@ IssuedToken AuthService::issue(json::Value claims, int64_t ttlS, TokenUse use) c
 
 std::shared_ptr<CachedToken> AuthService::check(const std::string& token, TokenUse use,
                                                 int64_t nowMs) {
-  ClaimsPolicy policy{options_.issuer, options_.audience,
-                      use == TokenUse::Access ? "access" : "service", options_.clockSkewS};
+  const ClaimsPolicy& policy = use == TokenUse::Access ? accessPolicy_ : servicePolicy_;
   std::shared_ptr<CachedToken> entry = cache_.find(token);
   if (entry) {
     if (entry->use != policy.tokenUse) throw TokenError(wrongUse(policy.tokenUse));
@@ -120,7 +127,7 @@ std::shared_ptr<CachedToken> AuthService::check(const std::string& token, TokenU
     return entry;
   }
   if (revocations_->isRevoked(entry->token.id, entry->token.subject, entry->token.issuedAtMs)) {
-    throw TokenError(kRevoked);
+    throw RevokedError("token has been revoked");
   }
   entry->checkedAtMs = nowMs;
   entry->checkedEpoch = epoch;
@@ -157,7 +164,7 @@ AuthOutcome AuthService::authenticate(const Poco::Net::HTTPRequest& request, por
       service = check(serviceHeader->second, TokenUse::Service, nowMs);
     }
   } catch (const TokenError& e) {
-    Outcome outcome = std::string(e.what()) == kRevoked ? Revoked : Invalid;
+    Outcome outcome = dynamic_cast<const RevokedError*>(&e) ? Revoked : Invalid;
     out.status = 401;
     out.message = e.what();
     out.challenge = invalidChallenge(e.what());

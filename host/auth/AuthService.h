@@ -107,6 +107,8 @@ class AuthService {
 
   Keyring keys_;
   AuthOptions options_;
+  ClaimsPolicy accessPolicy_;  // built once: verification is on every request's path
+  ClaimsPolicy servicePolicy_;
   std::unique_ptr<Revocations> revocations_;
   TokenCache cache_;
   std::atomic<uint64_t> revocationEpoch_{0};

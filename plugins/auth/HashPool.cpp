@@ -4,6 +4,7 @@
 #include <sched.h>
 
 #include <algorithm>
+#include <utility>
 
 #include "Bcrypt.h"
 
@@ -44,7 +45,7 @@ void HashPool::submit(const std::shared_ptr<Job>& job) {
 
 void HashPool::takeBack(const std::shared_ptr<Job>& job) {
   std::lock_guard<std::mutex> lock(mutex_);
-  if (!job->claimed.exchange(true))
+  if (!std::exchange(job->claimed, true))
     jobs_.erase(std::remove(jobs_.begin(), jobs_.end(), job), jobs_.end());
 }
 
@@ -63,7 +64,7 @@ void HashPool::work() {
       if (jobs_.empty()) return;
       job = std::move(jobs_.front());
       jobs_.pop_front();
-      if (job->claimed.exchange(true)) continue;
+      if (std::exchange(job->claimed, true)) continue;
     }
     job->run();
     lastDone_ = std::chrono::steady_clock::now().time_since_epoch().count();

@@ -52,7 +52,7 @@ class HashPool {
  private:
   struct Job {
     std::function<void()> run;
-    std::atomic<bool> claimed{false};  // by a worker, or by the caller taking it back
+    bool claimed = false;  // by a worker, or by the caller taking it back; under mutex_
   };
 
   template <typename F>
