@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "Bcrypt.h"
+#include "Caller.h"
 #include "Email.h"
 #include "HashPool.h"
 #include "JsonBody.h"
@@ -52,13 +53,6 @@ void requirePolicy(const std::string& password, const std::string& email, const 
   if (auto why = checkPassword(password, email)) {
     throw HttpError(400, std::string("field '") + field + "': " + *why);
   }
-}
-
-// A user principal: service tokens have no account to sign out of or re-password.
-std::string userOf(const Request& req) {
-  auto p = req.user();
-  if (p.subject.rfind("service:", 0) == 0) throw HttpError(403, "this route is for user tokens");
-  return std::string(p.subject);
 }
 
 }  // namespace
@@ -162,8 +156,8 @@ class AuthPlugin : public portico::Plugin {
   }
 
   void logout(const Request& req, Response& res) {
-    std::string userId = userOf(req);
-    auto principal = req.user();
+    portico::Principal principal = req.user();
+    std::string userId = portico::common::userId(principal);
     std::optional<std::string> refreshToken;
     if (!req.body().empty())
       refreshToken = JsonBody(req, {"refresh_token"}).text("refresh_token", 128, false);
@@ -176,7 +170,7 @@ class AuthPlugin : public portico::Plugin {
   }
 
   void changePassword(const Request& req, Response& res) {
-    std::string userId = userOf(req);
+    std::string userId = portico::common::userId(req);
     JsonBody body(req, {"current_password", "new_password"});
     std::string current = body.required("current_password", kMaxPasswordField);
     std::string next = body.required("new_password", kMaxPasswordField);

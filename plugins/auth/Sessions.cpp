@@ -90,13 +90,14 @@ TokenPair Sessions::start(portico::Db& db, const std::string& userId) const {
 }
 
 TokenPair Sessions::rotate(const std::string& refreshToken) const {
+  Bytes hash{sha256(refreshToken)};
   portico::Db db(host_);
   auto tx = db.begin();
   auto rows = db.query(
       "SELECT family_id::text, user_id::text, rotated_at IS NOT NULL AS rotated, "
       "revoked_at IS NOT NULL OR expires_at <= now() AS dead "
       "FROM auth_refresh_tokens WHERE token_hash = $1 FOR UPDATE",
-      {Bytes{sha256(refreshToken)}});
+      {hash});
   if (rows.size() == 0) throw invalidRefresh("is not valid");
   std::string familyId(rows.at(0, "family_id").as_text());
   std::string userId(rows.at(0, "user_id").as_text());
@@ -107,8 +108,7 @@ TokenPair Sessions::rotate(const std::string& refreshToken) const {
     host_.warn("refresh token reused: session " + familyId + " of user " + userId + " revoked");
     throw invalidRefresh("was already used; the session has been revoked");
   }
-  db.execute("UPDATE auth_refresh_tokens SET rotated_at = now() WHERE token_hash = $1",
-             {Bytes{sha256(refreshToken)}});
+  db.execute("UPDATE auth_refresh_tokens SET rotated_at = now() WHERE token_hash = $1", {hash});
   TokenPair pair = issuePair(db, userId, familyId);
   tx.commit();
   return pair;

@@ -10,10 +10,11 @@
 //   GET    /users/{id}         public: display_name, avatar_url and bio only
 //   GET    /internal/users/{id}  scope users:read (a service token): profile and settings
 // Creates a profile on USER_CREATED, and on first sight of a user whose event was lost.
-#include <cctype>
 #include <chrono>
+#include <optional>
 #include <thread>
 
+#include "Caller.h"
 #include "JsonBody.h"
 #include "PluginConfig.h"
 #include "ProfileCache.h"
@@ -31,28 +32,39 @@ using portico::Response;
 using portico::Uuid;
 using portico::json::Value;
 
-constexpr const char* kProfileColumns =
-    "user_id::text AS id, display_name, avatar_url, bio, locale, time_zone, deleted_at IS NOT NULL "
-    "AS deleted";
+using portico::common::isUuid;
+using portico::common::userId;
 
-bool isUuid(std::string_view s) {
-  if (s.size() != 36) return false;
-  for (size_t i = 0; i < s.size(); ++i) {
-    bool dash = i == 8 || i == 13 || i == 18 || i == 23;
-    if (dash ? s[i] != '-' : !std::isxdigit(static_cast<unsigned char>(s[i]))) return false;
-  }
-  return true;
-}
+// The profile fields a user sees of themselves, the settings document, and whether deleted.
+struct ProfileRow {
+  Value profile;  // id, display_name, avatar_url, bio, locale, time_zone
+  std::string settings;
+  bool deleted = false;
+};
+
+// How long DELETE /users/me waits for the credentials to be erased before answering 202.
+constexpr std::chrono::milliseconds kEraseWait(3000);
+
+constexpr const char* kProfileColumns =
+    "user_id::text AS id, display_name, avatar_url, bio, locale, time_zone, settings, "
+    "deleted_at IS NOT NULL AS deleted";
 
 Value nullableText(const portico::DbValue& v) {
   return v.is_null() ? Value(nullptr) : Value(v.as_text());
 }
 
-// A user principal's id: service tokens have no profile of their own.
-std::string userOf(const Request& req) {
-  auto p = req.user();
-  if (!isUuid(p.subject)) throw HttpError(403, "this route is for user tokens");
-  return std::string(p.subject);
+// The first row of a query or statement returning kProfileColumns.
+ProfileRow rowOf(const portico::Rows& rows) {
+  ProfileRow row;
+  row.profile = portico::json::object({{"id", rows.at(0, "id").as_text()},
+                                       {"display_name", rows.at(0, "display_name").as_text()},
+                                       {"avatar_url", nullableText(rows.at(0, "avatar_url"))},
+                                       {"bio", rows.at(0, "bio").as_text()},
+                                       {"locale", rows.at(0, "locale").as_text()},
+                                       {"time_zone", rows.at(0, "time_zone").as_text()}});
+  row.settings = std::string(rows.at(0, "settings").as_text());
+  row.deleted = rows.at(0, "deleted").as_bool();
+  return row;
 }
 
 }  // namespace
@@ -96,38 +108,39 @@ class UsersPlugin : public portico::Plugin {
         {Uuid{id}, name});
   }
 
-  // The caller's profile row, created if the USER_CREATED event never arrived. 404 once deleted.
-  Value loadProfile(portico::Db& db, const std::string& id) {
+  static std::optional<ProfileRow> findProfile(portico::Db& db, const std::string& id) {
     auto rows = db.query(
         std::string("SELECT ") + kProfileColumns + " FROM user_profiles WHERE user_id = $1",
         {Uuid{id}});
-    if (rows.size() == 0) {
+    if (rows.size() == 0) return std::nullopt;
+    return rowOf(rows);
+  }
+
+  // The caller's own row, created if the USER_CREATED event never arrived. 404 once deleted.
+  static ProfileRow ownProfile(portico::Db& db, const std::string& id) {
+    auto row = findProfile(db, id);
+    if (!row) {
       ensureProfile(db, id, "");
-      return loadProfile(db, id);
+      row = findProfile(db, id).value();  // there now: profile rows are never removed
     }
-    if (rows.at(0, "deleted").as_bool()) throw HttpError(404, "this account has been deleted");
-    return portico::json::object({{"id", rows.at(0, "id").as_text()},
-                                  {"display_name", rows.at(0, "display_name").as_text()},
-                                  {"avatar_url", nullableText(rows.at(0, "avatar_url"))},
-                                  {"bio", rows.at(0, "bio").as_text()},
-                                  {"locale", rows.at(0, "locale").as_text()},
-                                  {"time_zone", rows.at(0, "time_zone").as_text()}});
+    if (row->deleted) throw HttpError(404, "this account has been deleted");
+    return std::move(*row);
   }
 
   void getMe(const Request& req, Response& res) {
-    std::string id = userOf(req);
+    std::string id = userId(req);
     if (auto cached = cache_.get(id)) {
       res.write(*cached);
       return;
     }
     portico::Db db(host_);
-    std::string body = loadProfile(db, id).dump();
+    std::string body = ownProfile(db, id).profile.dump();
     cache_.put(id, body);
     res.write(body);
   }
 
   void patchMe(const Request& req, Response& res) {
-    std::string id = userOf(req);
+    std::string id = userId(req);
     ProfilePatch patch = readProfilePatch(portico::common::JsonBody(
         req, {"display_name", "avatar_url", "bio", "locale", "time_zone"}));
     portico::Db db(host_);
@@ -136,33 +149,34 @@ class UsersPlugin : public portico::Plugin {
             0) {
       throw HttpError(400, "field 'time_zone': '" + *patch.timeZone + "' is not a known time zone");
     }
-    loadProfile(db, id);
-    db.execute(
-        "UPDATE user_profiles SET display_name = COALESCE($2, display_name), "
-        "avatar_url = CASE WHEN $3 THEN $4 ELSE avatar_url END, bio = COALESCE($5, bio), "
-        "locale = COALESCE($6, locale), time_zone = COALESCE($7, time_zone), updated_at = now() "
-        "WHERE user_id = $1 AND deleted_at IS NULL",
-        {Uuid{id}, patch.displayName, patch.setAvatar, patch.avatarUrl, patch.bio, patch.locale,
-         patch.timeZone});
+    ownProfile(db, id);
+    auto updated =
+        db.query(std::string("UPDATE user_profiles SET display_name = COALESCE($2, display_name), "
+                             "avatar_url = CASE WHEN $3 THEN $4 ELSE avatar_url END, "
+                             "bio = COALESCE($5, bio), locale = COALESCE($6, locale), "
+                             "time_zone = COALESCE($7, time_zone), updated_at = now() "
+                             "WHERE user_id = $1 AND deleted_at IS NULL RETURNING ") +
+                     kProfileColumns,
+                 {Uuid{id}, patch.displayName, patch.setAvatar, patch.avatarUrl, patch.bio,
+                  patch.locale, patch.timeZone});
     cache_.drop(id);
-    res.json(loadProfile(db, id));
+    if (updated.size() == 0) throw HttpError(404, "this account has been deleted");
+    res.json(rowOf(updated).profile);
   }
 
   void getSettings(const Request& req, Response& res) {
-    std::string id = userOf(req);
+    std::string id = userId(req);
     portico::Db db(host_);
-    loadProfile(db, id);
-    auto rows = db.query("SELECT settings FROM user_profiles WHERE user_id = $1", {Uuid{id}});
-    res.write(rows.at(0, 0).as_text());
+    res.write(ownProfile(db, id).settings);
   }
 
   void putSettings(const Request& req, Response& res) {
-    std::string id = userOf(req);
+    std::string id = userId(req);
     Value settings = req.json();
     validateSettings(settings);
     std::string text = settings.dump();
     portico::Db db(host_);
-    loadProfile(db, id);
+    ownProfile(db, id);
     db.execute("UPDATE user_profiles SET settings = $2, updated_at = now() WHERE user_id = $1",
                {Uuid{id}, Jsonb{text}});
     host_.try_publish("SETTINGS_UPDATED",
@@ -171,7 +185,7 @@ class UsersPlugin : public portico::Plugin {
   }
 
   void deleteMe(const Request& req, Response& res) {
-    std::string id = userOf(req);
+    std::string id = userId(req);
     // The erase job goes first: if it cannot be queued nothing has changed and the client may
     // simply retry, while a profile already marked deleted could not be deleted again.
     // A job, not an event: credentials left behind would let a deleted account sign in again.
@@ -179,7 +193,7 @@ class UsersPlugin : public portico::Plugin {
                                     portico::JobOptions{0, 10, 1000});
     {
       portico::Db db(host_);
-      loadProfile(db, id);
+      ownProfile(db, id);
       db.execute(
           "UPDATE user_profiles SET display_name = '', avatar_url = NULL, bio = '', "
           "settings = '{}', deleted_at = now(), updated_at = now() WHERE user_id = $1",
@@ -190,7 +204,7 @@ class UsersPlugin : public portico::Plugin {
     host_.try_publish("USER_DELETED", portico::json::object({{"user_id", id}}));
     // Until the job has run, a refresh token could still mint a token; so answer 204 only once
     // the credentials are gone, and 202 (the job keeps retrying) if that takes too long.
-    auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(eraseWaitMs_);
+    auto deadline = std::chrono::steady_clock::now() + kEraseWait;
     while (host_.job_status(job).first != PORTICO_JOB_DONE) {
       if (std::chrono::steady_clock::now() >= deadline) {
         res.json(portico::json::object({{"status", "deleting"}, {"job_id", job}}), 202);
@@ -201,40 +215,32 @@ class UsersPlugin : public portico::Plugin {
     res.status(204);
   }
 
-  static std::string idParam(const Request& req) {
+  // Another user's row, never created here: 404 for unknown and deleted accounts alike.
+  ProfileRow someoneElse(const Request& req) {
     std::string_view id = *req.param("id");
     if (!isUuid(id)) throw HttpError(400, "user id must be a UUID");
-    return std::string(id);
+    portico::Db db(host_);
+    auto row = findProfile(db, std::string(id));
+    if (!row || row->deleted) throw HttpError(404, "no such user");
+    return std::move(*row);
   }
 
   void getInternal(const Request& req, Response& res) {
-    std::string id = idParam(req);
-    portico::Db db(host_);
-    auto rows = db.query(
-        "SELECT settings FROM user_profiles WHERE user_id = $1 AND deleted_at IS NULL", {Uuid{id}});
-    if (rows.size() == 0) throw HttpError(404, "no such user");
-    Value profile = loadProfile(db, id);
-    profile.set("settings", portico::json::parse(rows.at(0, 0).as_text()));
-    res.json(profile);
+    ProfileRow row = someoneElse(req);
+    row.profile.set("settings", portico::json::parse(row.settings));
+    res.json(row.profile);
   }
 
   void getPublic(const Request& req, Response& res) {
-    std::string id = idParam(req);
-    portico::Db db(host_);
-    auto rows = db.query(
-        "SELECT user_id::text, display_name, avatar_url, bio FROM user_profiles "
-        "WHERE user_id = $1 AND deleted_at IS NULL",
-        {Uuid{id}});
-    if (rows.size() == 0) throw HttpError(404, "no such user");
-    res.json(portico::json::object({{"id", rows.at(0, 0).as_text()},
-                                    {"display_name", rows.at(0, 1).as_text()},
-                                    {"avatar_url", nullableText(rows.at(0, 2))},
-                                    {"bio", rows.at(0, 3).as_text()}}));
+    const Value profile = someoneElse(req).profile;
+    res.json(portico::json::object({{"id", profile.at("id")},
+                                    {"display_name", profile.at("display_name")},
+                                    {"avatar_url", profile.at("avatar_url")},
+                                    {"bio", profile.at("bio")}}));
   }
 
   portico::Host& host_;
   ProfileCache cache_;
-  int64_t eraseWaitMs_ = 3000;
 };
 
 }  // namespace users_plugin
