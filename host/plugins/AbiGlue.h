@@ -5,6 +5,8 @@
 
 #include <Poco/Exception.h>
 
+#include <algorithm>
+#include <cstring>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -19,6 +21,15 @@ inline std::string_view sv(portico_str s) {
 }
 inline portico_str ps(std::string_view s) {
   return portico_str{s.data(), s.size()};
+}
+
+// Copies s into a caller-owned buffer of cap bytes (an id out-parameter), truncated to fit and
+// NUL-terminated. Does nothing for a NULL buffer.
+inline void copyOut(std::string_view s, char* out, size_t cap) {
+  if (out == nullptr || cap == 0) return;
+  size_t n = std::min(s.size(), cap - 1);
+  std::memcpy(out, s.data(), n);
+  out[n] = '\0';
 }
 
 // A portico_error with room for the message a plugin writes.

@@ -73,11 +73,7 @@ portico_status tokenIssue(portico_host_ctx* ctx, portico_str claims, uint32_t tt
       return PORTICO_ERR_TOO_LARGE;
     }
     std::memcpy(out, issued.token.c_str(), issued.token.size() + 1);
-    if (tokenIdOut) {
-      size_t n = std::min(issued.id.size(), size_t{PORTICO_TOKEN_ID_MAX - 1});
-      std::memcpy(tokenIdOut, issued.id.data(), n);
-      tokenIdOut[n] = '\0';
-    }
+    copyOut(issued.id, tokenIdOut, PORTICO_TOKEN_ID_MAX);
     if (expiresAt) *expiresAt = issued.expiresAt;
     return PORTICO_OK;
   });

@@ -72,11 +72,7 @@ portico_status jobEnqueue(portico_host_ctx* ctx, portico_str queue, portico_str 
     std::string id = ctx->jobs->enqueue(
         std::string(sv(queue)), std::string(sv(payload)), static_cast<int>(o.delay_ms),
         static_cast<int>(o.max_attempts), static_cast<int>(o.backoff_ms));
-    if (idOut != nullptr) {
-      size_t n = std::min(id.size(), static_cast<size_t>(PORTICO_JOB_ID_MAX - 1));
-      std::memcpy(idOut, id.data(), n);
-      idOut[n] = '\0';
-    }
+    copyOut(id, idOut, PORTICO_JOB_ID_MAX);
     return PORTICO_OK;
   });
 }
