@@ -103,7 +103,7 @@ class AuthService {
 
   // The cached or freshly verified token, after the time and denylist checks. Throws TokenError
   // when it is not valid, std::runtime_error when the denylist cannot be read.
-  std::shared_ptr<CachedToken> check(const std::string& token, TokenUse use, int64_t nowMs);
+  std::shared_ptr<CachedToken> check(std::string_view token, TokenUse use, int64_t nowMs);
 
   Keyring keys_;
   AuthOptions options_;
