@@ -1,22 +1,13 @@
 #include "bus/EventBus.h"
 
-#include <Poco/Redis/Array.h>
 #include <Poco/UUIDGenerator.h>
 
 #include <chrono>
 
 #include "log/Logging.h"
+#include "resources/redis/RedisReply.h"
 
 namespace portico::bus {
-namespace {
-
-// Text of element i of a pub/sub message array.
-std::string field(const Poco::Redis::Array& message, size_t i) {
-  auto element = message.get<Poco::Redis::BulkString>(i);
-  return element.isNull() ? std::string() : element.value();
-}
-
-}  // namespace
 
 EventBus::EventBus(resources::RedisUrl url, resources::RedisPool& pool, Deliver deliver,
                    int workers, size_t queueLimit)
@@ -70,20 +61,19 @@ void EventBus::listen() {
       logger->info("subscribed to {}*", kChannelPrefix);
       backoffMs = 100;
       while (!stopping_) {
-        auto reply = conn.readReply();
-        if (reply.isNull() || !reply->isArray()) continue;
-        const auto& message =
-            static_cast<const Poco::Redis::Type<Poco::Redis::Array>*>(reply.get())->value();
-        if (message.size() == 3 && field(message, 0) == "message") return;  // our control channel
-        if (message.size() != 4 || field(message, 0) != "pmessage") continue;
+        auto message = resources::replyElements(conn.readReply());
+        if (message.size() == 3 && resources::replyText(message[0]) == "message") {
+          return;  // our control channel
+        }
+        if (message.size() != 4 || resources::replyText(message[0]) != "pmessage") continue;
         std::string topic =
-            field(message, 2).substr(std::char_traits<char>::length(kChannelPrefix));
+            resources::replyText(message[2]).substr(std::char_traits<char>::length(kChannelPrefix));
         std::lock_guard<std::mutex> lock(mutex_);
         if (queue_.size() >= queueLimit_) {
           ++dropped_;
           continue;
         }
-        queue_.emplace_back(std::move(topic), field(message, 3));
+        queue_.emplace_back(std::move(topic), resources::replyText(message[3]));
         wake_.notify_one();
       }
     } catch (const std::exception& e) {
