@@ -221,7 +221,9 @@ HttpServer::HttpServer(const ServerOptions& options, Handler& handler, Observer*
   }
 
   Poco::Net::ServerSocket socket;
-  socket.bind(Poco::Net::SocketAddress(options.host, options.port), true);
+  // SO_REUSEADDR only: Poco's two-argument bind() sets SO_REUSEPORT too, which would let a second
+  // process bind the same port and silently take a share of its connections.
+  socket.bind(Poco::Net::SocketAddress(options.host, options.port), true, false);
   socket.listen(std::max(64, options.queue));
   server_ =
       std::make_unique<Poco::Net::TCPServer>(new ConnectionFactory(shared_), pool_, socket, params);

@@ -12,6 +12,8 @@
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
+#include <mutex>
+#include <set>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
@@ -33,8 +35,15 @@ std::string fixturePath(const std::string& file) {
 }
 
 uint16_t freePort() {
-  Poco::Net::ServerSocket s(Poco::Net::SocketAddress("127.0.0.1", 0));
-  return s.address().port();
+  // The kernel may hand a just-released port out again; two hosts of one test (started at once)
+  // must not be given the same one.
+  static std::mutex mutex;
+  static std::set<uint16_t> given;
+  std::lock_guard<std::mutex> lock(mutex);
+  for (;;) {
+    Poco::Net::ServerSocket s(Poco::Net::SocketAddress("127.0.0.1", 0));
+    if (given.insert(s.address().port()).second) return s.address().port();
+  }
 }
 
 Porticod::Porticod(Options options) {
@@ -45,6 +54,21 @@ Porticod::Porticod(Options options) {
   Poco::File(pluginDir_).createDirectories();
   for (const auto& [from, name] : options.plugins) Poco::File(from).copyTo(pluginDir_ + "/" + name);
 
+  // Another process (a test running beside this one) may take a port between freePort() and
+  // porticod's bind; porticod then refuses to start, and a second pair of ports is tried.
+  for (int attempt = 1;; ++attempt) {
+    try {
+      launch(options);
+      return;
+    } catch (const std::runtime_error&) {
+      if (attempt == 3 || logs().find("Address already in use") == std::string::npos) throw;
+      Poco::File(dir_ + "/porticod.log").remove();
+    }
+  }
+}
+
+void Porticod::launch(const Options& options) {
+  exited_ = false;
   port_ = freePort();
   adminPort_ = freePort();
   std::map<std::string, std::string> cfg = {

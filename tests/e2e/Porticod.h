@@ -54,6 +54,10 @@ class Porticod {
   int openFds() const;
 
  private:
+  // Writes the config, spawns porticod and (if asked) waits until /ready answers 200; throws
+  // with the log if it exits or never gets ready.
+  void launch(const Options& options);
+
   bool exited_ = false;
   pid_t pid_ = -1;
   uint16_t port_ = 0;

@@ -68,6 +68,17 @@ TEST(Process, EnvironmentOverridesTheFile) {
   EXPECT_TRUE(served) << p.logs();
 }
 
+TEST(Process, APortInUseIsRefusedNotShared) {
+  Porticod first({{{e2e::pluginPath("hello.so"), "hello.so"}}, {}, {}, true});
+  Porticod second({{{e2e::pluginPath("hello.so"), "hello.so"}},
+                   {{"http.port", std::to_string(first.port())}},
+                   {},
+                   false});
+  EXPECT_EQ(second.waitExit(10000), 70) << second.logs();
+  EXPECT_NE(second.logs().find("Address already in use"), std::string::npos) << second.logs();
+  EXPECT_EQ(e2e::get(first.port(), "/hello/still").status, 200);
+}
+
 TEST(Process, SigtermDrainsAndExitsCleanly) {
   Porticod p({{{e2e::fixturePath("slow_v1.so"), "slow.so"}}, {}, {}, true});
   auto slow = std::async(std::launch::async, [&] { return e2e::get(p.port(), "/slow?ms=800"); });
