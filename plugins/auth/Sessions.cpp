@@ -1,5 +1,8 @@
 #include "Sessions.h"
 
+#include <algorithm>
+#include <ctime>
+
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 
@@ -55,13 +58,13 @@ portico::json::Value TokenPair::toJson() const {
 
 TokenPair Sessions::issuePair(portico::Db& db, const std::string& userId,
                               const std::string& familyId) const {
-  portico::IssuedToken access =
-      host_.issue_token(portico::json::object({{"sub", userId}, {"scope", settings_.userScope}}),
-                        static_cast<uint32_t>(settings_.accessTtlS));
+  // Lifetime 0: the host's auth.access_ttl_s, so that one setting governs every access token.
+  portico::IssuedToken access = host_.issue_token(
+      portico::json::object({{"sub", userId}, {"scope", settings_.userScope}}), 0);
   TokenPair pair;
   pair.accessToken = access.token;
   pair.refreshToken = newRefreshToken();
-  pair.expiresIn = settings_.accessTtlS;
+  pair.expiresIn = std::max<int64_t>(1, access.expires_at - std::time(nullptr));
   db.execute(
       "INSERT INTO auth_refresh_tokens (token_hash, family_id, user_id, expires_at, access_jti, "
       "access_expires_at) VALUES ($1, $2, $3, now() + make_interval(secs => $4), $5, $6)",

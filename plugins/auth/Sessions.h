@@ -20,7 +20,6 @@ struct TokenPair {
 };
 
 struct SessionSettings {
-  int64_t accessTtlS = 900;
   int64_t refreshTtlS = 30 * 86400;
   std::string userScope = "user";  // scopes every user token carries
 };

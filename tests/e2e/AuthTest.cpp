@@ -437,6 +437,27 @@ TEST_F(Auth, RotatedKeysKeepOldTokensValid) {
   EXPECT_EQ(me(fresh).status, 200);
 }
 
+TEST_F(Auth, AccessTokensLiveAsLongAsTheHostSays) {
+  Porticod shortLived(e2e::authHostOptions({{"auth.access_ttl_s", "120"}}));
+  std::string email = e2e::uniqueEmail("ttl");
+  e2e::signUp(shortLived, email);
+  auto login = e2e::post(shortLived, "/auth/login",
+                         json::object({{"email", email}, {"password", "correct horse battery"}}));
+  ASSERT_EQ(login.status, 200) << login.body;
+  int64_t expiresIn = login.json().at("expires_in").as_int();
+  EXPECT_GE(expiresIn, 119);
+  EXPECT_LE(expiresIn, 120);
+  auto [code, payload] =
+      e2e::jose(json::object({{"op", "verify"},
+                              {"jwks", jwks()},
+                              {"token", login.json().at("access_token").as_string()},
+                              {"issuer", "portico"},
+                              {"audience", "portico"}}));
+  ASSERT_EQ(code, 0);
+  auto claims = json::parse(payload);
+  EXPECT_EQ(claims.at("exp").as_int() - claims.at("iat").as_int(), 120);
+}
+
 TEST_F(Auth, HotSwapUnderSignInLoadFailsNoRequest) {
   std::string email = e2e::uniqueEmail("swap");
   Session before = e2e::signUp(*host, email);
