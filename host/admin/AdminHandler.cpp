@@ -86,18 +86,15 @@ void AdminHandler::handle(HTTPServerRequest& request, HTTPServerResponse& respon
                           http::Exchange& exchange) {
   exchange.plugin = "admin";
   if (!authorized(request, response, exchange)) {
-    exchange.closeConnection = http::hasBody(request);
     return;
   }
   http::RequestTarget target;
   if (auto error = http::parseTarget(request.getURI(), target)) {
-    exchange.closeConnection = http::hasBody(request);
     http::sendError(response, 400, *error, exchange.requestId);
     return;
   }
   auto match = router_.match(request.getMethod(), target.segments);
   if (match.kind != http::Router::Match::Kind::Found) {
-    exchange.closeConnection = http::hasBody(request);
     if (match.kind == http::Router::Match::Kind::MethodNotAllowed)
       response.set("Allow", match.allow);
     int status = match.kind == http::Router::Match::Kind::MethodNotAllowed ? 405 : 404;
@@ -108,7 +105,6 @@ void AdminHandler::handle(HTTPServerRequest& request, HTTPServerResponse& respon
   exchange.route = router_.routes()[match.index].path.pattern();
   std::string name = match.params.empty() ? std::string() : match.params.front().second;
   if (!name.empty() && !plugins::isValidPluginName(name)) {
-    exchange.closeConnection = http::hasBody(request);
     http::sendError(response, 400, "name must be 1 to 64 characters of [a-z0-9_-]",
                     exchange.requestId);
     return;
@@ -130,7 +126,6 @@ void AdminHandler::handle(HTTPServerRequest& request, HTTPServerResponse& respon
       issueServiceToken(name, request, response, exchange);
       break;
     case RevokeService:
-      exchange.closeConnection = http::hasBody(request);
       revokeService(name, response, exchange);
       break;
   }
@@ -149,10 +144,9 @@ void AdminHandler::install(const std::string& name, HTTPServerRequest& request,
                       exchange.requestId);
       return;
     }
-    if (http::readBody(request, maxUploadBytes_, out) == http::BodyResult::TooLarge) {
+    if (http::readBody(request, maxUploadBytes_, out, exchange) == http::BodyResult::TooLarge) {
       out.close();
       std::remove(staged.c_str());
-      exchange.closeConnection = true;
       http::sendError(
           response, 413,
           "plugin upload exceeds admin.max_upload_bytes = " + std::to_string(maxUploadBytes_),
@@ -187,8 +181,8 @@ void AdminHandler::unload(const std::string& name, HTTPServerResponse& response,
 void AdminHandler::issueServiceToken(const std::string& name, HTTPServerRequest& request,
                                      HTTPServerResponse& response, http::Exchange& exchange) {
   std::ostringstream body;
-  if (http::readBody(request, kMaxServiceTokenRequest, body) == http::BodyResult::TooLarge) {
-    exchange.closeConnection = true;
+  if (http::readBody(request, kMaxServiceTokenRequest, body, exchange) ==
+      http::BodyResult::TooLarge) {
     http::sendError(response, 413, "request body too large", exchange.requestId);
     return;
   }

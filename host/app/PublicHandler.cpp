@@ -22,7 +22,6 @@ bool PublicHandler::handleBuiltin(const std::string& path, HTTPServerRequest& re
                                   HTTPServerResponse& response, http::Exchange& exchange) {
   if (path != "/health" && path != "/ready" && path != "/metrics") return false;
   exchange.route = path;
-  if (http::hasBody(request)) exchange.closeConnection = true;
   if (request.getMethod() != "GET" && request.getMethod() != "HEAD") {
     response.set("Allow", "GET, HEAD");
     http::sendError(response, 405, request.getMethod() + " is not allowed on " + path,
@@ -58,7 +57,6 @@ void PublicHandler::handle(HTTPServerRequest& request, HTTPServerResponse& respo
                            http::Exchange& exchange) {
   http::RequestTarget target;
   if (auto error = http::parseTarget(request.getURI(), target)) {
-    exchange.closeConnection = http::hasBody(request);
     http::sendError(response, 400, *error, exchange.requestId);
     return;
   }
@@ -67,7 +65,6 @@ void PublicHandler::handle(HTTPServerRequest& request, HTTPServerResponse& respo
   std::shared_ptr<const plugins::RouteTable> table = plugins_.routes();
   http::Router::Match match = table->router.match(request.getMethod(), target.segments);
   if (match.kind != http::Router::Match::Kind::Found) {
-    exchange.closeConnection = http::hasBody(request);
     if (match.kind == http::Router::Match::Kind::MethodNotAllowed) {
       response.set("Allow", match.allow);
       http::sendError(response, 405, request.getMethod() + " is not allowed on " + target.path,
@@ -85,15 +82,14 @@ void PublicHandler::handle(HTTPServerRequest& request, HTTPServerResponse& respo
 
   auth::AuthOutcome who = auth_.authenticate(request, route.spec->auth, route.spec->scopes);
   if (who.status != 0) {
-    exchange.closeConnection = http::hasBody(request);
     if (!who.challenge.empty()) response.set("WWW-Authenticate", who.challenge);
     http::sendError(response, who.status, who.message, exchange.requestId);
     return;
   }
 
   std::ostringstream body;
-  if (http::readBody(request, route.spec->maxBodyBytes, body) == http::BodyResult::TooLarge) {
-    exchange.closeConnection = true;
+  if (http::readBody(request, route.spec->maxBodyBytes, body, exchange) ==
+      http::BodyResult::TooLarge) {
     http::sendError(response, 413,
                     "request body exceeds " + std::to_string(route.spec->maxBodyBytes) +
                         " bytes allowed on " + exchange.route,

@@ -9,7 +9,8 @@ bool hasBody(const Poco::Net::HTTPServerRequest& request) {
          (request.hasContentLength() && request.getContentLength64() > 0);
 }
 
-BodyResult readBody(Poco::Net::HTTPServerRequest& request, uint64_t limit, std::ostream& out) {
+BodyResult readBody(Poco::Net::HTTPServerRequest& request, uint64_t limit, std::ostream& out,
+                    Exchange& exchange) {
   if (!hasBody(request)) return BodyResult::Ok;
   if (request.hasContentLength() && static_cast<uint64_t>(request.getContentLength64()) > limit) {
     return BodyResult::TooLarge;
@@ -25,6 +26,7 @@ BodyResult readBody(Poco::Net::HTTPServerRequest& request, uint64_t limit, std::
     if (total > limit) return BodyResult::TooLarge;
     out.write(buf, n);
   }
+  exchange.bodyRead = true;
   return BodyResult::Ok;
 }
 

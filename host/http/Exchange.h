@@ -10,9 +10,11 @@ namespace portico::http {
 
 struct Exchange {
   std::string requestId;
-  std::string route = "none";    // matched template, a bounded-cardinality metrics label
-  std::string plugin = "host";   // who answered
-  bool closeConnection = false;  // set when the body was not read (e.g. 413): the stream is dirty
+  std::string route = "none";   // matched template, a bounded-cardinality metrics label
+  std::string plugin = "host";  // who answered
+  // Set by readBody once the whole body is read. A body left unread (refused early, 413) is still
+  // on the wire, so the server closes the connection after answering.
+  bool bodyRead = false;
 };
 
 // Answers one request. Implementations must send a response (and may throw Poco exceptions

@@ -17,6 +17,7 @@
 #include <thread>
 
 #include "config/Config.h"
+#include "http/Body.h"
 #include "http/ErrorResponse.h"
 #include "http/RequestId.h"
 #include "log/Logging.h"
@@ -136,7 +137,7 @@ class Connection : public Poco::Net::TCPServerConnection {
                           !shared_->stopping);
     response.set("X-Request-Id", exchange.requestId);
     shared_->handler.handle(request, response, exchange);
-    if (exchange.closeConnection) response.setKeepAlive(false);
+    if (hasBody(request) && !exchange.bodyRead) response.setKeepAlive(false);
     session.setKeepAlive(response.getKeepAlive());
 
     if (shared_->observer) {

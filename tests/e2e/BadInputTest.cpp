@@ -126,6 +126,20 @@ TEST_F(BadInput, IncomingRequestIdIsKeptOnlyWhenSafe) {
   EXPECT_EQ(evil.headers["x-request-id"].size(), 16u);
 }
 
+TEST_F(BadInput, AnUnreadBodyIsNeverTakenForTheNextRequest) {
+  // Refused before its body is read, a request's body must not be parsed as a request of its
+  // own (request smuggling): the host answers once and closes the connection.
+  const std::string inner = "GET /hello/smuggled HTTP/1.1\r\nHost: x\r\n\r\n";
+  for (const std::string target : {"/nothing/here", "/health", "/hello/x"}) {
+    std::string raw = e2e::rawExchange(
+        host->port(), "POST " + target + " HTTP/1.1\r\nHost: x\r\nContent-Length: " +
+                          std::to_string(inner.size()) + "\r\n\r\n" + inner);
+    EXPECT_GE(e2e::parseRaw(raw).status, 400) << target;
+    EXPECT_EQ(raw.find("smuggled"), std::string::npos) << target << ":\n" << raw;
+    EXPECT_EQ(raw.find("HTTP/1.1", 1), std::string::npos) << target << ": a second answer";
+  }
+}
+
 TEST_F(BadInput, SlowClientTimesOutWhileOthersAreServed) {
   Poco::Net::StreamSocket slow;
   slow.connect(Poco::Net::SocketAddress("127.0.0.1", host->port()));
