@@ -1,16 +1,13 @@
 #include "auth/Keyring.h"
 
+#include "common/Names.h"
 #include "config/Config.h"
 
 namespace portico::auth {
 namespace {
 
 bool isValidKid(const std::string& kid) {
-  if (kid.empty() || kid.size() > 32) return false;
-  for (char c : kid) {
-    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))) return false;
-  }
-  return true;
+  return common::isName(kid, 32, common::kLower | common::kDigits);
 }
 
 }  // namespace

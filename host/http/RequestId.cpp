@@ -2,16 +2,12 @@
 
 #include <random>
 
+#include "common/Names.h"
+
 namespace portico::http {
 
 bool isValidRequestId(std::string_view id) {
-  if (id.empty() || id.size() > 64) return false;
-  for (char c : id) {
-    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-              c == '-' || c == '_' || c == '.';
-    if (!ok) return false;
-  }
-  return true;
+  return common::isName(id, 64, common::kLower | common::kUpper | common::kDigits, "-_.");
 }
 
 std::string newRequestId() {

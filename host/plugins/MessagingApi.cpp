@@ -6,6 +6,7 @@
 #include <string>
 
 #include "bus/EventBus.h"
+#include "common/Names.h"
 #include "jobs/JobQueue.h"
 #include "plugins/Generation.h"
 
@@ -15,11 +16,7 @@ namespace {
 constexpr size_t kMaxPayload = 1 << 20;
 
 bool validName(std::string_view s, size_t max, std::string_view extra) {
-  if (s.empty() || s.size() > max) return false;
-  return std::all_of(s.begin(), s.end(), [extra](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           extra.find(c) != std::string_view::npos;
-  });
+  return common::isName(s, max, common::kLower | common::kUpper | common::kDigits, extra);
 }
 
 portico_status refuse(portico_error* err, portico_status status, const char* message) {

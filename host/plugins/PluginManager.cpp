@@ -11,6 +11,7 @@
 #include <chrono>
 #include <sstream>
 
+#include "common/Names.h"
 #include "config/Config.h"
 #include "log/Logging.h"
 #include "metrics/Metrics.h"
@@ -101,10 +102,7 @@ std::string validateInfo(const portico_plugin_info* info) {
 }  // namespace
 
 bool isValidPluginName(const std::string& n) {
-  if (n.empty() || n.size() > 64) return false;
-  return std::all_of(n.begin(), n.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
-  });
+  return common::isName(n, 64, common::kLower | common::kDigits, "_-");
 }
 
 PluginManager::PluginManager(Options options, const config::Config& config,
