@@ -54,6 +54,12 @@ Reply admin(const Porticod& p, const std::string& method, const std::string& pat
   return request(p.adminPort(), method, path, body, {{"Authorization", "Bearer " + p.token()}});
 }
 
+double metric(uint16_t port, const std::string& series) {
+  std::string page = "\n" + get(port, "/metrics").body;
+  size_t at = page.find("\n" + series + " ");
+  return at == std::string::npos ? -1 : std::stod(page.substr(at + series.size() + 2));
+}
+
 std::string rawExchange(uint16_t port, const std::string& bytes, int timeoutMs) {
   Poco::Net::StreamSocket socket;
   socket.connect(Poco::Net::SocketAddress("127.0.0.1", port));

@@ -29,6 +29,10 @@ Reply admin(const Porticod& p, const std::string& method, const std::string& pat
 Reply adminWithToken(const Porticod& p, const std::string& token, const std::string& method,
                      const std::string& path);
 
+// The value of one series of porticod's /metrics, named with its labels exactly as rendered
+// (e.g. `portico_events_total{result="delivered"}`); -1 when the page has no such series.
+double metric(uint16_t port, const std::string& series);
+
 // Sends `bytes` on a fresh connection and returns what the server sends back: one whole
 // response, or whatever arrived before it closed the connection or `timeoutMs` passed.
 std::string rawExchange(uint16_t port, const std::string& bytes, int timeoutMs = 5000);

@@ -69,9 +69,8 @@ TEST_F(Messaging, EventsFanOutToEveryHost) {
       return events.size() == 1 && events.at(0).as_string() == R"(jobtest.hello {"n":1})";
     })) << e2e::get(p->port(), "/jobtest/events").body;
   }
-  EXPECT_NE(
-      e2e::get(second.port(), "/metrics").body.find("portico_events_total{result=\"delivered\"} 1"),
-      std::string::npos);
+  // At least this one: tests running beside this one publish on the same Redis.
+  EXPECT_GE(e2e::metric(second.port(), "portico_events_total{result=\"delivered\"}"), 1);
   // Topics the pattern does not match are not delivered.
   e2e::request(first.port(), "POST", "/jobtest/publish?topic=other.topic", "{}");
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
