@@ -1,6 +1,7 @@
 #include "app/Messaging.h"
 
 #include "config/Config.h"
+#include "log/Logging.h"
 #include "metrics/Metrics.h"
 #include "plugins/Dispatch.h"
 #include "plugins/PluginManager.h"
@@ -51,7 +52,13 @@ Messaging::Messaging(const config::Config& cfg, resources::Resources& resources,
 }
 
 void Messaging::start() {
-  if (events_) events_->start();
+  if (events_) {
+    events_->start();
+    if (!events_->waitSubscribed(std::chrono::seconds(2))) {
+      log::get("events")->warn(
+          "not subscribed to the event bus yet: events published meanwhile are missed");
+    }
+  }
   if (jobs_) jobs_->start();
 }
 

@@ -44,6 +44,11 @@ void EventBus::stop() {
   threads_.clear();
 }
 
+bool EventBus::waitSubscribed(std::chrono::milliseconds timeout) {
+  std::unique_lock<std::mutex> lock(mutex_);
+  return subscribedCv_.wait_for(lock, timeout, [this] { return subscribed_; });
+}
+
 void EventBus::publish(const std::string& topic, const std::string& payload) {
   pool_.withConnection([&](resources::RedisConnection& c) {
     c.command({"PUBLISH", kChannelPrefix + topic, payload});
@@ -59,6 +64,11 @@ void EventBus::listen() {
       conn.command({"SUBSCRIBE", controlChannel_});
       conn.command({"PSUBSCRIBE", std::string(kChannelPrefix) + "*"});
       logger->info("subscribed to {}*", kChannelPrefix);
+      {
+        std::lock_guard<std::mutex> lock(mutex_);
+        subscribed_ = true;
+      }
+      subscribedCv_.notify_all();
       backoffMs = 100;
       while (!stopping_) {
         auto message = resources::replyElements(conn.readReply());
@@ -97,8 +107,9 @@ void EventBus::work() {
       event = std::move(queue_.front());
       queue_.pop_front();
     }
-    deliver_(event.first, event.second);
+    // Counted first: whoever sees the event's effects also sees it counted.
     ++delivered_;
+    deliver_(event.first, event.second);
   }
 }
 

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <functional>
@@ -28,6 +29,9 @@ class EventBus {
 
   void start();
   void stop();
+  // Waits until the subscription is made, at most `timeout`; false if it was not (Redis down).
+  // Until then this host misses what is published, so start-up waits before it says ready.
+  bool waitSubscribed(std::chrono::milliseconds timeout);
 
   // Throws resources::PoolUnavailable without Redis.
   void publish(const std::string& topic, const std::string& payload);
@@ -49,10 +53,12 @@ class EventBus {
   std::string controlChannel_;  // where stop() tells the listener to leave
 
   std::atomic<bool> stopping_{false};
+  bool subscribed_ = false;  // under mutex_; the first subscription was confirmed
   std::atomic<uint64_t> dropped_{0};
   std::atomic<uint64_t> delivered_{0};
   std::mutex mutex_;
   std::condition_variable wake_;
+  std::condition_variable subscribedCv_;
   std::deque<std::pair<std::string, std::string>> queue_;
   std::thread listener_;
   std::vector<std::thread> threads_;
