@@ -3,6 +3,7 @@
 #include <Poco/File.h>
 #include <Poco/Util/HelpFormatter.h>
 
+#include <chrono>
 #include <iostream>
 #include <memory>
 
@@ -194,12 +195,25 @@ int PorticoApp::main(const std::vector<std::string>& args) {
     logger->info("shutting down");
     publicHandler.setReady(false);
     int grace = static_cast<int>(cfg.getInt("http.shutdown_grace_ms", 10000, 0, 600000));
+    // Each step is timed: a slow stop then says which step waited (connections, jobs, drains).
+    std::string steps;
+    auto timed = [&steps](const char* name, auto&& step) {
+      auto start = std::chrono::steady_clock::now();
+      step();
+      auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                    std::chrono::steady_clock::now() - start)
+                    .count();
+      steps += (steps.empty() ? "" : ", ") + std::string(name) + " " + std::to_string(ms) + " ms";
+    };
     watcher.reset();
-    if (adminServer) adminServer->stop(grace);
-    publicServer.stop(grace);
-    messaging.stop();  // jobs in progress finish before their plugins are drained
-    plugins.shutdown(static_cast<int>(po.drainTimeoutMs));
-    logger->info("stopped");
+    timed("http", [&] {
+      if (adminServer) adminServer->stop(grace);
+      publicServer.stop(grace);
+    });
+    // Jobs in progress finish before their plugins are drained.
+    timed("messaging", [&] { messaging.stop(); });
+    timed("plugins", [&] { plugins.shutdown(static_cast<int>(po.drainTimeoutMs)); });
+    logger->info("stopped ({})", steps);
     return EXIT_OK;
   } catch (const migrate::MigrationError& e) {
     std::cerr << "porticod: " << e.what() << "\n";
