@@ -117,9 +117,9 @@ std::shared_ptr<CachedToken> AuthService::check(std::string_view token, TokenUse
       const json::Value* svc = verified.payload.find("svc");
       principal->service = svc && svc->is_string() ? svc->as_string() : verified.subject;
     }
-    entry =
-        std::make_shared<CachedToken>(std::move(verified), policy.tokenUse, std::move(principal));
-    cache_.insert(token, entry);
+    entry = std::make_shared<CachedToken>(token, std::move(verified), policy.tokenUse,
+                                          std::move(principal));
+    cache_.insert(entry);
   }
   if (!revocations_) return entry;
   uint64_t epoch = revocationEpoch_.load();

@@ -20,8 +20,10 @@
 namespace portico::auth {
 
 struct CachedToken {
-  CachedToken(VerifiedToken t, std::string u, std::shared_ptr<const Principal> p)
-      : token(std::move(t)), use(std::move(u)), principal(std::move(p)) {}
+  CachedToken(std::string_view x, VerifiedToken t, std::string u,
+              std::shared_ptr<const Principal> p)
+      : text(x), token(std::move(t)), use(std::move(u)), principal(std::move(p)) {}
+  const std::string text;  // the token as sent; the cache's key is a view of it
   const VerifiedToken token;
   const std::string use;  // the token_use it was verified for: a hit for another use is refused
   const std::shared_ptr<const Principal> principal;
@@ -37,22 +39,26 @@ class TokenCache {
   std::shared_ptr<CachedToken> find(std::string_view token) const {
     const Shard& s = shard(token);
     std::lock_guard<std::mutex> lock(s.mutex);
-    auto it = s.map.find(std::string(token));
+    auto it = s.map.find(token);
     return it == s.map.end() ? nullptr : it->second;
   }
 
-  void insert(std::string_view token, std::shared_ptr<CachedToken> entry) {
-    Shard& s = shard(token);
+  void insert(std::shared_ptr<CachedToken> entry) {
+    Shard& s = shard(entry->text);
     std::lock_guard<std::mutex> lock(s.mutex);
     if (s.map.size() >= perShard_) s.map.clear();
-    s.map[std::string(token)] = std::move(entry);
+    // The key views the entry's own text: an older entry for the same token goes first, or the
+    // map would keep a key that views freed memory.
+    s.map.erase(entry->text);
+    std::string_view key = entry->text;
+    s.map.emplace(key, std::move(entry));
   }
 
  private:
   static constexpr size_t kShards = 16;
   struct Shard {
     mutable std::mutex mutex;
-    std::unordered_map<std::string, std::shared_ptr<CachedToken>> map;
+    std::unordered_map<std::string_view, std::shared_ptr<CachedToken>> map;
   };
   Shard& shard(std::string_view token) {
     return shards_[std::hash<std::string_view>{}(token) % kShards];
