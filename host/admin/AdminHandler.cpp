@@ -85,9 +85,7 @@ bool AdminHandler::authorized(HTTPServerRequest& request, HTTPServerResponse& re
 void AdminHandler::handle(HTTPServerRequest& request, HTTPServerResponse& response,
                           http::Exchange& exchange) {
   exchange.plugin = "admin";
-  if (!authorized(request, response, exchange)) {
-    return;
-  }
+  if (!authorized(request, response, exchange)) return;
   http::RequestTarget target;
   if (auto error = http::parseTarget(request.getURI(), target)) {
     http::sendError(response, 400, *error, exchange.requestId);

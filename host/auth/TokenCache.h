@@ -20,9 +20,9 @@
 namespace portico::auth {
 
 struct CachedToken {
-  CachedToken(std::string_view x, VerifiedToken t, std::string u,
+  CachedToken(std::string_view sent, VerifiedToken t, std::string u,
               std::shared_ptr<const Principal> p)
-      : text(x), token(std::move(t)), use(std::move(u)), principal(std::move(p)) {}
+      : text(sent), token(std::move(t)), use(std::move(u)), principal(std::move(p)) {}
   const std::string text;  // the token as sent; the cache's key is a view of it
   const VerifiedToken token;
   const std::string use;  // the token_use it was verified for: a hit for another use is refused
