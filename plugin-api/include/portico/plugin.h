@@ -28,9 +28,9 @@
  *   - PORTICO_ABI_MINOR grows when something is appended. A host loads every plugin whose minor is
  *     less than or equal to its own; a plugin built against a newer minor than the host is refused
  *     (it might call members the host does not have).
- *   - Every table starts with `struct_size` and only ever grows at its end. Whoever reads a table
- * it did not fill checks `struct_size` before touching a member added after 1.0 (PORTICO_HAS_MEMBER
- * below does exactly that).
+ *   - Every table starts with `struct_size` and only ever grows at its end. Whoever reads a
+ *     table it did not fill checks `struct_size` before touching a member added after 1.0
+ *     (PORTICO_HAS_MEMBER below does exactly that).
  *   - Enum values are never reused or renumbered; new ones are appended. Unknown status values
  *     must be treated as failures.
  *   - Nothing is ever removed within a major version.
@@ -53,8 +53,9 @@
  *   Unloading: the host dlclose()s a plugin after destroy. A plugin must leave nothing behind that
  *              runs its code: join its threads in drain (or in destroy, for threads that
  *              requests still running may need, like a hashing pool), register no atexit
- *              handlers, use no thread_local objects with destructors. Build with -fno-gnu-unique
- * (the CMake helper portico_add_plugin() sets this) so the library can really be unmapped.
+ *              handlers, use no thread_local objects with destructors. Build with
+ *              -fno-gnu-unique (the CMake helper portico_add_plugin() sets this) so the library
+ *              can really be unmapped.
  */
 #ifndef PORTICO_PLUGIN_H
 #define PORTICO_PLUGIN_H

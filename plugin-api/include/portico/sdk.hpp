@@ -63,7 +63,6 @@ class DbError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-// Read-only view of the current request. Valid only inside the handler call.
 // The verified caller of a request (see portico_principal). Views are valid until the handler
 // returns.
 struct Principal {
@@ -86,6 +85,7 @@ struct Principal {
   }
 };
 
+// Read-only view of the current request. Valid only inside the handler call.
 class Request {
  public:
   Request(const portico_host_api* api, const portico_request* req) : api_(api), req_(req) {}
@@ -106,7 +106,6 @@ class Request {
     return lookup(api_->request_header, name);
   }
 
-  // The body parsed as JSON; a malformed body becomes a 400 for the client.
   // The caller, when the route's auth mode and the request's token gave one.
   std::optional<Principal> principal() const {
     portico_principal p{};
@@ -124,6 +123,7 @@ class Request {
   // The client's address (through trusted proxies only).
   std::string_view client_ip() const { return view(api_->request_client_ip(req_)); }
 
+  // The body parsed as JSON; a malformed body becomes a 400 for the client.
   json::Value json() const {
     try {
       return json::parse(body());
@@ -458,9 +458,6 @@ class Host {
   std::deque<JobHandler> jobs_;
 };
 
-// Base class of a plugin. The constructor is init: read config, register routes. ready() runs
-// before the routes are published, drain() when the generation is retired (join your threads
-// there), the destructor when no request of this generation is running any more.
 // A route handler that calls a member function of the plugin:
 //   host.route("GET", "/users/me", portico::handler(this, &Users::getMe), {PORTICO_AUTH_REQUIRED});
 template <typename T>
@@ -468,6 +465,9 @@ Host::Handler handler(T* self, void (T::*method)(const Request&, Response&)) {
   return [self, method](const Request& req, Response& res) { (self->*method)(req, res); };
 }
 
+// Base class of a plugin. The constructor is init: read config, register routes. ready() runs
+// before the routes are published, drain() when the generation is retired (join your threads
+// there), the destructor when no request of this generation is running any more.
 class Plugin {
  public:
   virtual ~Plugin() = default;
