@@ -2,6 +2,7 @@
 
 #include <chrono>
 
+#include "common/Names.h"
 #include "config/Config.h"
 
 namespace portico::auth {
@@ -18,11 +19,6 @@ int64_t unixMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
              std::chrono::system_clock::now().time_since_epoch())
       .count();
-}
-
-bool isScopeChar(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == ':' ||
-         c == '.' || c == '_' || c == '-';
 }
 
 // The token of "Authorization: Bearer <token>"; nullopt when the header is absent, an empty
@@ -224,9 +220,8 @@ std::optional<std::vector<std::string>> parseScopes(std::string_view text) {
     if (end == std::string_view::npos) end = text.size();
     std::string_view scope = text.substr(start, end - start);
     if (!scope.empty()) {
-      if (scope.size() > 64) return std::nullopt;
-      for (char c : scope) {
-        if (!isScopeChar(c)) return std::nullopt;
+      if (!common::isName(scope, 64, common::kLower | common::kUpper | common::kDigits, ":._-")) {
+        return std::nullopt;
       }
       out.emplace_back(scope);
     }
