@@ -9,6 +9,7 @@
 #include <openssl/pem.h>
 
 #include <cstdio>
+#include <optional>
 #include <vector>
 
 #include "auth/Base64Url.h"
@@ -51,6 +52,17 @@ std::string bignumParam(EVP_PKEY* key, const char* name, int padTo) {
     throw KeyError("key parameter does not fit");
   }
   return out;
+}
+
+// HMAC-SHA256 of input under secret; nullopt if OpenSSL fails.
+std::optional<std::string> hmacSha256(const std::string& secret, std::string_view input) {
+  unsigned char mac[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  if (!HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()),
+            reinterpret_cast<const unsigned char*>(input.data()), input.size(), mac, &len)) {
+    return std::nullopt;
+  }
+  return std::string(reinterpret_cast<char*>(mac), len);
 }
 
 }  // namespace
@@ -112,13 +124,9 @@ SigningKey SigningKey::fromPemFile(std::string kid, Algorithm alg, const std::st
 std::string SigningKey::sign(std::string_view input) const {
   if (!canSign_) throw KeyError("key '" + kid_ + "' has no private part and cannot sign");
   if (alg_ == Algorithm::HS256) {
-    unsigned char mac[EVP_MAX_MD_SIZE];
-    unsigned int len = 0;
-    if (!HMAC(EVP_sha256(), secret_.data(), static_cast<int>(secret_.size()),
-              reinterpret_cast<const unsigned char*>(input.data()), input.size(), mac, &len)) {
-      throw KeyError("HMAC failed");
-    }
-    return std::string(reinterpret_cast<char*>(mac), len);
+    auto mac = hmacSha256(secret_, input);
+    if (!mac) throw KeyError("HMAC failed");
+    return *mac;
   }
   MdCtx ctx(EVP_MD_CTX_new());
   size_t len = 0;
@@ -148,13 +156,9 @@ std::string SigningKey::sign(std::string_view input) const {
 
 bool SigningKey::verify(std::string_view input, std::string_view signature) const {
   if (alg_ == Algorithm::HS256) {
-    unsigned char mac[EVP_MAX_MD_SIZE];
-    unsigned int len = 0;
-    if (!HMAC(EVP_sha256(), secret_.data(), static_cast<int>(secret_.size()),
-              reinterpret_cast<const unsigned char*>(input.data()), input.size(), mac, &len)) {
-      return false;
-    }
-    return signature.size() == len && CRYPTO_memcmp(mac, signature.data(), len) == 0;
+    auto mac = hmacSha256(secret_, input);
+    return mac && signature.size() == mac->size() &&
+           CRYPTO_memcmp(mac->data(), signature.data(), mac->size()) == 0;
   }
   std::string der;
   if (alg_ == Algorithm::RS256) {
