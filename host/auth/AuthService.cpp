@@ -1,12 +1,13 @@
 #include "auth/AuthService.h"
 
-#include <chrono>
-
 #include "common/Names.h"
+#include "common/UnixTime.h"
 #include "config/Config.h"
 
 namespace portico::auth {
 namespace {
+
+using common::unixMs;
 
 const char* const kRealm = "Bearer realm=\"portico\"";
 // Refused because it is on the denylist, as opposed to malformed, forged or expired.
@@ -14,12 +15,6 @@ class RevokedError : public TokenError {
  public:
   using TokenError::TokenError;
 };
-
-int64_t unixMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 // The token of "Authorization: Bearer <token>"; nullopt when the header is absent, an empty
 // string when it is present but not a bearer credential.

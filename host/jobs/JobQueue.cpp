@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cmath>
 
+#include "common/UnixTime.h"
 #include "log/Logging.h"
 #include "metrics/Metrics.h"
 #include "resources/redis/RedisReply.h"
@@ -42,12 +43,6 @@ std::string streamOf(const std::string& queue) {
 }
 std::string recordOf(const std::string& id) {
   return "portico:job:" + id;
-}
-
-int64_t nowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
 }
 
 // MULTI ... EXEC around commands, so a requeue or an acknowledgement happens whole or not at all.
@@ -99,7 +94,8 @@ std::string JobQueue::enqueue(const std::string& queue, const std::string& paylo
        "max_attempts", std::to_string(maxAttempts > 0 ? maxAttempts : options_.maxAttempts),
        "backoff_ms", std::to_string(backoffMs > 0 ? backoffMs : options_.backoffMs)}};
   if (delayMs > 0) {
-    commands.push_back({"ZADD", kDelayed, std::to_string(nowMs() + delayMs), queue + "|" + id});
+    commands.push_back(
+        {"ZADD", kDelayed, std::to_string(common::unixMs() + delayMs), queue + "|" + id});
   } else {
     commands.push_back({"XADD", streamOf(queue), "*", "id", id});
   }
@@ -234,7 +230,8 @@ void JobQueue::runOne(RedisConnection& conn, const std::string& queue, const std
       } else {
         double delay = backoffMs * std::pow(2.0, attempt - 1);
         atomically(conn, {{"HSET", record, "state", "retrying", "last_error", error},
-                          {"ZADD", kDelayed, std::to_string(nowMs() + static_cast<int64_t>(delay)),
+                          {"ZADD", kDelayed,
+                           std::to_string(common::unixMs() + static_cast<int64_t>(delay)),
                            queue + "|" + id},
                           {"XACK", stream, kGroup, entry},
                           {"XDEL", stream, entry}});
@@ -253,8 +250,9 @@ void JobQueue::schedule() {
     try {
       RedisConnection conn(url_, 2000, 5000);
       while (!stopping_) {
-        throwIfError(conn.command({"EVAL", kPromoteScript, "1", kDelayed, std::to_string(nowMs())}),
-                     "promote delayed jobs");
+        throwIfError(
+            conn.command({"EVAL", kPromoteScript, "1", kDelayed, std::to_string(common::unixMs())}),
+            "promote delayed jobs");
         auto now = std::chrono::steady_clock::now();
         if (now - lastClaim > std::chrono::milliseconds(options_.visibilityTimeoutMs / 4)) {
           lastClaim = now;
