@@ -33,6 +33,14 @@ class Auth : public e2e::SharedHost<Auth> {
   static json::Value jwks() {
     return json::parse(e2e::get(host->port(), "/.well-known/jwks.json").body);
   }
+  // jose's verification of token against the JWK Set; {exit code, claims as JSON text}.
+  static std::pair<int, std::string> joseVerify(const std::string& token, const json::Value& set) {
+    return e2e::jose(json::object({{"op", "verify"},
+                                   {"jwks", set},
+                                   {"token", token},
+                                   {"issuer", "portico"},
+                                   {"audience", "portico"}}));
+  }
 };
 
 std::string segment(const std::string& token, int index) {
@@ -134,11 +142,7 @@ TEST_F(Auth, WholeFlowFromRegisterToLogout) {
 TEST_F(Auth, TokensVerifyWithAnIndependentImplementation) {
   Session s = e2e::signUp(*host, e2e::uniqueEmail("jose"));
   json::Value set = jwks();
-  auto [code, payload] = e2e::jose(json::object({{"op", "verify"},
-                                                 {"jwks", set},
-                                                 {"token", s.access},
-                                                 {"issuer", "portico"},
-                                                 {"audience", "portico"}}));
+  auto [code, payload] = joseVerify(s.access, set);
   ASSERT_EQ(code, 0) << "jose refused porticod's token";
   auto claims = json::parse(payload);
   EXPECT_EQ(claims.at("sub").as_string(), s.userId);
@@ -447,12 +451,7 @@ TEST_F(Auth, AccessTokensLiveAsLongAsTheHostSays) {
   int64_t expiresIn = login.json().at("expires_in").as_int();
   EXPECT_GE(expiresIn, 119);
   EXPECT_LE(expiresIn, 120);
-  auto [code, payload] =
-      e2e::jose(json::object({{"op", "verify"},
-                              {"jwks", jwks()},
-                              {"token", login.json().at("access_token").as_string()},
-                              {"issuer", "portico"},
-                              {"audience", "portico"}}));
+  auto [code, payload] = joseVerify(login.json().at("access_token").as_string(), jwks());
   ASSERT_EQ(code, 0);
   auto claims = json::parse(payload);
   EXPECT_EQ(claims.at("exp").as_int() - claims.at("iat").as_int(), 120);
