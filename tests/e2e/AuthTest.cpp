@@ -207,10 +207,8 @@ TEST_F(Auth, MissingOrMalformedCredentialsGet401WithAChallenge) {
       e2e::request(host->port(), "GET", "/users/me", "", {{"Authorization", "Basic dXNlcjpwYXNz"}});
   expectRefused(basic, "Basic credentials");
   // Operators see both kinds of refusal in /metrics.
-  std::string metrics = e2e::get(host->port(), "/metrics").body;
-  EXPECT_NE(metrics.find("portico_auth_total{result=\"missing\"}"), std::string::npos);
-  EXPECT_NE(metrics.find("portico_auth_total{result=\"invalid\"}"), std::string::npos);
-  EXPECT_EQ(metrics.find("portico_auth_total{result=\"invalid\"} 0\n"), std::string::npos);
+  EXPECT_GE(e2e::metric(host->port(), "portico_auth_total{result=\"missing\"}"), 1);
+  EXPECT_GE(e2e::metric(host->port(), "portico_auth_total{result=\"invalid\"}"), 1);
 }
 
 TEST_F(Auth, ReusingARotatedRefreshTokenRevokesItsFamily) {

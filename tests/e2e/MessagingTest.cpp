@@ -90,9 +90,8 @@ TEST_F(Messaging, JobRunsAndReportsItsStatus) {
   EXPECT_EQ(e2e::get(p.port(), "/jobtest/status/" + id).json().at("attempts").as_int(), 1);
   EXPECT_EQ(e2e::get(p.port(), "/jobtest/status/no-such-job").json().at("state").as_int(),
             PORTICO_JOB_UNKNOWN);
-  EXPECT_NE(e2e::get(p.port(), "/metrics")
-                .body.find("background_jobs_total{queue=\"" + run + "\",status=\"done\"} 1"),
-            std::string::npos);
+  EXPECT_EQ(e2e::metric(p.port(), "background_jobs_total{queue=\"" + run + "\",status=\"done\"}"),
+            1);
 }
 
 TEST_F(Messaging, FailingJobsRetryWithBackoffThenDeadLetter) {
