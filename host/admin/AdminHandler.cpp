@@ -7,7 +7,6 @@
 #include <sstream>
 
 #include "auth/AuthService.h"
-#include "http/Body.h"
 #include "http/ErrorResponse.h"
 #include "http/RequestTarget.h"
 #include "log/Logging.h"
@@ -18,9 +17,6 @@ namespace portico::admin {
 namespace {
 
 constexpr uint64_t kMaxServiceTokenRequest = 4096;
-
-using Poco::Net::HTTPServerRequest;
-using Poco::Net::HTTPServerResponse;
 
 // Takes the same time wherever the strings differ (only the length can leak).
 bool constantTimeEquals(const std::string& a, const std::string& b) {
@@ -39,7 +35,7 @@ std::string resultJson(const plugins::PluginManager::Result& r) {
       .dump();
 }
 
-void sendResult(HTTPServerResponse& response, const plugins::PluginManager::Result& r,
+void sendResult(http::Response& response, const plugins::PluginManager::Result& r,
                 const http::Exchange& exchange) {
   if (r.ok) {
     http::sendJson(response, 200, resultJson(r));
@@ -65,9 +61,9 @@ AdminHandler::AdminHandler(plugins::PluginManager& plugins, auth::AuthService& a
   add("POST", "/admin/service-tokens/{name}/revoke", RevokeService);
 }
 
-bool AdminHandler::authorized(HTTPServerRequest& request, HTTPServerResponse& response,
+bool AdminHandler::authorized(http::Request& request, http::Response& response,
                               const http::Exchange& exchange) const {
-  const std::string header = request.get("Authorization", "");
+  const std::string header(request.header("Authorization").value_or(""));
   const std::string prefix = "Bearer ";
   if (header.compare(0, prefix.size(), prefix) != 0) {
     response.set("WWW-Authenticate", "Bearer realm=\"porticod-admin\"");
@@ -82,21 +78,22 @@ bool AdminHandler::authorized(HTTPServerRequest& request, HTTPServerResponse& re
   return true;
 }
 
-void AdminHandler::handle(HTTPServerRequest& request, HTTPServerResponse& response,
+void AdminHandler::handle(http::Request& request, http::Response& response,
                           http::Exchange& exchange) {
   exchange.plugin = "admin";
   if (!authorized(request, response, exchange)) return;
   http::RequestTarget target;
-  if (auto error = http::parseTarget(request.getURI(), target)) {
+  if (auto error = http::parseTarget(request.target(), target)) {
     http::sendError(response, 400, *error, exchange.requestId);
     return;
   }
-  auto match = router_.match(request.getMethod(), target.segments);
+  auto match = router_.match(request.method(), target.segments);
   if (match.kind != http::Router::Match::Kind::Found) {
     if (match.kind == http::Router::Match::Kind::MethodNotAllowed)
       response.set("Allow", match.allow);
     int status = match.kind == http::Router::Match::Kind::MethodNotAllowed ? 405 : 404;
-    http::sendError(response, status, "no admin route " + request.getMethod() + " " + target.path,
+    http::sendError(response, status,
+                    "no admin route " + std::string(request.method()) + " " + target.path,
                     exchange.requestId);
     return;
   }
@@ -129,8 +126,8 @@ void AdminHandler::handle(HTTPServerRequest& request, HTTPServerResponse& respon
   }
 }
 
-void AdminHandler::install(const std::string& name, HTTPServerRequest& request,
-                           HTTPServerResponse& response, http::Exchange& exchange) {
+void AdminHandler::install(const std::string& name, http::Request& request,
+                           http::Response& response, http::Exchange& exchange) {
   // Staged under a dot-name (ignored by the dir scan and the watcher), loaded, and only renamed
   // over the real file once it serves: a broken upload never replaces a working plugin on disk.
   std::string staged =
@@ -142,13 +139,14 @@ void AdminHandler::install(const std::string& name, HTTPServerRequest& request,
                       exchange.requestId);
       return;
     }
-    if (http::readBody(request, maxUploadBytes_, out, exchange) == http::BodyResult::TooLarge) {
+    if (auto error = request.readBody(maxUploadBytes_, out)) {
       out.close();
       std::remove(staged.c_str());
-      http::sendError(
-          response, 413,
-          "plugin upload exceeds admin.max_upload_bytes = " + std::to_string(maxUploadBytes_),
-          exchange.requestId);
+      http::sendError(response, error->status,
+                      error->status == 413 ? "plugin upload exceeds admin.max_upload_bytes = " +
+                                                 std::to_string(maxUploadBytes_)
+                                           : error->message,
+                      exchange.requestId);
       return;
     }
   }
@@ -165,7 +163,7 @@ void AdminHandler::install(const std::string& name, HTTPServerRequest& request,
   sendResult(response, result, exchange);
 }
 
-void AdminHandler::unload(const std::string& name, HTTPServerResponse& response,
+void AdminHandler::unload(const std::string& name, http::Response& response,
                           const http::Exchange& exchange) {
   auto source = plugins_.sourceOf(name);
   auto result = plugins_.unload(name);
@@ -176,12 +174,11 @@ void AdminHandler::unload(const std::string& name, HTTPServerResponse& response,
   sendResult(response, result, exchange);
 }
 
-void AdminHandler::issueServiceToken(const std::string& name, HTTPServerRequest& request,
-                                     HTTPServerResponse& response, http::Exchange& exchange) {
+void AdminHandler::issueServiceToken(const std::string& name, http::Request& request,
+                                     http::Response& response, http::Exchange& exchange) {
   std::ostringstream body;
-  if (http::readBody(request, kMaxServiceTokenRequest, body, exchange) ==
-      http::BodyResult::TooLarge) {
-    http::sendError(response, 413, "request body too large", exchange.requestId);
+  if (auto error = request.readBody(kMaxServiceTokenRequest, body)) {
+    http::sendError(response, error->status, error->message, exchange.requestId);
     return;
   }
   try {
@@ -216,7 +213,7 @@ void AdminHandler::issueServiceToken(const std::string& name, HTTPServerRequest&
   }
 }
 
-void AdminHandler::revokeService(const std::string& name, HTTPServerResponse& response,
+void AdminHandler::revokeService(const std::string& name, http::Response& response,
                                  const http::Exchange& exchange) {
   try {
     auth_.revokeSubject("service:" + name);

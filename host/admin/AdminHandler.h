@@ -29,21 +29,19 @@ class AdminHandler : public http::Handler {
   AdminHandler(plugins::PluginManager& plugins, auth::AuthService& auth, std::string token,
                uint64_t maxUploadBytes);
 
-  void handle(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response,
-              http::Exchange& exchange) override;
+  void handle(http::Request& request, http::Response& response, http::Exchange& exchange) override;
 
  private:
   enum Action { List, Reload, Install, Unload, IssueServiceToken, RevokeService };
 
-  bool authorized(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response,
+  bool authorized(http::Request& request, http::Response& response,
                   const http::Exchange& exchange) const;
-  void install(const std::string& name, Poco::Net::HTTPServerRequest& request,
-               Poco::Net::HTTPServerResponse& response, http::Exchange& exchange);
-  void unload(const std::string& name, Poco::Net::HTTPServerResponse& response,
-              const http::Exchange& exchange);
-  void issueServiceToken(const std::string& name, Poco::Net::HTTPServerRequest& request,
-                         Poco::Net::HTTPServerResponse& response, http::Exchange& exchange);
-  void revokeService(const std::string& name, Poco::Net::HTTPServerResponse& response,
+  void install(const std::string& name, http::Request& request, http::Response& response,
+               http::Exchange& exchange);
+  void unload(const std::string& name, http::Response& response, const http::Exchange& exchange);
+  void issueServiceToken(const std::string& name, http::Request& request, http::Response& response,
+                         http::Exchange& exchange);
+  void revokeService(const std::string& name, http::Response& response,
                      const http::Exchange& exchange);
 
   plugins::PluginManager& plugins_;

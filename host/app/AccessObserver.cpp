@@ -16,11 +16,10 @@ void AccessObserver::connectionClosed() {
   metrics_.connectionClosed();
 }
 
-void AccessObserver::requestDone(const std::string& method, const std::string& target, int status,
+void AccessObserver::requestDone(std::string_view method, std::string_view target, int status,
                                  const http::Exchange& exchange, double seconds) {
   // Clients choose the method: keep the label set bounded.
-  static const std::string other = "OTHER";
-  const std::string& label = http::isKnownMethod(method) ? method : other;
+  const std::string label = http::isKnownMethod(method) ? std::string(method) : "OTHER";
   metrics_.observeRequest(label, exchange.route, status, exchange.plugin, seconds);
   if (access_) {
     access_->info("{} {} {} {:.3f}ms route={} plugin={}", method, target, status, seconds * 1e3,

@@ -20,7 +20,7 @@ class AccessObserver : public http::Observer {
 
   void connectionOpened() override;
   void connectionClosed() override;
-  void requestDone(const std::string& method, const std::string& target, int status,
+  void requestDone(std::string_view method, std::string_view target, int status,
                    const http::Exchange& exchange, double seconds) override;
 
  private:

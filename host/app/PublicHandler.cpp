@@ -3,7 +3,6 @@
 #include <sstream>
 
 #include "auth/AuthService.h"
-#include "http/Body.h"
 #include "http/ErrorResponse.h"
 #include "http/RequestTarget.h"
 #include "log/Logging.h"
@@ -15,16 +14,13 @@
 
 namespace portico::app {
 
-using Poco::Net::HTTPServerRequest;
-using Poco::Net::HTTPServerResponse;
-
-bool PublicHandler::handleBuiltin(const std::string& path, HTTPServerRequest& request,
-                                  HTTPServerResponse& response, http::Exchange& exchange) {
+bool PublicHandler::handleBuiltin(const std::string& path, http::Request& request,
+                                  http::Response& response, http::Exchange& exchange) {
   if (path != "/health" && path != "/ready" && path != "/metrics") return false;
   exchange.route = path;
-  if (request.getMethod() != "GET" && request.getMethod() != "HEAD") {
+  if (request.method() != "GET" && request.method() != "HEAD") {
     response.set("Allow", "GET, HEAD");
-    http::sendError(response, 405, request.getMethod() + " is not allowed on " + path,
+    http::sendError(response, 405, std::string(request.method()) + " is not allowed on " + path,
                     exchange.requestId);
     return true;
   }
@@ -46,28 +42,28 @@ bool PublicHandler::handleBuiltin(const std::string& path, HTTPServerRequest& re
                               {"services", json::Value(std::move(checks))}});
     http::sendJson(response, ok ? 200 : 503, body.dump());
   } else {
-    std::string text = metrics_.render();
-    response.setContentType("text/plain; version=0.0.4; charset=utf-8");
-    response.sendBuffer(text.data(), text.size());
+    response.set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+    response.body = metrics_.render();
   }
   return true;
 }
 
-void PublicHandler::handle(HTTPServerRequest& request, HTTPServerResponse& response,
+void PublicHandler::handle(http::Request& request, http::Response& response,
                            http::Exchange& exchange) {
   http::RequestTarget target;
-  if (auto error = http::parseTarget(request.getURI(), target)) {
+  if (auto error = http::parseTarget(request.target(), target)) {
     http::sendError(response, 400, *error, exchange.requestId);
     return;
   }
   if (handleBuiltin(target.path, request, response, exchange)) return;
 
   std::shared_ptr<const plugins::RouteTable> table = plugins_.routes();
-  http::Router::Match match = table->router.match(request.getMethod(), target.segments);
+  http::Router::Match match = table->router.match(request.method(), target.segments);
   if (match.kind != http::Router::Match::Kind::Found) {
     if (match.kind == http::Router::Match::Kind::MethodNotAllowed) {
       response.set("Allow", match.allow);
-      http::sendError(response, 405, request.getMethod() + " is not allowed on " + target.path,
+      http::sendError(response, 405,
+                      std::string(request.method()) + " is not allowed on " + target.path,
                       exchange.requestId);
     } else {
       http::sendError(response, 404, "no route for " + target.path, exchange.requestId);
@@ -80,7 +76,9 @@ void PublicHandler::handle(HTTPServerRequest& request, HTTPServerResponse& respo
   exchange.route = route.spec->path.pattern();
   exchange.plugin = generation.name();
 
-  auth::AuthOutcome who = auth_.authenticate(request, route.spec->auth, route.spec->scopes);
+  auth::AuthOutcome who =
+      auth_.authenticate({request.header("Authorization"), request.header("X-Service-Token")},
+                         route.spec->auth, route.spec->scopes);
   if (who.status != 0) {
     if (!who.challenge.empty()) response.set("WWW-Authenticate", who.challenge);
     http::sendError(response, who.status, who.message, exchange.requestId);
@@ -88,18 +86,15 @@ void PublicHandler::handle(HTTPServerRequest& request, HTTPServerResponse& respo
   }
 
   std::ostringstream body;
-  if (http::readBody(request, route.spec->maxBodyBytes, body, exchange) ==
-      http::BodyResult::TooLarge) {
-    http::sendError(response, 413,
-                    "request body exceeds " + std::to_string(route.spec->maxBodyBytes) +
-                        " bytes allowed on " + exchange.route,
+  if (auto error = request.readBody(route.spec->maxBodyBytes, body)) {
+    http::sendError(response, error->status, error->message + " on " + exchange.route,
                     exchange.requestId);
     return;
   }
   std::string bodyText = body.str();
 
   portico_request preq;
-  preq.method = request.getMethod();
+  preq.method = request.method();
   preq.path = target.path;
   preq.query = target.query;
   preq.id = exchange.requestId;
@@ -125,14 +120,18 @@ void PublicHandler::handle(HTTPServerRequest& request, HTTPServerResponse& respo
                     exchange.requestId);
     return;
   }
-  response.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(pres.status));
-  bool contentType = false;
-  for (const auto& [name, value] : pres.headers) {
-    if (Poco::icompare(name, "Content-Type") == 0) contentType = true;
-    response.add(name, value);
+  if (pres.status < 200) {
+    log::get("plugin." + generation.name())
+        ->error("handler for {} {} answered the informational status {} as its final one",
+                preq.method, exchange.route, pres.status);
+    http::sendError(response, 500, "internal error in plugin '" + generation.name() + "'",
+                    exchange.requestId);
+    return;
   }
-  if (!contentType) response.setContentType("application/json");
-  response.sendBuffer(pres.body.data(), pres.body.size());
+  response.status = static_cast<int>(pres.status);
+  response.headers = std::move(pres.headers);
+  if (!response.has("Content-Type")) response.set("Content-Type", "application/json");
+  response.body = std::move(pres.body);
 }
 
 }  // namespace portico::app

@@ -37,16 +37,15 @@ class PublicHandler : public http::Handler {
         maxResponseBytes_(maxResponseBytes),
         trustedProxies_(std::move(trustedProxies)) {}
 
-  void handle(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response,
-              http::Exchange& exchange) override;
+  void handle(http::Request& request, http::Response& response, http::Exchange& exchange) override;
 
   // /ready answers 200 only after start-up has loaded the plugin dir and while every configured
   // service (PostgreSQL, Redis) answers.
   void setReady(bool ready) { ready_ = ready; }
 
  private:
-  bool handleBuiltin(const std::string& path, Poco::Net::HTTPServerRequest& request,
-                     Poco::Net::HTTPServerResponse& response, http::Exchange& exchange);
+  bool handleBuiltin(const std::string& path, http::Request& request, http::Response& response,
+                     http::Exchange& exchange);
 
   plugins::PluginManager& plugins_;
   metrics::Metrics& metrics_;

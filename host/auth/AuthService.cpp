@@ -1,5 +1,6 @@
 #include "auth/AuthService.h"
 
+#include "common/IgnoreCase.h"
 #include "common/Names.h"
 #include "common/UnixTime.h"
 #include "config/Config.h"
@@ -19,13 +20,14 @@ class RevokedError : public TokenError {
 // The token of "Authorization: Bearer <token>"; nullopt when the header is absent, an empty
 // string when it is present but not a bearer credential.
 // A view into the request's header: no copy on the path every authenticated request takes.
-std::optional<std::string_view> bearerToken(const Poco::Net::HTTPRequest& request) {
-  auto it = request.find("Authorization");
-  if (it == request.end()) return std::nullopt;
-  const std::string& value = it->second;
-  if (value.size() < 8 || Poco::icompare(value, 0, 7, "bearer ") != 0) return std::string_view();
+std::optional<std::string_view> bearerToken(std::optional<std::string_view> authorization) {
+  if (!authorization) return std::nullopt;
+  std::string_view value = *authorization;
+  if (value.size() < 8 || !common::equalsIgnoreCase(value.substr(0, 7), "bearer ")) {
+    return std::string_view();
+  }
   size_t start = value.find_first_not_of(' ', 7);
-  return start == std::string::npos ? std::string_view() : std::string_view(value).substr(start);
+  return start == std::string_view::npos ? std::string_view() : value.substr(start);
 }
 
 std::string invalidChallenge(const std::string& why) {
@@ -131,13 +133,12 @@ AuthOutcome AuthService::finish(AuthOutcome out, Outcome outcome) {
   return out;
 }
 
-AuthOutcome AuthService::authenticate(const Poco::Net::HTTPRequest& request, portico_auth_mode mode,
+AuthOutcome AuthService::authenticate(const Credentials& sent, portico_auth_mode mode,
                                       const std::vector<std::string>& scopes) {
   AuthOutcome out;
   if (mode == PORTICO_AUTH_PUBLIC) return out;
-  std::optional<std::string_view> bearer = bearerToken(request);
-  auto serviceHeader = request.find("X-Service-Token");
-  if (!bearer && serviceHeader == request.end()) {
+  std::optional<std::string_view> bearer = bearerToken(sent.authorization);
+  if (!bearer && !sent.serviceToken) {
     if (mode != PORTICO_AUTH_REQUIRED) return finish(std::move(out), Anonymous);
     out.status = 401;
     out.message = "this route needs a bearer token";
@@ -152,9 +153,7 @@ AuthOutcome AuthService::authenticate(const Poco::Net::HTTPRequest& request, por
       if (bearer->empty()) throw TokenError("Authorization is not 'Bearer <token>'");
       user = check(*bearer, TokenUse::Access, nowMs);
     }
-    if (serviceHeader != request.end()) {
-      service = check(serviceHeader->second, TokenUse::Service, nowMs);
-    }
+    if (sent.serviceToken) service = check(*sent.serviceToken, TokenUse::Service, nowMs);
   } catch (const TokenError& e) {
     Outcome outcome = dynamic_cast<const RevokedError*>(&e) ? Revoked : Invalid;
     out.status = 401;

@@ -10,8 +10,6 @@
 // plus the keys (see Keyring.h). Thread-safe.
 #pragma once
 
-#include <Poco/Net/HTTPRequest.h>
-
 #include <array>
 #include <atomic>
 #include <cstdint>
@@ -47,6 +45,13 @@ struct AuthOptions {
   static AuthOptions fromConfig(const config::Config& config);
 };
 
+// What a request sent to prove who it is: the Authorization and X-Service-Token fields, each
+// absent or a view that must outlive the authenticate call.
+struct Credentials {
+  std::optional<std::string_view> authorization;
+  std::optional<std::string_view> serviceToken;
+};
+
 // What authenticate decided. status 0: go on (principal may be null on a PUBLIC or OPTIONAL
 // route); otherwise answer status with message, and challenge as WWW-Authenticate if not empty.
 struct AuthOutcome {
@@ -76,7 +81,7 @@ class AuthService {
   // for bad claims or ttl, KeyError when no signing key is configured.
   IssuedToken issue(json::Value claims, int64_t ttlS, TokenUse use) const;
 
-  AuthOutcome authenticate(const Poco::Net::HTTPRequest& request, portico_auth_mode mode,
+  AuthOutcome authenticate(const Credentials& sent, portico_auth_mode mode,
                            const std::vector<std::string>& scopes);
 
   // Both throw std::runtime_error when Redis is missing or unreachable.

@@ -7,16 +7,18 @@
 
 namespace portico::http {
 
-std::string clientIp(const Poco::Net::HTTPServerRequest& request,
-                     const std::vector<std::string>& trustedProxies) {
-  std::string ip = request.clientAddress().host().toString();
+std::string clientIp(const Request& request, const std::vector<std::string>& trustedProxies) {
+  std::string ip(request.peerIp());
   auto trusted = [&](const std::string& addr) {
     return std::find(trustedProxies.begin(), trustedProxies.end(), addr) != trustedProxies.end();
   };
   if (!trusted(ip)) return ip;
-  auto header = request.find("X-Forwarded-For");
-  if (header == request.end()) return ip;
-  const std::string& forwarded = header->second;
+  std::string forwarded;
+  for (std::string_view line : request.headers("X-Forwarded-For")) {
+    if (!forwarded.empty()) forwarded += ',';
+    forwarded += line;
+  }
+  if (forwarded.empty()) return ip;
   size_t end = forwarded.size();
   while (end > 0) {
     size_t comma = forwarded.rfind(',', end - 1);

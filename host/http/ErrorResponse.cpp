@@ -8,13 +8,13 @@ std::string errorBody(int status, std::string_view message, std::string_view req
   return json::object({{"status", status}, {"message", message}, {"request_id", requestId}}).dump();
 }
 
-void sendJson(Poco::Net::HTTPServerResponse& response, int status, const std::string& body) {
-  response.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(status));
-  response.setContentType("application/json");
-  response.sendBuffer(body.data(), body.size());
+void sendJson(Response& response, int status, std::string body) {
+  response.status = status;
+  response.set("Content-Type", "application/json");
+  response.body = std::move(body);
 }
 
-void sendError(Poco::Net::HTTPServerResponse& response, int status, std::string_view message,
+void sendError(Response& response, int status, std::string_view message,
                std::string_view requestId) {
   sendJson(response, status, errorBody(status, message, requestId));
 }

@@ -2,20 +2,20 @@
 //   {"status": 404, "message": "no route for GET /x", "request_id": "..."}
 #pragma once
 
-#include <Poco/Net/HTTPServerResponse.h>
-
 #include <string>
 #include <string_view>
+
+#include "http/Response.h"
 
 namespace portico::http {
 
 std::string errorBody(int status, std::string_view message, std::string_view requestId);
 
-// Sends the error as the whole response (Content-Type application/json).
-void sendError(Poco::Net::HTTPServerResponse& response, int status, std::string_view message,
+// Makes the error the whole response (Content-Type application/json).
+void sendError(Response& response, int status, std::string_view message,
                std::string_view requestId);
 
-// Sends a JSON document with the given status.
-void sendJson(Poco::Net::HTTPServerResponse& response, int status, const std::string& body);
+// Makes a JSON document with the given status the whole response.
+void sendJson(Response& response, int status, std::string body);
 
 }  // namespace portico::http

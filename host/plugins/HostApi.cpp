@@ -187,9 +187,9 @@ portico_status requestQueryParam(const portico_request* r, portico_str name, por
 portico_status requestHeader(const portico_request* r, portico_str name, portico_str* value) {
   return guarded(nullptr, [&] {
     if (r == nullptr || value == nullptr || r->http == nullptr) return PORTICO_ERR_INVALID_ARGUMENT;
-    auto it = r->http->find(std::string(sv(name)));
-    if (it == r->http->end()) return PORTICO_ERR_NOT_FOUND;
-    *value = ps(it->second);
+    auto found = r->http->header(sv(name));
+    if (!found) return PORTICO_ERR_NOT_FOUND;
+    *value = ps(*found);
     return PORTICO_OK;
   });
 }

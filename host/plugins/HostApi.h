@@ -3,7 +3,6 @@
 // unwind through a plugin's frames.
 #pragma once
 
-#include <Poco/Net/HTTPServerRequest.h>
 #include <spdlog/logger.h>
 
 #include <deque>
@@ -15,6 +14,7 @@
 #include <utility>
 #include <vector>
 
+#include "http/Request.h"
 #include "http/Router.h"
 #include "portico/plugin.h"
 
@@ -66,7 +66,7 @@ struct portico_request {
   std::string_view id;
   std::string_view body;
   const portico::http::Params* params = nullptr;
-  const Poco::Net::HTTPServerRequest* http = nullptr;
+  const portico::http::Request* http = nullptr;
   const portico::auth::Principal* principal = nullptr;  // null: anonymous
   const std::vector<std::string>* trustedProxies = nullptr;
   mutable std::string clientIp;             // worked out on first request_client_ip

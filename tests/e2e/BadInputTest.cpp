@@ -62,12 +62,12 @@ TEST_F(BadInput, InvalidHttpVersion) {
 }
 
 TEST_F(BadInput, OversizedUri) {
-  expectJsonError("GET /" + std::string(20000, 'a') + " HTTP/1.1\r\nHost: x\r\n\r\n", 400);
+  expectJsonError("GET /" + std::string(20000, 'a') + " HTTP/1.1\r\nHost: x\r\n\r\n", 414);
 }
 
 TEST_F(BadInput, OversizedHeaderValue) {
   expectJsonError(
-      "GET /hello/x HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(10000, 'b') + "\r\n\r\n", 431);
+      "GET /hello/x HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(20000, 'b') + "\r\n\r\n", 431);
 }
 
 TEST_F(BadInput, TooManyHeaders) {

@@ -87,6 +87,26 @@ std::string rawExchange(uint16_t port, const std::string& bytes, int timeoutMs) 
   return out;
 }
 
+Conversation rawUntilClose(uint16_t port, const std::string& bytes, int timeoutMs) {
+  Poco::Net::StreamSocket socket;
+  socket.connect(Poco::Net::SocketAddress("127.0.0.1", port));
+  socket.setReceiveTimeout(Poco::Timespan(static_cast<long>(timeoutMs) * 1000));
+  socket.sendBytes(bytes.data(), static_cast<int>(bytes.size()));
+  Conversation c;
+  char buf[4096];
+  try {
+    int n;
+    while ((n = socket.receiveBytes(buf, sizeof buf)) > 0)
+      c.received.append(buf, static_cast<size_t>(n));
+    c.closed = true;
+  } catch (const Poco::TimeoutException&) {
+    // still open
+  } catch (const Poco::Exception&) {
+    c.closed = true;  // reset
+  }
+  return c;
+}
+
 Reply parseRaw(const std::string& raw) {
   Reply r;
   std::istringstream in(raw);

@@ -36,6 +36,13 @@ double metric(uint16_t port, const std::string& series);
 // Sends `bytes` on a fresh connection and returns what the server sends back: one whole
 // response, or whatever arrived before it closed the connection or `timeoutMs` passed.
 std::string rawExchange(uint16_t port, const std::string& bytes, int timeoutMs = 5000);
+// Sends `bytes` on a fresh connection, then reads until the server closes the connection
+// (`closed`) or `timeoutMs` passes.
+struct Conversation {
+  std::string received;
+  bool closed = false;
+};
+Conversation rawUntilClose(uint16_t port, const std::string& bytes, int timeoutMs = 5000);
 // Parses a raw HTTP/1.1 response (status line, headers, body).
 Reply parseRaw(const std::string& raw);
 

@@ -1,5 +1,4 @@
 // How the host decides who is calling, per route auth mode, from the request headers alone.
-#include <Poco/Net/HTTPRequest.h>
 #include <gtest/gtest.h>
 
 #include <map>
@@ -18,11 +17,23 @@ AuthService makeService() {
   return AuthService(std::move(keys), AuthOptions{}, nullptr);
 }
 
-Poco::Net::HTTPRequest requestWith(const std::string& bearer, const std::string& service = "") {
-  Poco::Net::HTTPRequest r("GET", "/x");
-  if (!bearer.empty()) r.set("Authorization", "Bearer " + bearer);
-  if (!service.empty()) r.set("X-Service-Token", service);
-  return r;
+// The header fields of a request, owned for as long as the expression that sends them.
+struct Sent {
+  std::optional<std::string> authorization;
+  std::optional<std::string> service;
+  operator portico::auth::Credentials() const {
+    portico::auth::Credentials c;
+    if (authorization) c.authorization = *authorization;
+    if (service) c.serviceToken = *service;
+    return c;
+  }
+};
+
+Sent requestWith(const std::string& bearer, const std::string& service = "") {
+  Sent sent;
+  if (!bearer.empty()) sent.authorization = "Bearer " + bearer;
+  if (!service.empty()) sent.service = service;
+  return sent;
 }
 
 }  // namespace

@@ -1,0 +1,66 @@
+// One request as a handler sees it: a head the connection has already held to RFC 9112's
+// framing rules, and a body that is read from the socket only when the handler asks for it
+// (so a route can refuse a body before a byte of it is read). Every view is valid until the
+// handler returns.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <ostream>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "http/Response.h"
+
+namespace portico::http {
+
+// The connection's side of a body: reads at most `limit` bytes into `out`. An error leaves the
+// rest of the body on the wire, so the connection closes after answering it.
+class BodyReader {
+ public:
+  virtual ~BodyReader() = default;
+  virtual bool hasBody() const = 0;
+  virtual std::optional<HttpError> read(uint64_t limit, std::ostream& out) = 0;
+};
+
+class Request {
+ public:
+  using Field = std::pair<std::string_view, std::string_view>;
+
+  Request(std::string_view method, std::string_view target, int version, std::vector<Field> fields,
+          std::string_view peerIp, BodyReader& body)
+      : method_(method),
+        target_(target),
+        version_(version),
+        fields_(std::move(fields)),
+        peerIp_(peerIp),
+        body_(body) {}
+
+  std::string_view method() const { return method_; }
+  std::string_view target() const { return target_; }
+  int version() const { return version_; }  // 10 or 11
+  // The first field of that name (compared without case).
+  std::optional<std::string_view> header(std::string_view name) const;
+  // Every field of that name, in the order received.
+  std::vector<std::string_view> headers(std::string_view name) const;
+  // The TCP peer's IP (see ClientAddress.h for the client behind a trusted proxy).
+  std::string_view peerIp() const { return peerIp_; }
+
+  bool hasBody() const { return body_.hasBody(); }
+  // Nothing (success) or the error to answer with: 413 past `limit`, 400 for a malformed chunk,
+  // 408 for a body that arrives too slowly.
+  std::optional<HttpError> readBody(uint64_t limit, std::ostream& out) {
+    return body_.read(limit, out);
+  }
+
+ private:
+  std::string_view method_;
+  std::string_view target_;
+  int version_;
+  std::vector<Field> fields_;
+  std::string_view peerIp_;
+  BodyReader& body_;
+};
+
+}  // namespace portico::http

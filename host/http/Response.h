@@ -1,0 +1,30 @@
+// What a handler answers: status, header fields and a whole body. The connection adds the
+// framing (Content-Length, Connection), Date and X-Request-Id when it writes it.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace portico::http {
+
+struct Response {
+  int status = 200;
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;
+
+  // Replaces every field of that name (names compare without case).
+  void set(std::string_view name, std::string_view value);
+  void add(std::string_view name, std::string_view value) { headers.emplace_back(name, value); }
+  bool has(std::string_view name) const;
+};
+
+// An answer the server or a handler gives instead of serving a request: the status and the text
+// for the JSON error body.
+struct HttpError {
+  int status;
+  std::string message;
+};
+
+}  // namespace portico::http
