@@ -5,7 +5,11 @@
 #                                           PORTICO_DATABASE_URL and PORTICO_REDIS_URL
 #   services_stop                           stop what services_start started
 #   stop_postgres DIR / stop_redis DIR      stop one of them (tests restart them under load)
-#   start_postgres DIR PORT PASSWORD / start_redis DIR PORT PASSWORD
+#   start_postgres DIR PORT PASSWORD / start_redis DIR PORT PASSWORD [durable]
+#
+# PORTICO_DEV_REDIS_DURABLE=1 (packaging/dev run sets it) starts Redis with packaging/redis.conf's
+# persistence: every write on disk before Redis answers, so no queued job is lost. Tests leave
+# it off: they restart Redis empty on purpose.
 
 pg_bin=/usr/lib/postgresql/15/bin
 services_dir=
@@ -60,9 +64,13 @@ start_postgres() {
 
 start_redis() {
   local dir=$1 port=$2 password=$3
+  local persistence=(--save "" --appendonly no)
+  if [ "${PORTICO_DEV_REDIS_DURABLE:-0}" = 1 ]; then
+    persistence=(--save "" --appendonly yes --appendfsync always)
+  fi
   own_dir redis "$dir"
-  run_as redis redis-server --bind 127.0.0.1 --port "$port" --dir "$dir" --daemonize yes --save "" \
-    --appendonly no --pidfile "$dir/redis.pid" --logfile "$dir/redis.log" \
+  run_as redis redis-server --bind 127.0.0.1 --port "$port" --dir "$dir" --daemonize yes \
+    "${persistence[@]}" --pidfile "$dir/redis.pid" --logfile "$dir/redis.log" \
     --requirepass "$password" --maxmemory-policy noeviction
   for _ in $(seq 100); do
     [ "$(REDISCLI_AUTH=$password redis-cli -p "$port" ping 2>/dev/null)" = PONG ] && return

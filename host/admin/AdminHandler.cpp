@@ -6,6 +6,7 @@
 #include <random>
 #include <sstream>
 
+#include "app/Readiness.h"
 #include "auth/AuthService.h"
 #include "http/ErrorResponse.h"
 #include "http/RequestTarget.h"
@@ -47,13 +48,19 @@ void sendResult(http::Response& response, const plugins::PluginManager::Result& 
 }  // namespace
 
 AdminHandler::AdminHandler(plugins::PluginManager& plugins, auth::AuthService& auth,
-                           std::string token, uint64_t maxUploadBytes)
-    : plugins_(plugins), auth_(auth), token_(std::move(token)), maxUploadBytes_(maxUploadBytes) {
+                           const app::Readiness& readiness, std::string token,
+                           uint64_t maxUploadBytes)
+    : plugins_(plugins),
+      auth_(auth),
+      readiness_(readiness),
+      token_(std::move(token)),
+      maxUploadBytes_(maxUploadBytes) {
   auto add = [this](const char* method, const char* path, Action action) {
     router_.add(method, *http::PathTemplate::parse(path, nullptr));
     actions_.push_back(action);
   };
   add("GET", "/admin/plugins", List);
+  add("GET", "/admin/ready", Ready);
   add("POST", "/admin/plugins/{name}/reload", Reload);
   add("PUT", "/admin/plugins/{name}", Install);
   add("DELETE", "/admin/plugins/{name}", Unload);
@@ -108,6 +115,11 @@ void AdminHandler::handle(http::Request& request, http::Response& response,
     case List:
       http::sendJson(response, 200, plugins_.describe().dump());
       break;
+    case Ready: {
+      auto report = readiness_.check(true);
+      http::sendJson(response, report.ok ? 200 : 503, report.body.dump());
+      break;
+    }
     case Reload:
       sendResult(response, plugins_.reload(name), exchange);
       break;

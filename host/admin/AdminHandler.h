@@ -1,5 +1,6 @@
 // The operator's API, served on its own listener (default 127.0.0.1:8081) behind a bearer token:
 //   GET    /admin/plugins                 every plugin, its generations and routes
+//   GET    /admin/ready                   /ready with the reason each service is down
 //   POST   /admin/plugins/{name}/reload   load the plugin's file again
 //   PUT    /admin/plugins/{name}          body = the .so: install or upgrade
 //   DELETE /admin/plugins/{name}          unload and remove its file from the plugin dir
@@ -21,18 +22,22 @@ namespace portico::auth {
 class AuthService;
 }
 
+namespace portico::app {
+class Readiness;
+}
+
 namespace portico::admin {
 
 class AdminHandler : public http::Handler {
  public:
   // token must not be empty (the app refuses to start the admin listener without one).
-  AdminHandler(plugins::PluginManager& plugins, auth::AuthService& auth, std::string token,
-               uint64_t maxUploadBytes);
+  AdminHandler(plugins::PluginManager& plugins, auth::AuthService& auth,
+               const app::Readiness& readiness, std::string token, uint64_t maxUploadBytes);
 
   void handle(http::Request& request, http::Response& response, http::Exchange& exchange) override;
 
  private:
-  enum Action { List, Reload, Install, Unload, IssueServiceToken, RevokeService };
+  enum Action { List, Ready, Reload, Install, Unload, IssueServiceToken, RevokeService };
 
   bool authorized(http::Request& request, http::Response& response,
                   const http::Exchange& exchange) const;
@@ -46,6 +51,7 @@ class AdminHandler : public http::Handler {
 
   plugins::PluginManager& plugins_;
   auth::AuthService& auth_;
+  const app::Readiness& readiness_;
   std::string token_;
   uint64_t maxUploadBytes_;
   http::Router router_;

@@ -40,7 +40,9 @@ Messaging::Messaging(const config::Config& cfg, resources::Resources& resources,
       url, *resources.redis(), jo,
       [&plugins] {
         std::vector<std::string> queues;
-        for (const auto& [queue, target] : plugins.routes()->jobHandlers) queues.push_back(queue);
+        // Held by name: in a range-for the table returned by routes() would die before the loop.
+        auto table = plugins.routes();
+        for (const auto& [queue, target] : table->jobHandlers) queues.push_back(queue);
         return queues;
       },
       [&plugins](const std::string& queue, const std::string& id, const std::string& payload,
@@ -49,6 +51,11 @@ Messaging::Messaging(const config::Config& cfg, resources::Resources& resources,
       },
       metrics);
   plugins.setMessaging({events_.get(), jobs_.get()});
+}
+
+std::function<resources::Probe()> Messaging::jobsProbe() {
+  if (!jobs_) return {};
+  return [jobs = jobs_.get()] { return jobs->health(); };
 }
 
 void Messaging::start() {

@@ -2,6 +2,7 @@
 // and wired to the plugins' published subscriptions and job handlers.
 #pragma once
 
+#include <functional>
 #include <memory>
 
 #include "bus/EventBus.h"
@@ -24,6 +25,9 @@ class Messaging {
   // Without Redis both parts stay empty; plugins then get "unavailable" for events and jobs.
   Messaging(const config::Config& cfg, resources::Resources& resources,
             plugins::PluginManager& plugins, metrics::Metrics& metrics);
+
+  // The job queue's health for /ready; empty without Redis.
+  std::function<resources::Probe()> jobsProbe();
 
   void start();
   // Jobs in progress finish; call before the plugins are drained.

@@ -12,6 +12,7 @@
 #include "app/Messaging.h"
 #include "app/MigrateCommand.h"
 #include "app/PublicHandler.h"
+#include "app/Readiness.h"
 #include "auth/AuthService.h"
 #include "config/Config.h"
 #include "http/HttpServer.h"
@@ -155,8 +156,9 @@ int PorticoApp::main(const std::vector<std::string>& args) {
                               return out;
                             });
 
+    Readiness readiness(resources);
     PublicHandler publicHandler(
-        plugins, metrics, resources, auth,
+        plugins, metrics, readiness, auth,
         static_cast<uint64_t>(cfg.getInt("http.max_response_bytes", 64 << 20, 1)),
         cfg.getList("http.trusted_proxies"));
     AccessObserver observer(metrics, cfg.getBool("log.access", true));
@@ -167,7 +169,7 @@ int PorticoApp::main(const std::vector<std::string>& args) {
     std::unique_ptr<http::HttpServer> adminServer;
     if (adminEnabled) {
       adminHandler = std::make_unique<admin::AdminHandler>(
-          plugins, auth, token,
+          plugins, auth, readiness, token,
           static_cast<uint64_t>(cfg.getInt("admin.max_upload_bytes", 64 << 20, 1)));
       http::ServerOptions adminDefaults;
       adminDefaults.host = "127.0.0.1";
@@ -179,6 +181,7 @@ int PorticoApp::main(const std::vector<std::string>& args) {
     }
 
     Messaging messaging(cfg, resources, plugins, metrics);
+    if (auto probe = messaging.jobsProbe()) readiness.add(std::move(probe));
     plugins.loadAll();
     messaging.start();
     std::unique_ptr<plugins::PluginWatcher> watcher;
@@ -187,13 +190,13 @@ int PorticoApp::main(const std::vector<std::string>& args) {
 
     publicServer.start();
     if (adminServer) adminServer->start();
-    publicHandler.setReady(true);
+    readiness.setStarted(true);
     logger->info("ready: {} plugin(s) loaded", plugins.activeCount());
 
     waitForTerminationRequest();
 
     logger->info("shutting down");
-    publicHandler.setReady(false);
+    readiness.setStarted(false);
     int grace = static_cast<int>(cfg.getInt("http.shutdown_grace_ms", 10000, 0, 600000));
     // Each step is timed: a slow stop then says which step waited (connections, jobs, drains).
     std::string steps;

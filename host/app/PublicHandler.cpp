@@ -2,6 +2,7 @@
 
 #include <sstream>
 
+#include "app/Readiness.h"
 #include "auth/AuthService.h"
 #include "http/ErrorResponse.h"
 #include "http/RequestTarget.h"
@@ -10,7 +11,6 @@
 #include "plugins/AbiGlue.h"
 #include "plugins/PluginManager.h"
 #include "portico/json.hpp"
-#include "resources/Resources.h"
 
 namespace portico::app {
 
@@ -27,20 +27,10 @@ bool PublicHandler::handleBuiltin(const std::string& path, http::Request& reques
   if (path == "/health") {
     http::sendJson(response, 200, R"({"status":"ok"})");
   } else if (path == "/ready") {
-    bool ok = ready_.load();
-    json::Array checks;
-    for (const auto& p : resources_.probe()) {
-      ok = ok && p.ok;
-      auto check = json::object(
-          {{"name", p.name}, {"status", p.ok ? "up" : "down"}, {"latency_ms", p.latencyMs}});
-      if (!p.ok) check.set("error", p.error);
-      checks.push_back(std::move(check));
-    }
-    auto body = json::object({{"status", ok ? "ready" : "not ready"},
-                              {"started", ready_.load()},
-                              {"plugins", json::object({{"loaded", plugins_.activeCount()}})},
-                              {"services", json::Value(std::move(checks))}});
-    http::sendJson(response, ok ? 200 : 503, body.dump());
+    // What is down, not why: the reasons (driver text) are on /admin/ready and in the log.
+    auto report = readiness_.check(false);
+    report.body.set("plugins", json::object({{"loaded", plugins_.activeCount()}}));
+    http::sendJson(response, report.ok ? 200 : 503, report.body.dump());
   } else {
     response.set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
     response.body = metrics_.render();

@@ -4,6 +4,7 @@
 #include "common/Names.h"
 #include "common/UnixTime.h"
 #include "config/Config.h"
+#include "log/Logging.h"
 
 namespace portico::auth {
 namespace {
@@ -161,8 +162,9 @@ AuthOutcome AuthService::authenticate(const Credentials& sent, portico_auth_mode
     out.challenge = invalidChallenge(e.what());
     return finish(std::move(out), outcome);
   } catch (const std::exception& e) {
+    log::get("auth")->warn("cannot check tokens: {}", e.what());
     out.status = 503;
-    out.message = std::string("cannot check tokens now: ") + e.what();
+    out.message = "token checks are unavailable, try again later";
     return finish(std::move(out), Unavailable);
   }
   if (user && service) {

@@ -52,6 +52,14 @@ void atomically(RedisConnection& conn, std::vector<std::vector<std::string>> com
   for (const auto& reply : conn.pipeline(commands)) throwIfError(reply, "job transaction");
 }
 
+// The stream or its group vanished: NOGROUP, or UNBLOCKED for a read that was blocked on a key
+// that was deleted.
+bool isGroupGone(const RedisType::Ptr& reply) {
+  if (reply.isNull() || !reply->isError()) return false;
+  std::string text = reply->toString();
+  return text.find("NOGROUP") != std::string::npos || text.find("UNBLOCKED") != std::string::npos;
+}
+
 // Sleeps up to ms, returning early once `stopping` is set.
 void pause(const std::atomic<bool>& stopping, int ms) {
   for (int waited = 0; waited < ms && !stopping; waited += 20) {
@@ -134,8 +142,50 @@ void JobQueue::ensureGroups(RedisConnection& conn, const std::vector<std::string
   }
 }
 
+void JobQueue::forgetGroups() {
+  std::lock_guard<std::mutex> lock(groupsMutex_);
+  // Every worker meets the loss at once: one line for all of them.
+  int64_t now = common::unixMs();
+  if (!groups_.empty() && now - groupsLostLoggedMs_ > 5000) {
+    groupsLostLoggedMs_ = now;
+    log::get("jobs")->warn(
+        "the job queues' consumer groups are gone (Redis lost its data?); making them again");
+  }
+  groups_.clear();
+}
+
+void JobQueue::succeeded(std::atomic<bool>& failing, const std::string& who) {
+  if (failing.exchange(false)) log::get("jobs")->info("{}: reading from Redis again", who);
+}
+
+void JobQueue::failed(std::atomic<bool>& failing, const std::string& who, const std::string& why) {
+  {
+    std::lock_guard<std::mutex> lock(errorMutex_);
+    lastError_ = why;
+  }
+  if (!failing.exchange(true)) {
+    log::get("jobs")->warn("{}: cannot read from Redis ({}); retrying until it can", who, why);
+  } else {
+    log::get("jobs")->debug("{}: still cannot read from Redis ({})", who, why);
+  }
+}
+
+resources::Probe JobQueue::health() const {
+  resources::Probe p;
+  p.name = "jobs";
+  int64_t since = common::unixMs() - lastReadMs_.load();
+  // A working worker returns from its blocking read at least every blockMs.
+  p.ok = !workersFailing_.load() && since < 2 * options_.blockMs + 2000;
+  if (!p.ok) {
+    std::lock_guard<std::mutex> lock(errorMutex_);
+    p.error = lastError_.empty()
+                  ? "no worker has read from Redis for " + std::to_string(since) + " ms"
+                  : lastError_;
+  }
+  return p;
+}
+
 void JobQueue::work(int index) {
-  auto logger = log::get("jobs");
   std::string consumer = hostId_ + "-" + std::to_string(index);
   int backoffMs = 100;
   while (!stopping_) {
@@ -146,6 +196,7 @@ void JobQueue::work(int index) {
       while (!stopping_) {
         std::vector<std::string> queues = queues_();
         if (queues.empty()) {
+          lastReadMs_ = common::unixMs();  // nothing to read is not a failure
           pause(stopping_, options_.blockMs);
           continue;
         }
@@ -157,7 +208,13 @@ void JobQueue::work(int index) {
         for (const auto& q : queues) argv.push_back(streamOf(q));
         argv.insert(argv.end(), queues.size(), ">");
         auto reply = conn.command(argv);
+        if (isGroupGone(reply)) {
+          forgetGroups();
+          continue;
+        }
         throwIfError(reply, "XREADGROUP");
+        lastReadMs_ = common::unixMs();
+        succeeded(workersFailing_, "the job workers");
         for (const auto& stream : replyElements(reply)) {
           auto parts = replyElements(stream);
           if (parts.size() != 2) continue;
@@ -174,9 +231,10 @@ void JobQueue::work(int index) {
       }
     } catch (const std::exception& e) {
       if (stopping_) break;
-      logger->warn("job worker {} lost Redis ({}); retrying in {} ms", index, e.what(), backoffMs);
+      failed(workersFailing_, "the job workers", e.what());
       pause(stopping_, backoffMs);
-      backoffMs = std::min(backoffMs * 2, 2000);
+      // At most a second between tries: jobs run again soon after Redis is back.
+      backoffMs = std::min(backoffMs * 2, 1000);
     }
   }
 }
@@ -253,6 +311,7 @@ void JobQueue::schedule() {
         throwIfError(
             conn.command({"EVAL", kPromoteScript, "1", kDelayed, std::to_string(common::unixMs())}),
             "promote delayed jobs");
+        succeeded(schedulerFailing_, "the job scheduler");
         auto now = std::chrono::steady_clock::now();
         if (now - lastClaim > std::chrono::milliseconds(options_.visibilityTimeoutMs / 4)) {
           lastClaim = now;
@@ -262,6 +321,10 @@ void JobQueue::schedule() {
             auto reply =
                 conn.command({"XAUTOCLAIM", streamOf(q), kGroup, consumer,
                               std::to_string(options_.visibilityTimeoutMs), "0-0", "COUNT", "500"});
+            if (isGroupGone(reply)) {
+              forgetGroups();
+              break;
+            }
             throwIfError(reply, "XAUTOCLAIM");
             auto parts = replyElements(reply);
             if (parts.size() < 2) continue;
@@ -288,7 +351,7 @@ void JobQueue::schedule() {
       }
     } catch (const std::exception& e) {
       if (stopping_) break;
-      logger->warn("job scheduler lost Redis ({}); retrying", e.what());
+      failed(schedulerFailing_, "the job scheduler", e.what());
       pause(stopping_, 500);
     }
   }

@@ -10,6 +10,11 @@
 // XREADGROUP, run the job, and acknowledge it. A job whose worker died stays pending in the group;
 // after the visibility timeout the scheduler claims it (XAUTOCLAIM) and queues it again: at least
 // once. Several hosts share the same groups, so each job goes to one of them.
+//
+// Redis may come back without its data (restart without persistence, failover to an empty
+// replica, FLUSHALL): the groups are then gone and reads fail with NOGROUP. The queue forgets
+// which groups it made, makes them again and goes on; jobs enqueued from then on run. Jobs that
+// were only in the lost data are lost: see the README on Redis persistence.
 #pragma once
 
 #include <atomic>
@@ -64,10 +69,19 @@ class JobQueue {
   // State and attempts of a job (PORTICO_JOB_UNKNOWN when there is no record).
   std::pair<portico_job_state, int> status(const std::string& id);
 
+  // "jobs" is up while workers read from Redis: the last successful read is recent.
+  resources::Probe health() const;
+
  private:
   void work(int index);
   void schedule();
   void ensureGroups(resources::RedisConnection& conn, const std::vector<std::string>& queues);
+  // After NOGROUP: the groups we made are gone with Redis's data; make them again.
+  void forgetGroups();
+  // Each Redis round's outcome for the workers or the scheduler (`failing` is theirs): a change
+  // between working and failing is logged once, not per retry.
+  void succeeded(std::atomic<bool>& failing, const std::string& who);
+  void failed(std::atomic<bool>& failing, const std::string& who, const std::string& why);
   void runOne(resources::RedisConnection& conn, const std::string& queue, const std::string& entry,
               const std::string& id);
 
@@ -82,6 +96,12 @@ class JobQueue {
   std::atomic<bool> stopping_{false};
   std::mutex groupsMutex_;
   std::set<std::string> groups_;  // streams known to have the consumer group
+  int64_t groupsLostLoggedMs_ = 0;
+  std::atomic<int64_t> lastReadMs_{0};  // a worker's last successful read
+  std::atomic<bool> workersFailing_{false};
+  std::atomic<bool> schedulerFailing_{false};
+  mutable std::mutex errorMutex_;
+  std::string lastError_;
   std::vector<std::thread> threads_;
 };
 

@@ -154,7 +154,7 @@ std::vector<std::pair<metrics::Labels, double>> PluginManager::inflightGauge() c
                    static_cast<double>(g.inflight())});
   };
   for (const auto& [name, gen] : active_) add(*gen);
-  for (const auto& gen : retiring_) add(*gen);
+  for (const Generation* gen : retiring_) add(*gen);
   return out;
 }
 
@@ -286,7 +286,17 @@ PluginManager::Result PluginManager::load(const std::string& path, const std::st
     }
   }
 
-  auto gen = std::make_shared<Generation>(std::move(library), *info, number, source, sha);
+  // A generation closed on a failed load is deleted where its last reference drops; a retired
+  // one goes to the retire loop, which closes and deletes it.
+  std::shared_ptr<Generation> gen(new Generation(std::move(library), *info, number, source, sha),
+                                  [released = released_](Generation* g) {
+                                    if (g->state() == GenerationState::Closed) {
+                                      delete g;
+                                      return;
+                                    }
+                                    std::lock_guard<std::mutex> lock(released->mutex);
+                                    released->list.push_back(g);
+                                  });
   if (!gen->init(config_, options_.defaultMaxBodyBytes, resources_, messaging_, auth_, &why)) {
     gen->close();
     return fail(422, "plugin '" + name + "': " + why);
@@ -401,14 +411,22 @@ std::shared_ptr<const RouteTable> PluginManager::routes() const {
 void PluginManager::retireLocked(std::shared_ptr<Generation> gen) {
   gen->setState(GenerationState::Draining);
   gen->markRetired();
-  retiring_.push_back(std::move(gen));
+  retiring_.push_back(gen.get());
   wake_.notify_all();
+  // `gen` drops the manager's reference here; the route tables and requests drop theirs later.
 }
 
 void PluginManager::retireLoop() {
-  std::vector<std::shared_ptr<Generation>> toDrain;
-  std::vector<Generation*> toClose;  // stay listed in retiring_ while they close
-  std::vector<Generation*> drained;  // drain hook already called
+  std::vector<Generation*> toDrain;
+  std::vector<Generation*> toClose;   // stay listed in retiring_ while they close
+  std::vector<Generation*> drained;   // drain hook already called
+  std::vector<Generation*> released;  // no reference left anywhere
+  auto has = [](const std::vector<Generation*>& list, Generation* g) {
+    return std::find(list.begin(), list.end(), g) != list.end();
+  };
+  auto erase = [](std::vector<Generation*>& list, Generation* g) {
+    list.erase(std::remove(list.begin(), list.end(), g), list.end());
+  };
   std::unique_lock<std::mutex> lock(mutex_);
   for (;;) {
     if (stopping_) return;  // whatever is still retiring is stuck and stays mapped
@@ -416,14 +434,17 @@ void PluginManager::retireLoop() {
       wake_.wait(lock, [this] { return stopping_ || !retiring_.empty(); });
       continue;
     }
+    {
+      std::lock_guard<std::mutex> handedBack(released_->mutex);
+      released.insert(released.end(), released_->list.begin(), released_->list.end());
+      released_->list.clear();
+    }
     auto now = Clock::now();
-    for (auto& gen : retiring_) {
-      Generation* g = gen.get();
-      if (std::find(drained.begin(), drained.end(), g) == drained.end()) {
-        toDrain.push_back(gen);
+    for (Generation* g : retiring_) {
+      if (!has(drained, g)) {
+        toDrain.push_back(g);
         drained.push_back(g);
-      } else if (gen.use_count() == 1) {
-        // Only this list refers to it: no route table, no request, no one can reach it again.
+      } else if (has(released, g)) {
         toClose.push_back(g);
       } else if (g->state() == GenerationState::Draining &&
                  now - g->retiredAt() > std::chrono::milliseconds(options_.drainTimeoutMs)) {
@@ -435,7 +456,7 @@ void PluginManager::retireLoop() {
       }
     }
     lock.unlock();
-    for (auto& g : toDrain) g->drain();
+    for (Generation* g : toDrain) g->drain();
     toDrain.clear();
     for (Generation* g : toClose) {
       g->close();
@@ -447,9 +468,10 @@ void PluginManager::retireLoop() {
       auto& h = history_[g->name()];
       h.push_back(describeOld(*g));
       while (h.size() > options_.historyPerPlugin) h.pop_front();
-      drained.erase(std::find(drained.begin(), drained.end(), g));
-      retiring_.erase(std::find_if(retiring_.begin(), retiring_.end(),
-                                   [g](const auto& r) { return r.get() == g; }));
+      erase(drained, g);
+      erase(released, g);
+      erase(retiring_, g);
+      delete g;
     }
     toClose.clear();
     if (!retiring_.empty()) wake_.wait_for(lock, std::chrono::milliseconds(2));
@@ -478,7 +500,7 @@ size_t PluginManager::activeCount() const {
 
 json::Value PluginManager::describeRetired(const std::string& name) const {
   json::Array out;
-  for (const auto& g : retiring_) {
+  for (const Generation* g : retiring_) {
     if (g->name() != name) continue;
     out.push_back(describeOld(*g));
   }
@@ -509,7 +531,7 @@ json::Value PluginManager::describe() const {
   }
   json::Array unloaded;
   std::vector<std::string> names;
-  for (const auto& g : retiring_) names.push_back(g->name());
+  for (const Generation* g : retiring_) names.push_back(g->name());
   for (const auto& [name, h] : history_) names.push_back(name);
   std::sort(names.begin(), names.end());
   names.erase(std::unique(names.begin(), names.end()), names.end());

@@ -5,9 +5,11 @@
 //             conflicts, ready. Any failure closes the new copy; the old generation keeps serving.
 //   publish:  a new immutable RouteTable is swapped in atomically; readers never take a lock.
 //   retire:   the replaced generation is drained on a background thread. Each RouteTable and each
-//             request holds a shared_ptr to the generation it uses, so the generation is provably
-//             unreachable when the retirer holds the only reference; then destroy, dlclose and a
-//             /proc/self/maps check. Past the drain deadline it is reported stuck and stays mapped.
+//             request holds a shared_ptr to the generation it uses; the deleter of that shared_ptr
+//             hands the generation back once the last reference is gone, and the shared_ptr's
+//             final release orders every thread's last use before it. Only then destroy, dlclose
+//             and a /proc/self/maps check. Past the drain deadline it is reported stuck and stays
+//             mapped.
 #pragma once
 
 #include <condition_variable>
@@ -141,7 +143,16 @@ class PluginManager {
   std::mutex opsMutex_;  // one install/reload/unload at a time
   mutable std::mutex mutex_;
   std::map<std::string, std::shared_ptr<Generation>> active_;
-  std::vector<std::shared_ptr<Generation>> retiring_;
+  // Retired and not yet closed. Not owning: once released (below) the retire loop owns them.
+  std::vector<Generation*> retiring_;
+  // Generations whose last shared_ptr is gone, handed over by its deleter. Its own lock: a deleter
+  // may run on any thread, also one that holds mutex_. Shared with the deleters, which may
+  // outlive the manager (a stuck generation released at exit).
+  struct Released {
+    std::mutex mutex;
+    std::vector<Generation*> list;
+  };
+  std::shared_ptr<Released> released_ = std::make_shared<Released>();
   std::map<std::string, std::deque<json::Value>> history_;
   std::map<std::string, uint64_t> lastGeneration_;
   uint64_t copies_ = 0;

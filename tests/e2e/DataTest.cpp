@@ -168,9 +168,10 @@ TEST_F(Data, ReadyListsServicesWithLatency) {
   auto r = e2e::get(host->port(), "/ready");
   ASSERT_EQ(r.status, 200) << r.body;
   auto services = r.json().at("services").as_array();
-  ASSERT_EQ(services.size(), 2u);
+  ASSERT_EQ(services.size(), 3u);
   EXPECT_EQ(services.at(0).at("name").as_string(), "postgresql");
   EXPECT_EQ(services.at(1).at("name").as_string(), "redis");
+  EXPECT_EQ(services.at(2).at("name").as_string(), "jobs");
   for (const auto& s : services) {
     EXPECT_EQ(s.at("status").as_string(), "up");
     EXPECT_GE(s.at("latency_ms").as_double(), 0.0);

@@ -18,6 +18,7 @@
 #include "Http.h"
 #include "Porticod.h"
 #include "Services.h"
+#include "portico/plugin.h"
 
 using Clock = std::chrono::steady_clock;
 
@@ -112,8 +113,17 @@ TEST(Outage, PostgresThenRedisRestartUnderLoad) {
     std::this_thread::sleep_for(std::chrono::milliseconds(300));
     services.stopPostgres();
     std::this_thread::sleep_for(std::chrono::milliseconds(1000));
-    EXPECT_EQ(e2e::get(p.port(), dbPath).status, 503);
-    EXPECT_EQ(e2e::get(p.port(), "/ready").status, 503);
+    auto refused = e2e::get(p.port(), dbPath);
+    EXPECT_EQ(refused.status, 503);
+    // What is unavailable, never the driver's words (host, port, user).
+    EXPECT_EQ(refused.json().at("message").as_string(), "database is unavailable, try again later");
+    auto ready = e2e::get(p.port(), "/ready");
+    EXPECT_EQ(ready.status, 503);
+    EXPECT_EQ(ready.body.find("error"), std::string::npos) << ready.body;
+    EXPECT_EQ(ready.body.find("127.0.0.1"), std::string::npos) << ready.body;
+    auto detailed = e2e::admin(p, "GET", "/admin/ready");
+    EXPECT_EQ(detailed.status, 503);
+    EXPECT_NE(detailed.body.find("\"error\""), std::string::npos) << detailed.body;
     services.startPostgres();
     double recovery = secondsUntil(p.port(), dbPath, 200);
     EXPECT_LE(recovery, 2.0) << "PostgreSQL is back; porticod took " << recovery << " s";
@@ -148,4 +158,78 @@ TEST(Outage, PostgresThenRedisRestartUnderLoad) {
   }
   EXPECT_EQ(e2e::get(p.port(), "/ready").status, 200) << "both are back";
   EXPECT_EQ(kill(p.pid(), 0), 0) << "porticod is still running";
+}
+
+namespace {
+
+size_t count(const std::string& text, const std::string& needle) {
+  size_t n = 0;
+  for (size_t at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1)) ++n;
+  return n;
+}
+
+// Enqueues one jobtest job (retrying while Redis refuses) and waits until it has run; returns
+// how long that took, or -1 after `limitS`.
+double secondsToRunAJob(const e2e::Porticod& p, double limitS) {
+  auto start = Clock::now();
+  auto left = [&] { return limitS - std::chrono::duration<double>(Clock::now() - start).count(); };
+  std::string id;
+  while (id.empty() && left() > 0) {
+    auto r = e2e::request(p.port(), "POST", "/jobtest/enqueue?run=outage");
+    if (r.status == 201)
+      id = r.json().at("ids").as_array().at(0).as_string();
+    else
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  while (!id.empty() && left() > 0) {
+    if (e2e::get(p.port(), "/jobtest/status/" + id).json().at("state").as_int() == PORTICO_JOB_DONE)
+      return std::chrono::duration<double>(Clock::now() - start).count();
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return -1;
+}
+
+bool jobsDownOnReady(const e2e::Porticod& p) {
+  auto ready = e2e::get(p.port(), "/ready");
+  if (ready.status != 503) return false;
+  auto body = ready.json();  // held: a range-for over a temporary's member would dangle
+  for (const auto& s : body.at("services").as_array()) {
+    if (s.at("name").as_string() == "jobs" && s.at("status").as_string() == "down") return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+TEST(Outage, JobsRunAgainAfterRedisLosesItsData) {
+  e2e::PrivateServices services;
+  e2e::Porticod p({{{e2e::fixturePath("jobtest.so"), "jobtest.so"}},
+                   {{"database.url", services.databaseUrl()}, {"redis.url", services.redisUrl()}},
+                   {},
+                   true});
+  ASSERT_GT(secondsToRunAJob(p, 10), 0) << p.logs();
+
+  // The data goes while the workers stay connected.
+  services.redisCommand("FLUSHALL");
+  double afterFlush = secondsToRunAJob(p, 5);
+  EXPECT_GT(afterFlush, 0) << p.logs();
+  EXPECT_LE(afterFlush, 2.0);
+
+  // Redis restarts without its data; while it is down, /ready says the job queue is.
+  services.stopRedis();
+  auto deadline = Clock::now() + std::chrono::seconds(5);
+  while (!jobsDownOnReady(p) && Clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  EXPECT_TRUE(jobsDownOnReady(p)) << e2e::get(p.port(), "/ready").body;
+  services.startRedis();
+  double afterRestart = secondsToRunAJob(p, 5);
+  EXPECT_GT(afterRestart, 0) << p.logs();
+  EXPECT_LE(afterRestart, 2.0) << "new jobs run within 2 s of Redis coming back";
+  EXPECT_EQ(e2e::get(p.port(), "/ready").status, 200);
+
+  // Told once per change, not once per retry.
+  std::string logs = p.logs();
+  EXPECT_LE(count(logs, "consumer groups are gone"), 4u) << logs;
+  EXPECT_LE(count(logs, "cannot read from Redis"), 4u) << logs;
 }

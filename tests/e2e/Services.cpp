@@ -63,4 +63,9 @@ void PrivateServices::startRedis() {
         " \"$(sed -n s/^redis=//p '" + dir_ + "/secrets')\"");
 }
 
+void PrivateServices::redisCommand(const std::string& args) {
+  shell("REDISCLI_AUTH=\"$(sed -n s/^redis=//p '" + dir_ + "/secrets')\" redis-cli -p " +
+        std::to_string(redisPort_) + " " + args + " >/dev/null");
+}
+
 }  // namespace e2e

@@ -21,6 +21,8 @@ class PrivateServices {
   void startPostgres();  // returns once it accepts connections
   void stopRedis();
   void startRedis();  // returns once it answers PING
+  // Runs one redis-cli command (e.g. "FLUSHALL") against this Redis.
+  void redisCommand(const std::string& args);
 
  private:
   void shell(const std::string& script);

@@ -43,18 +43,24 @@ inline portico_str str(std::string_view s) {
 }
 
 // Throw from a handler to answer `status` with {"status", "message", "request_id"}, plus any
-// headers given (Retry-After on a 429, WWW-Authenticate on a 401, ...).
+// headers given (Retry-After on a 429, WWW-Authenticate on a 401, ...). `detail` goes to the
+// plugin's log, never to the client: driver text names hosts, ports and users.
 class HttpError : public std::runtime_error {
  public:
   using Headers = std::vector<std::pair<std::string, std::string>>;
-  HttpError(int status, const std::string& message, Headers headers = {})
-      : std::runtime_error(message), status_(status), headers_(std::move(headers)) {}
+  HttpError(int status, const std::string& message, Headers headers = {}, std::string detail = {})
+      : std::runtime_error(message),
+        status_(status),
+        headers_(std::move(headers)),
+        detail_(std::move(detail)) {}
   int status() const { return status_; }
   const Headers& headers() const { return headers_; }
+  const std::string& detail() const { return detail_; }
 
  private:
   int status_;
   Headers headers_;
+  std::string detail_;
 };
 
 // A statement failed in PostgreSQL (syntax, constraint, ...); what() is PostgreSQL's message.
@@ -176,12 +182,15 @@ enum class LogLevel {
 
 namespace detail {
 
-// Turns a failed host call into the exception a handler should see: 503 for "try again later",
-// DbError for a statement PostgreSQL refused.
+// Turns a failed host call into the exception a handler should see: 503 for "try again later"
+// (the host's reason goes to the log, not to the client), DbError for a statement PostgreSQL
+// refused.
 inline void check(portico_status s, const portico_error& err, const char* what) {
   if (s == PORTICO_OK) return;
   std::string message = std::string(what) + ": " + std::string(err.buf, err.len);
-  if (s == PORTICO_ERR_UNAVAILABLE || s == PORTICO_ERR_TIMEOUT) throw HttpError(503, message);
+  if (s == PORTICO_ERR_UNAVAILABLE || s == PORTICO_ERR_TIMEOUT) {
+    throw HttpError(503, std::string(what) + " is unavailable, try again later", {}, message);
+  }
   if (s == PORTICO_ERR_QUERY) throw DbError(std::string(err.buf, err.len));
   throw std::runtime_error(message);
 }
@@ -423,6 +432,10 @@ class Host {
       try {
         entry->handler(request, response);
       } catch (const HttpError& e) {
+        if (!e.detail().empty()) {
+          api->log(entry->host->ctx_, PORTICO_LOG_WARN,
+                   str(std::to_string(e.status()) + " " + e.what() + ": " + e.detail()));
+        }
         response = Response();
         response.json(
             json::object(
