@@ -133,8 +133,8 @@ TEST(HotSwap, StuckGenerationIsReportedAndKeptMapped) {
 }
 
 TEST(HotSwap, ReloadCyclesDoNotLeakMemoryOrDescriptors) {
-#if defined(__SANITIZE_ADDRESS__)
-  GTEST_SKIP() << "ASan's quarantine and shadow memory make RSS meaningless; the regular build "
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+  GTEST_SKIP() << "a sanitizer's shadow memory makes RSS meaningless; the regular build "
                   "runs this check";
 #endif
   // No pools: their connections come and go on their own and would blur the count.
