@@ -53,8 +53,10 @@ AuthOptions AuthOptions::fromConfig(const config::Config& c) {
 AuthService::AuthService(Keyring keys, AuthOptions options, resources::RedisPool* redis)
     : keys_(std::move(keys)),
       options_(std::move(options)),
-      accessPolicy_{options_.issuer, options_.audience, "access", options_.clockSkewS},
-      servicePolicy_{options_.issuer, options_.audience, "service", options_.clockSkewS},
+      accessPolicy_{options_.issuer, options_.audience, "access", options_.clockSkewS,
+                    options_.maxTtlS},
+      servicePolicy_{options_.issuer, options_.audience, "service", options_.clockSkewS,
+                     options_.maxTtlS},
       cache_(options_.cacheEntries) {
   if (redis) revocations_ = std::make_unique<Revocations>(*redis, options_.maxTtlS);
 }

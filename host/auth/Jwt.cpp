@@ -2,6 +2,8 @@
 
 #include <openssl/rand.h>
 
+#include <iterator>
+
 #include "auth/Base64Url.h"
 #include "auth/Keyring.h"
 
@@ -54,6 +56,15 @@ json::Value decodePart(std::string_view part, const char* what) {
     throw TokenError(std::string("token ") + what + " is not JSON");
   }
   if (!v.is_object()) throw TokenError(std::string("token ") + what + " is not a JSON object");
+  // Readers disagree on which of two equal names wins; a token must not mean two things.
+  const auto& members = v.as_object();
+  for (auto it = members.begin(); it != members.end(); ++it) {
+    for (auto later = std::next(it); later != members.end(); ++later) {
+      if (later->first == it->first) {
+        throw TokenError(std::string("token ") + what + " names '" + it->first + "' twice");
+      }
+    }
+  }
   return v;
 }
 
@@ -115,7 +126,11 @@ VerifiedToken verifyJwt(std::string_view token, const Keyring& keys, const Claim
   out.scope = stringClaim(p, "scope", false);
   out.expiresAt = timeClaim(p, "exp", true);
   out.notBefore = timeClaim(p, "nbf", false);
-  timeClaim(p, "iat", true);
+  int64_t issuedAt = timeClaim(p, "iat", true);
+  if (issuedAt > nowS + policy.clockSkewS) throw TokenError("token was issued in the future");
+  if (out.expiresAt - issuedAt > policy.maxTtlS) {
+    throw TokenError("token lives longer than this issuer allows");
+  }
   out.issuedAtMs = uuidV7Millis(out.id);
   if (out.issuedAtMs < 0) throw TokenError("token jti was not minted by this issuer");
   checkTimes(out, policy.clockSkewS, nowS);

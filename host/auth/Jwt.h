@@ -26,6 +26,7 @@ struct ClaimsPolicy {
   std::string audience;
   std::string tokenUse;  // "access" (Authorization: Bearer) or "service" (X-Service-Token)
   int64_t clockSkewS = 30;
+  int64_t maxTtlS = 86400;  // exp - iat may not exceed this (auth.max_ttl_s)
 };
 
 // The claims of a token that passed every check.
@@ -43,9 +44,10 @@ struct VerifiedToken {
 std::string signJwt(const SigningKey& key, const json::Value& payload);
 
 // Verifies structure, header and signature, then the claims against policy at `nowS`
-// (seconds since the epoch). The algorithm comes from the key named by `kid`, never from the
-// token: a header whose alg differs from its key's is refused, which rules out `none` and
-// HS256-signed-with-a-public-key alike. Throws TokenError.
+// (seconds since the epoch): a member name given twice (RFC 7519 section 4), an `iat` in the
+// future or a lifetime beyond policy.maxTtlS is refused, whoever signed it. The algorithm comes
+// from the key named by `kid`, never from the token: a header whose alg differs from its key's is
+// refused, which rules out `none` and HS256-signed-with-a-public-key alike. Throws TokenError.
 VerifiedToken verifyJwt(std::string_view token, const Keyring& keys, const ClaimsPolicy& policy,
                         int64_t nowS);
 

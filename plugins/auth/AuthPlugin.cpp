@@ -2,7 +2,8 @@
 //   POST /auth/register  {email, password}                 201 {id, email}
 //   POST /auth/login     {email, password}                 200 {access_token, refresh_token, ...}
 //   POST /auth/refresh   {refresh_token}                   200 a new pair (the old one is spent)
-//   POST /auth/logout    {refresh_token?}  (signed in)     204, access and refresh token revoked
+//   POST /auth/logout    (signed in)                       204, the session of the access token
+//                                                          (its refresh tokens too) revoked
 //   POST /auth/password  {current_password, new_password}  204, every session revoked
 //   GET  /.well-known/jwks.json                            the host's public keys
 // Publishes USER_CREATED. Runs the auth.erase-account jobs the users plugin enqueues when an
@@ -40,6 +41,14 @@ constexpr size_t kMaxBody = 4096;
 int64_t defaultHashThreads() {
   unsigned cores = std::thread::hardware_concurrency();
   return cores > 1 ? cores - 1 : 1;
+}
+
+// Wrong passwords are counted per account *and* client: a client that guesses is stopped, while
+// the owner, signing in from elsewhere, is not locked out by someone else's failures (OWASP's
+// authentication guidance: lockouts must not become a denial of service). Guessing one account
+// from many addresses is bounded by each address's own limit and by bcrypt's cost.
+std::string failureKey(const std::string& email, const std::string& clientIp) {
+  return "login:fail:" + email + ":" + clientIp;
 }
 
 std::string validEmail(const std::string& raw) {
@@ -123,15 +132,19 @@ class AuthPlugin : public portico::Plugin {
     JsonBody body(req, {"email", "password"});
     std::string email = validEmail(body.required("email", kMaxEmailField));
     std::string password = body.required("password", kMaxPasswordField);
-    limits_.hit("login:ip:" + std::string(req.client_ip()), loginPerIp_);
-    std::string failures = "login:fail:" + email;
+    std::string ip(req.client_ip());
+    limits_.hit("login:ip:" + ip, loginPerIp_);
+    std::string failures = failureKey(email, ip);
     limits_.check(failures, failuresPerAccount_);
     std::string userId;
     std::string hash = dummyHash_;
     {
       portico::Db db(host_);  // released before hashing: a lease must not wait on bcrypt
+      // A disabled (deleted) account answers like an unknown one.
       auto rows = db.query(
-          "SELECT user_id::text, password_hash FROM auth_credentials WHERE email = $1", {email});
+          "SELECT user_id::text, password_hash FROM auth_credentials "
+          "WHERE email = $1 AND disabled_at IS NULL",
+          {email});
       if (rows.size() == 1) {
         userId = std::string(rows.at(0, 0).as_text());
         hash = std::string(rows.at(0, 1).as_text());
@@ -154,6 +167,8 @@ class AuthPlugin : public portico::Plugin {
     res.json(sessions_.rotate(token).toJson());
   }
 
+  // The access token names its session (the refresh token issued with it): logging out with it
+  // ends the whole session. A refresh token in the body ends that one's session as well.
   void logout(const Request& req, Response& res) {
     portico::Principal principal = req.user();
     std::string userId = portico::common::userId(principal);
@@ -161,10 +176,9 @@ class AuthPlugin : public portico::Plugin {
     if (!req.body().empty())
       refreshToken = JsonBody(req, {"refresh_token"}).text("refresh_token", 128, false);
     host_.revoke_token(principal.token_id, principal.expires_at);
-    if (refreshToken) {
-      portico::Db db(host_);
-      sessions_.endFamily(db, *refreshToken, userId);
-    }
+    portico::Db db(host_);
+    sessions_.endSessionOf(db, std::string(principal.token_id), userId);
+    if (refreshToken) sessions_.endFamily(db, *refreshToken, userId);
     res.status(204);
   }
 
@@ -183,7 +197,7 @@ class AuthPlugin : public portico::Plugin {
       email = std::string(rows.at(0, 0).as_text());
       hash = std::string(rows.at(0, 1).as_text());
     }
-    std::string failures = "login:fail:" + email;
+    std::string failures = failureKey(email, std::string(req.client_ip()));
     limits_.check(failures, failuresPerAccount_);
     if (!hashes_.verify(current, hash)) {
       limits_.record(failures, window_);

@@ -97,9 +97,10 @@ TokenPair Sessions::rotate(const std::string& refreshToken) const {
   portico::Db db(host_);
   auto tx = db.begin();
   auto rows = db.query(
-      "SELECT family_id::text, user_id::text, rotated_at IS NOT NULL AS rotated, "
-      "revoked_at IS NOT NULL OR expires_at <= now() AS dead "
-      "FROM auth_refresh_tokens WHERE token_hash = $1 FOR UPDATE",
+      "SELECT t.family_id::text, t.user_id::text, t.rotated_at IS NOT NULL AS rotated, "
+      "t.revoked_at IS NOT NULL OR t.expires_at <= now() OR c.disabled_at IS NOT NULL AS dead "
+      "FROM auth_refresh_tokens t JOIN auth_credentials c USING (user_id) "
+      "WHERE t.token_hash = $1 FOR UPDATE OF t",
       {hash});
   if (rows.size() == 0) throw invalidRefresh("is not valid");
   std::string familyId(rows.at(0, "family_id").as_text());
@@ -123,6 +124,14 @@ void Sessions::endFamily(portico::Db& db, const std::string& refreshToken,
       "SELECT family_id::text FROM auth_refresh_tokens WHERE token_hash = $1 AND user_id = $2",
       {Bytes{sha256(refreshToken)}, Uuid{userId}});
   if (rows.size() == 1) revokeFamily(db, std::string(rows.at(0, 0).as_text()));
+}
+
+void Sessions::endSessionOf(portico::Db& db, const std::string& accessJti,
+                            const std::string& userId) const {
+  auto rows = db.query(
+      "SELECT family_id::text FROM auth_refresh_tokens WHERE access_jti = $1 AND user_id = $2",
+      {accessJti, Uuid{userId}});
+  if (rows.size() > 0) revokeFamily(db, std::string(rows.at(0, 0).as_text()));
 }
 
 void Sessions::endAll(portico::Db& db, const std::string& userId) const {

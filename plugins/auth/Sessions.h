@@ -32,12 +32,16 @@ class Sessions {
   // A new family for userId.
   TokenPair start(portico::Db& db, const std::string& userId) const;
   // Exchanges a refresh token for a new pair. Throws HttpError 401 for an unknown, expired or
-  // revoked token; when the token had already been rotated, first ends its whole session.
+  // revoked token, or one of a disabled (deleted) account; when the token had already been rotated,
+  // first ends its whole session.
   TokenPair rotate(const std::string& refreshToken) const;
   // Ends the session of refreshToken if it belongs to userId (logout): its refresh tokens and
   // every access token issued in it. Unknown tokens are ignored: logout must not tell an
   // attacker which tokens exist.
   void endFamily(portico::Db& db, const std::string& refreshToken, const std::string& userId) const;
+  // Ends the session in which the access token `accessJti` was issued (logout with no refresh
+  // token in hand). Unknown ids are ignored, like unknown refresh tokens.
+  void endSessionOf(portico::Db& db, const std::string& accessJti, const std::string& userId) const;
   // Revokes every refresh token of userId (password change); the caller revokes the subject.
   void endAll(portico::Db& db, const std::string& userId) const;
 

@@ -4,9 +4,10 @@
 //   PATCH  /users/me           display_name, avatar_url, bio, locale, time_zone
 //   GET    /users/me/settings  the settings document
 //   PUT    /users/me/settings  replace it (see Settings.h); publishes SETTINGS_UPDATED
-//   DELETE /users/me           anonymise the profile, revoke every token, erase the credentials
-//                              (auth.erase-account job), publish USER_DELETED; 204 once erased,
-//                              202 if the job is still pending
+//   DELETE /users/me           anonymise the profile, disable sign-in and refresh at once
+//                              (auth_disable_account, from the auth plugin's schema), revoke
+//                              every token, erase the credentials (auth.erase-account job),
+//                              publish USER_DELETED; 204 once erased, 202 if the job is pending
 //   GET    /users/{id}         public: display_name, avatar_url and bio only
 //   GET    /internal/users/{id}  scope users:read (a service token): profile and settings
 // Creates a profile on USER_CREATED, and on first sight of a user whose event was lost.
@@ -194,10 +195,14 @@ class UsersPlugin : public portico::Plugin {
     {
       portico::Db db(host_);
       ownProfile(db, id);
+      auto tx = db.begin();
       db.execute(
           "UPDATE user_profiles SET display_name = '', avatar_url = NULL, bio = '', "
           "settings = '{}', deleted_at = now(), updated_at = now() WHERE user_id = $1",
           {Uuid{id}});
+      // Sign-in and refresh stop now, not when the erase job gets to it (auth's migration 0002).
+      db.query("SELECT auth_disable_account($1)", {Uuid{id}});
+      tx.commit();
     }
     cache_.drop(id);
     host_.revoke_subject(id);

@@ -10,6 +10,7 @@
 #include "AuthHarness.h"
 #include "Http.h"
 #include "Porticod.h"
+#include "Services.h"
 #include "SharedHost.h"
 
 using e2e::Porticod;
@@ -183,6 +184,30 @@ TEST_F(Users, DeletingTheAccountAnonymisesItAndSignsItOutEverywhere) {
   // The address may be used for a new account, which gets a new id.
   Session again = e2e::signUp(*host, email);
   EXPECT_NE(again.userId, s.userId);
+}
+
+TEST(UsersWithoutJobs, ADeletedAccountCannotSignInEvenBeforeItsCredentialsAreErased) {
+  // No job workers, and a Redis of its own (hosts of other tests would run the job): the erase
+  // job stays queued, as it would while the queue is stuck.
+  e2e::PrivateServices services;
+  Porticod host(e2e::authHostOptions({{"jobs.workers", "0"},
+                                      {"database.url", services.databaseUrl()},
+                                      {"redis.url", services.redisUrl()}}));
+  std::string email = e2e::uniqueEmail("stuck-erase");
+  Session s = e2e::signUp(host, email);
+  Session other = e2e::signIn(host, email);
+  auto del = e2e::withToken(host, "DELETE", "/users/me", s.access);
+  ASSERT_EQ(del.status, 202) << del.body;
+  EXPECT_EQ(del.json().at("status").as_string(), "deleting");
+  EXPECT_EQ(e2e::post(host, "/auth/login",
+                      json::object({{"email", email}, {"password", "correct horse battery"}}))
+                .status,
+            401);
+  for (const auto& refresh : {s.refresh, other.refresh}) {
+    EXPECT_EQ(e2e::post(host, "/auth/refresh", json::object({{"refresh_token", refresh}})).status,
+              401);
+  }
+  EXPECT_EQ(e2e::withToken(host, "GET", "/users/me", other.access).status, 401);
 }
 
 TEST_F(Users, ServiceTokensHaveNoProfile) {

@@ -89,6 +89,31 @@ TEST(Jwt, RefusesWhatAnAttackerSends) {
   EXPECT_NO_THROW(verifyJwt(token, k, policy(), now + 89));
 }
 
+TEST(Jwt, RefusesTokensItsOwnKeySignedBadly) {
+  // Signed with a key the host trusts, yet still refused: one claim name twice, a lifetime past
+  // auth.max_ttl_s, an iat in the future.
+  Keyring k = ring();
+  int64_t now = std::time(nullptr);
+  json::Value twice = claims(now);
+  twice.as_object().emplace_back("sub", json::Value("admin"));
+  EXPECT_THROW(verifyJwt(signJwt(*k.signer(), twice), k, policy(), now), TokenError);
+
+  json::Value decade = claims(now);
+  decade.set("exp", now + 10 * 365 * 86400);
+  ClaimsPolicy day{"portico", "portico", "access", 30, 86400};
+  EXPECT_THROW(verifyJwt(signJwt(*k.signer(), decade), k, day, now), TokenError);
+  json::Value fullDay = claims(now);
+  fullDay.set("exp", now + 86400);
+  EXPECT_NO_THROW(verifyJwt(signJwt(*k.signer(), fullDay), k, day, now));
+
+  json::Value future = claims(now);
+  future.set("iat", now + 3600);
+  future.set("exp", now + 3660);
+  EXPECT_THROW(verifyJwt(signJwt(*k.signer(), future), k, policy(), now), TokenError);
+  future.set("iat", now + 20);  // within the clock skew
+  EXPECT_NO_THROW(verifyJwt(signJwt(*k.signer(), future), k, policy(), now));
+}
+
 TEST(Jwt, RefusesKeysThatAreTooWeak) {
   EXPECT_THROW(SigningKey::fromSecret("short", "only-31-bytes-of-secret-here!!!"), KeyError);
   EXPECT_THROW(algorithmFromString("none"), KeyError);
