@@ -8,6 +8,7 @@
 
 #include "app/Readiness.h"
 #include "auth/AuthService.h"
+#include "common/Names.h"
 #include "http/ErrorResponse.h"
 #include "http/RequestTarget.h"
 #include "log/Logging.h"
@@ -64,6 +65,7 @@ AdminHandler::AdminHandler(plugins::PluginManager& plugins, auth::AuthService& a
   add("POST", "/admin/plugins/{name}/reload", Reload);
   add("PUT", "/admin/plugins/{name}", Install);
   add("DELETE", "/admin/plugins/{name}", Unload);
+  add("DELETE", "/admin/plugins/{name}/quarantine", LiftQuarantine);
   add("POST", "/admin/service-tokens/{name}", IssueServiceToken);
   add("POST", "/admin/service-tokens/{name}/revoke", RevokeService);
 }
@@ -106,7 +108,7 @@ void AdminHandler::handle(http::Request& request, http::Response& response,
   }
   exchange.route = router_.routes()[match.index].path.pattern();
   std::string name = match.params.empty() ? std::string() : match.params.front().second;
-  if (!name.empty() && !plugins::isValidPluginName(name)) {
+  if (!name.empty() && !common::isPluginName(name)) {
     http::sendError(response, 400, "name must be 1 to 64 characters of [a-z0-9_-]",
                     exchange.requestId);
     return;
@@ -128,6 +130,9 @@ void AdminHandler::handle(http::Request& request, http::Response& response,
       break;
     case Unload:
       unload(name, response, exchange);
+      break;
+    case LiftQuarantine:
+      sendResult(response, plugins_.liftQuarantine(name), exchange);
       break;
     case IssueServiceToken:
       issueServiceToken(name, request, response, exchange);

@@ -4,6 +4,7 @@
 //   POST   /admin/plugins/{name}/reload   load the plugin's file again
 //   PUT    /admin/plugins/{name}          body = the .so: install or upgrade
 //   DELETE /admin/plugins/{name}          unload and remove its file from the plugin dir
+//   DELETE /admin/plugins/{name}/quarantine   let a version that crashed the process load again
 //   POST   /admin/service-tokens/{name}   body {"scope": "a b", "ttl_s": N}: a token for the
 //                                         service `name` to send as X-Service-Token
 //   POST   /admin/service-tokens/{name}/revoke   refuse every token issued to it so far
@@ -37,7 +38,16 @@ class AdminHandler : public http::Handler {
   void handle(http::Request& request, http::Response& response, http::Exchange& exchange) override;
 
  private:
-  enum Action { List, Ready, Reload, Install, Unload, IssueServiceToken, RevokeService };
+  enum Action {
+    List,
+    Ready,
+    Reload,
+    Install,
+    Unload,
+    LiftQuarantine,
+    IssueServiceToken,
+    RevokeService
+  };
 
   bool authorized(http::Request& request, http::Response& response,
                   const http::Exchange& exchange) const;

@@ -15,6 +15,8 @@
 #include "app/Readiness.h"
 #include "auth/AuthService.h"
 #include "config/Config.h"
+#include "crash/CrashHandler.h"
+#include "crash/Quarantine.h"
 #include "http/HttpServer.h"
 #include "log/Logging.h"
 #include "metrics/Metrics.h"
@@ -137,7 +139,16 @@ int PorticoApp::main(const std::vector<std::string>& args) {
         static_cast<int>(cfg.getInt("plugins.drain_timeout_ms", po.drainTimeoutMs, 0, 86400000));
     po.defaultMaxBodyBytes = static_cast<uint64_t>(
         cfg.getInt("http.max_body_bytes", static_cast<int64_t>(po.defaultMaxBodyBytes), 0));
+    // Before any plugin code runs: a fatal signal in it leaves a crash record, and the record
+    // of the previous run's crash quarantines the version that crashed.
+    crash::Quarantine quarantine(po.stateDir);
+    crash::installCrashHandler(quarantine.recordPath());
+    if (auto crashed = quarantine.takeCrashRecord()) {
+      logger->error("the last run died in plugin {} (sha256 {}): {}; that version is quarantined",
+                    crashed->plugin, crashed->sha256, crashed->reason);
+    }
     plugins::PluginManager plugins(po, cfg, metrics, &resources, migrator.get());
+    plugins.setQuarantine(&quarantine);
     auth::AuthService auth(auth::Keyring::fromConfig(cfg), auth::AuthOptions::fromConfig(cfg),
                            resources.redis());
     if (!auth.canSign()) {

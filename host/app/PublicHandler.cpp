@@ -9,6 +9,7 @@
 #include "log/Logging.h"
 #include "metrics/Metrics.h"
 #include "plugins/AbiGlue.h"
+#include "plugins/PluginCall.h"
 #include "plugins/PluginManager.h"
 #include "portico/json.hpp"
 
@@ -95,17 +96,14 @@ void PublicHandler::handle(http::Request& request, http::Response& response,
   preq.trustedProxies = &trustedProxies_;
   portico_response pres;
   pres.maxBytes = maxResponseBytes_;
-  plugins::ErrorBuffer e;
-  portico_status status;
-  {
-    plugins::Generation::Call call(generation);
-    plugins::RequestLeaseScope leases(generation.leases());
-    status = route.spec->handler(route.spec->data, &preq, &pres, &e.err);
-  }
-  if (status != PORTICO_OK) {
+  plugins::CallOutcome out = callPlugin(
+      generation, preq.method, exchange.route, exchange.requestId,
+      [&](portico_error* err) { return route.spec->handler(route.spec->data, &preq, &pres, err); });
+  if (out.status != PORTICO_OK) {
+    if (out.escaped) metrics_.countEscapedException(generation.name());
     log::get("plugin." + generation.name())
         ->error("handler for {} {} failed with status {}: {}", preq.method, exchange.route,
-                static_cast<int>(status), e.message());
+                static_cast<int>(out.status), out.message);
     http::sendError(response, 500, "internal error in plugin '" + generation.name() + "'",
                     exchange.requestId);
     return;

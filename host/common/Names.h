@@ -20,4 +20,9 @@ inline bool isName(std::string_view s, size_t max, unsigned letters, std::string
   });
 }
 
+// A plugin name: 1 to 64 characters of [a-z0-9_-] (safe as a file name and a metrics label).
+inline bool isPluginName(std::string_view s) {
+  return isName(s, 64, kLower | kDigits, "_-");
+}
+
 }  // namespace portico::common

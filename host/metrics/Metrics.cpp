@@ -117,6 +117,7 @@ std::string Metrics::render() const {
          "Open client connections on the public listener.");
   out += "http_active_connections " + std::to_string(activeConnections_.load()) + "\n";
   reloads_.render(out);
+  escapes_.render(out);
   jobs_.render(out);
   jobDurations_.render(out);
   std::lock_guard<std::mutex> lock(mutex_);

@@ -80,6 +80,8 @@ class Metrics {
   void countReload(const std::string& plugin, bool ok) {
     reloads_.add({{"plugin", plugin}, {"result", ok ? "success" : "failure"}});
   }
+  // A C++ exception a plugin's handler let out of its C function (answered 500).
+  void countEscapedException(const std::string& plugin) { escapes_.add({{"plugin", plugin}}); }
   // status: enqueued, done, failed (will retry), dead.
   void countJob(const std::string& queue, const std::string& status) {
     jobs_.add({{"queue", queue}, {"status", status}});
@@ -108,6 +110,8 @@ class Metrics {
                                 "Time a job handler ran, by queue and outcome."};
   CounterFamily reloads_{"portico_plugin_reloads_total",
                          "Plugin loads and reloads by plugin and result."};
+  CounterFamily escapes_{"portico_plugin_exceptions_total",
+                         "C++ exceptions that plugin handlers let out of the C ABI, by plugin."};
   CounterFamily jobs_{"background_jobs_total",
                       "Jobs by queue and status (enqueued, done, failed, dead)."};
   std::atomic<int64_t> activeConnections_{0};

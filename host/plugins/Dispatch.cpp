@@ -2,6 +2,7 @@
 
 #include "log/Logging.h"
 #include "plugins/AbiGlue.h"
+#include "plugins/PluginCall.h"
 
 namespace portico::plugins {
 bool topicMatches(std::string_view pattern, std::string_view topic) {
@@ -28,12 +29,13 @@ bool topicMatches(std::string_view pattern, std::string_view topic) {
 void deliverEvent(const RouteTable& table, const std::string& topic, const std::string& payload) {
   for (const auto& target : table.subscriptions) {
     if (!topicMatches(target.spec->pattern, topic)) continue;
-    Generation::Call call(*target.generation);
-    RequestLeaseScope leases(target.generation->leases());
-    ErrorBuffer e;
-    if (target.spec->handler(target.spec->data, ps(topic), ps(payload), &e.err) != PORTICO_OK) {
+    CallOutcome out = callPlugin(
+        *target.generation, "EVENT", target.spec->pattern, topic, [&](portico_error* err) {
+          return target.spec->handler(target.spec->data, ps(topic), ps(payload), err);
+        });
+    if (out.status != PORTICO_OK) {
       log::get("plugin." + target.generation->name())
-          ->warn("event handler for {} failed on {}: {}", target.spec->pattern, topic, e.message());
+          ->warn("event handler for {} failed on {}: {}", target.spec->pattern, topic, out.message);
     }
   }
 }
@@ -43,13 +45,12 @@ jobs::Outcome runJob(const RouteTable& table, const std::string& queue, const st
   auto it = table.jobHandlers.find(queue);
   if (it == table.jobHandlers.end()) return jobs::Outcome::NoHandler;
   const auto& target = it->second;
-  Generation::Call call(*target.generation);
-  RequestLeaseScope leases(target.generation->leases());
-  ErrorBuffer e;
-  portico_status s = target.spec->handler(target.spec->data, ps(id), ps(payload),
-                                          static_cast<uint32_t>(attempt), &e.err);
-  if (s == PORTICO_OK) return jobs::Outcome::Done;
-  *error = "status " + std::to_string(s) + ": " + e.message();
+  CallOutcome out = callPlugin(*target.generation, "JOB", queue, id, [&](portico_error* err) {
+    return target.spec->handler(target.spec->data, ps(id), ps(payload),
+                                static_cast<uint32_t>(attempt), err);
+  });
+  if (out.status == PORTICO_OK) return jobs::Outcome::Done;
+  *error = "status " + std::to_string(out.status) + ": " + out.message;
   return jobs::Outcome::Failed;
 }
 

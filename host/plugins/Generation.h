@@ -83,6 +83,8 @@ class Generation {
   const std::string& version() const { return version_; }
   const std::string& sourcePath() const { return sourcePath_; }
   const std::string& sha256() const { return sha256_; }
+  // The private copy that is mapped (exists until close()).
+  const std::string& copyPath() const { return library_->path(); }
   uint64_t number() const { return number_; }
   uint32_t abiMajor() const { return abiMajor_; }
   uint32_t abiMinor() const { return abiMinor_; }

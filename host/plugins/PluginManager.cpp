@@ -13,12 +13,16 @@
 
 #include "common/Names.h"
 #include "config/Config.h"
+#include "crash/Quarantine.h"
 #include "log/Logging.h"
 #include "metrics/Metrics.h"
 #include "migrate/Migrator.h"
 
 namespace portico::plugins {
 namespace {
+
+// The admin API's status for a version that may not be loaded (423 Locked).
+constexpr int kQuarantined = 423;
 
 using Clock = std::chrono::steady_clock;
 
@@ -80,7 +84,7 @@ std::string validateInfo(const portico_plugin_info* info) {
            "; upgrade porticod or rebuild the plugin against plugin-api " + host;
   }
   std::string name(sv(info->name));
-  if (!isValidPluginName(name)) {
+  if (!common::isPluginName(name)) {
     return "name '" + name + "' is invalid: use 1 to 64 characters of [a-z0-9_-]";
   }
   std::string version(sv(info->version));
@@ -99,11 +103,23 @@ std::string validateInfo(const portico_plugin_info* info) {
   return "";
 }
 
-}  // namespace
-
-bool isValidPluginName(const std::string& n) {
-  return common::isName(n, 64, common::kLower | common::kDigits, "_-");
+// A process that crashed or was killed left its private copies behind; a process that still
+// runs (another porticod on the same state dir) keeps its own.
+void removeCopiesOfDeadProcesses(const std::string& stateDir) {
+  std::vector<std::string> names;
+  Poco::File(stateDir).list(names);
+  for (const auto& name : names) {
+    if (!common::isName(name, 10, common::kDigits)) continue;
+    if (Poco::File("/proc/" + name).exists()) continue;
+    try {
+      Poco::File(stateDir + "/" + name).remove(true);
+    } catch (const Poco::Exception& e) {
+      log::get("plugins")->warn("cannot remove stale plugin copies {}: {}", name, e.displayText());
+    }
+  }
 }
+
+}  // namespace
 
 PluginManager::PluginManager(Options options, const config::Config& config,
                              metrics::Metrics& metrics, resources::Resources* resources,
@@ -115,6 +131,7 @@ PluginManager::PluginManager(Options options, const config::Config& config,
       migrator_(migrator) {
   copyDir_ = options_.stateDir + "/" + std::to_string(::getpid());
   Poco::File(copyDir_).createDirectories();
+  removeCopiesOfDeadProcesses(options_.stateDir);
   std::atomic_store(&table_, std::shared_ptr<const RouteTable>(std::make_shared<RouteTable>()));
   metrics_.registerGauge(
       "portico_plugin_generation", "Generation number serving each plugin.", [this] {
@@ -122,6 +139,15 @@ PluginManager::PluginManager(Options options, const config::Config& config,
         std::lock_guard<std::mutex> lock(mutex_);
         for (const auto& [name, gen] : active_) {
           out.push_back({{{"plugin", name}}, static_cast<double>(gen->number())});
+        }
+        return out;
+      });
+  metrics_.registerGauge(
+      "portico_plugin_quarantined",
+      "1 for each plugin whose version crashed the process and is kept from loading.", [this] {
+        std::vector<std::pair<metrics::Labels, double>> out;
+        if (quarantine_ != nullptr) {
+          for (const auto& q : quarantine_->entries()) out.push_back({{{"plugin", q.plugin}}, 1.0});
         }
         return out;
       });
@@ -177,6 +203,37 @@ void PluginManager::loadAll() {
   for (const auto& f : files) {
     Result r = add(f);
     if (!r.ok) log::get("plugins")->error("not loading {}: {}", f, r.message);
+    if (r.httpStatus == kQuarantined) {
+      auto good = quarantine_->lastGood(r.name);
+      if (!good) continue;
+      Result fallback = load(*good, r.name, false, f);
+      log::get("plugins")->warn("plugin {}: serving its last good version instead: {}", r.name,
+                                fallback.message);
+    }
+  }
+}
+
+PluginManager::Result PluginManager::liftQuarantine(const std::string& name) {
+  Result r;
+  r.name = name;
+  if (quarantine_ == nullptr || !quarantine_->lift(name)) {
+    r.httpStatus = 404;
+    r.message = "plugin '" + name + "' has no quarantined version";
+    return r;
+  }
+  log::get("plugins")->warn("quarantine of plugin {} lifted by an operator", name);
+  r.ok = true;
+  r.message = "quarantine of plugin '" + name + "' lifted; reload or install to load it";
+  return r;
+}
+
+void PluginManager::keepGood(const Generation& gen) {
+  if (quarantine_ == nullptr) return;
+  try {
+    quarantine_->keepGood(gen.name(), gen.copyPath(), gen.sha256());
+  } catch (const std::exception& e) {
+    log::get("plugins")->warn("cannot keep plugin {} as its last good version: {}", gen.name(),
+                              e.what());
   }
 }
 
@@ -228,6 +285,14 @@ PluginManager::Result PluginManager::load(const std::string& path, const std::st
     sha = copyWithDigest(path, copy);
   } catch (const std::exception& e) {
     return fail(400, e.what());
+  }
+  if (auto q = quarantine_ ? quarantine_->find(sha) : std::nullopt) {
+    std::remove(copy.c_str());
+    result.name = q->plugin;
+    return fail(kQuarantined, "this version of plugin '" + q->plugin + "' (sha256 " + sha +
+                                  ") is quarantined since " + q->since + ": " + q->reason +
+                                  "; lift it with DELETE /admin/plugins/" + q->plugin +
+                                  "/quarantine");
   }
   std::string why;
   auto library = Library::open(copy, &why);
@@ -311,6 +376,7 @@ PluginManager::Result PluginManager::load(const std::string& path, const std::st
     return fail(422, "plugin '" + name + "': " + why);
   }
 
+  std::shared_ptr<Generation> replaced;
   {
     std::lock_guard<std::mutex> lock(mutex_);
     std::shared_ptr<Generation> old = active_[name];
@@ -318,8 +384,12 @@ PluginManager::Result PluginManager::load(const std::string& path, const std::st
     active_[name] = gen;
     lastGeneration_[name] = number;
     publishLocked();
+    replaced = old;
     if (old) retireLocked(std::move(old));
   }
+  // It served without crashing the process: the version to fall back on.
+  if (replaced) keepGood(*replaced);
+  replaced.reset();
   metrics_.countReload(name, true);
   logger->info("plugin {} {} generation {} serving (sha256 {})", name, gen->version(), number, sha);
   result.ok = true;
@@ -539,8 +609,16 @@ json::Value PluginManager::describe() const {
     if (active_.count(name)) continue;
     unloaded.push_back(json::object({{"name", name}, {"old_generations", describeRetired(name)}}));
   }
+  json::Array quarantined;
+  if (quarantine_ != nullptr) {
+    for (const auto& q : quarantine_->entries()) {
+      quarantined.push_back(json::object(
+          {{"plugin", q.plugin}, {"sha256", q.sha256}, {"reason", q.reason}, {"since", q.since}}));
+    }
+  }
   return json::object({{"plugins", json::Value(std::move(plugins))},
-                       {"unloaded", json::Value(std::move(unloaded))}});
+                       {"unloaded", json::Value(std::move(unloaded))},
+                       {"quarantined", json::Value(std::move(quarantined))}});
 }
 
 void PluginManager::shutdown(int graceMs) {
@@ -548,7 +626,10 @@ void PluginManager::shutdown(int graceMs) {
     std::lock_guard<std::mutex> ops(opsMutex_);
     std::lock_guard<std::mutex> lock(mutex_);
     if (stopping_) return;
-    for (auto& [name, gen] : active_) retireLocked(std::move(gen));
+    for (auto& [name, gen] : active_) {
+      keepGood(*gen);  // stopped cleanly after serving: a good version
+      retireLocked(std::move(gen));
+    }
     active_.clear();
     publishLocked();
   }

@@ -39,11 +39,11 @@ class Resources;
 namespace portico::migrate {
 class Migrator;
 }
+namespace portico::crash {
+class Quarantine;
+}
 
 namespace portico::plugins {
-
-// A plugin name: 1 to 64 characters of [a-z0-9_-].
-bool isValidPluginName(const std::string& name);
 
 // An immutable snapshot of everything published: routes (targets[i] answers
 // router.routes()[i]), event subscriptions and job handlers. Whoever holds it holds the
@@ -87,7 +87,8 @@ class PluginManager {
   PluginManager(const PluginManager&) = delete;
   PluginManager& operator=(const PluginManager&) = delete;
 
-  // Loads every *.so in the plugin dir; failures are logged and skipped.
+  // Loads every *.so in the plugin dir; failures are logged and skipped. A file whose version is
+  // quarantined is replaced by the plugin's last good version, if one was kept.
   void loadAll();
   // Loads `path` as a new plugin; refused if a plugin of the same name is loaded.
   Result add(const std::string& path);
@@ -108,6 +109,10 @@ class PluginManager {
   void setMessaging(Messaging messaging) { messaging_ = messaging; }
   // Wires token signing and revocation in (before loadAll); may stay null.
   void setAuth(auth::AuthService* auth) { auth_ = auth; }
+  // Wires crash quarantine in (before loadAll); may stay null.
+  void setQuarantine(crash::Quarantine* quarantine) { quarantine_ = quarantine; }
+  // Lets the plugin's quarantined version load again (DELETE /admin/plugins/{name}/quarantine).
+  Result liftQuarantine(const std::string& name);
   // Name of the active plugin loaded from `path`, if any.
   std::optional<std::string> pluginForSource(const std::string& path) const;
   std::optional<std::string> sourceOf(const std::string& name) const;
@@ -128,6 +133,8 @@ class PluginManager {
   void retireLocked(std::shared_ptr<Generation> gen);
   void retireLoop();
   json::Value describeRetired(const std::string& name) const;
+  // Keeps a copy of a generation that served and is being replaced or stopped cleanly.
+  void keepGood(const Generation& gen);
   std::vector<std::pair<std::vector<std::pair<std::string, std::string>>, double>> inflightGauge()
       const;
 
@@ -138,6 +145,7 @@ class PluginManager {
   migrate::Migrator* migrator_;
   Messaging messaging_;
   auth::AuthService* auth_ = nullptr;
+  crash::Quarantine* quarantine_ = nullptr;
   std::string copyDir_;
 
   std::mutex opsMutex_;  // one install/reload/unload at a time

@@ -136,6 +136,11 @@ void Porticod::launch(const Options& options) {
   throw std::runtime_error("porticod did not become ready in 20 s:\n" + logs());
 }
 
+void Porticod::relaunch(const Options& options) {
+  stop();
+  launch(options);
+}
+
 Porticod::~Porticod() {
   int status = stop();
   // A porticod that died (a sanitizer report, say) or a failed test: its log is the evidence.

@@ -48,6 +48,9 @@ class Porticod {
   int stop();
   // SIGKILL: no drain, no goodbye.
   void kill9();
+  // Starts porticod again in the same dir (plugin dir and state kept), once the previous
+  // process has ended (it is stopped first if it has not).
+  void relaunch(const Options& options);
 
   // Resident set size in kB and open descriptors, from /proc.
   long rssKb() const;
