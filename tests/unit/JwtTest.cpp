@@ -52,7 +52,7 @@ TEST(Base64Url, RoundTripsAndRefusesOtherSpellings) {
   EXPECT_FALSE(base64UrlDecode("Zm9+"));   // standard alphabet
   EXPECT_FALSE(base64UrlDecode("Zh"));     // non-zero trailing bits: a second spelling of "f"
   EXPECT_FALSE(base64UrlDecode("Z"));
-  EXPECT_FALSE(base64UrlDecode("Zm 9v"));   // whitespace, which Poco's decoder skips
+  EXPECT_FALSE(base64UrlDecode("Zm 9v"));  // whitespace, which Poco's decoder skips
   EXPECT_FALSE(base64UrlDecode("Zm9v\n"));
   EXPECT_FALSE(base64UrlDecode("Zm9v!"));
 }
