@@ -18,25 +18,12 @@ char gRecordPath[4096];
 // Text built without allocation or locks (nothing but stack and write(2) in a signal handler).
 class Text {
  public:
-  void add(std::string_view s) {
-    for (char c : s) {
-      if (len_ + 1 >= sizeof buf_) return;
-      buf_[len_++] = (c == '\n' || c == '\r') ? ' ' : c;
-    }
-  }
-  void add(uint64_t n) {
-    char digits[24];
-    int i = 0;
-    do {
-      digits[i++] = static_cast<char>('0' + n % 10);
-      n /= 10;
-    } while (n > 0);
-    while (i > 0 && len_ + 1 < sizeof buf_) buf_[len_++] = digits[--i];
+  template <typename... Parts>
+  void add(const Parts&... parts) {
+    (put(parts), ...);
   }
   void line(std::string_view key, std::string_view value) {
-    add(key);
-    add("=");
-    add(value);
+    add(key, "=", value);
     newline();
   }
   void newline() {
@@ -52,6 +39,21 @@ class Text {
   }
 
  private:
+  void put(std::string_view s) {
+    for (char c : s) {
+      if (len_ + 1 >= sizeof buf_) return;
+      buf_[len_++] = (c == '\n' || c == '\r') ? ' ' : c;
+    }
+  }
+  void put(uint64_t n) {
+    char digits[24];
+    int i = 0;
+    do {
+      digits[i++] = static_cast<char>('0' + n % 10);
+      n /= 10;
+    } while (n > 0);
+    while (i > 0 && len_ + 1 < sizeof buf_) buf_[len_++] = digits[--i];
+  }
   char buf_[2048];
   size_t len_ = 0;
 };
@@ -77,28 +79,15 @@ void onFatalSignal(int sig) {
   int savedErrno = errno;
   if (const CallSite* site = CallSite::current()) {
     Text say;
-    say.add("porticod: fatal ");
-    say.add(signalName(sig));
-    say.add(" in plugin '");
-    say.add(site->plugin);
-    say.add("' generation ");
-    say.add(site->generation);
-    say.add(" (sha256 ");
-    say.add(site->sha256);
-    say.add(") while serving ");
-    say.add(site->method);
-    say.add(" ");
-    say.add(site->target);
-    say.add(" request ");
-    say.add(site->requestId);
-    say.add("; it is quarantined at the next start");
+    say.add("porticod: fatal ", signalName(sig), " in plugin '", site->plugin, "' generation ",
+            site->generation, " (sha256 ", site->sha256, ") while serving ", site->method, " ",
+            site->target, " request ", site->requestId, "; it is quarantined at the next start");
     say.newline();
     say.writeTo(STDERR_FILENO);
 
     Text record;
     record.line("plugin", site->plugin);
-    record.add("generation=");
-    record.add(site->generation);
+    record.add("generation=", site->generation);
     record.newline();
     record.line("sha256", site->sha256);
     record.line("signal", signalName(sig));
