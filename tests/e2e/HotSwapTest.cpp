@@ -15,6 +15,14 @@ using e2e::Porticod;
 
 namespace {
 
+// ThreadSanitizer's runtime does not fully support dlclose (google/sanitizers#318): under it a
+// closed library is at times still mapped. The normal and ASan builds check unmapping.
+#if defined(__SANITIZE_THREAD__)
+constexpr bool kDlcloseUnmaps = false;
+#else
+constexpr bool kDlcloseUnmaps = true;
+#endif
+
 // Polls the admin list until no old generation of `plugin` is still draining.
 portico::json::Value waitUntilDrained(const Porticod& p, const std::string& plugin, int timeoutMs) {
   auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeoutMs);
@@ -73,7 +81,8 @@ TEST(HotSwap, FiftyReloadsUnderLoadFailNoRequest) {
   EXPECT_EQ(old.size(), 50u);
   for (const auto& g : old) {
     EXPECT_EQ(g.at("state").as_string(), "closed");
-    EXPECT_TRUE(g.at("unmapped").as_bool()) << "generation " << g.at("generation").as_int();
+    EXPECT_TRUE(g.at("unmapped").as_bool() || !kDlcloseUnmaps)
+        << "generation " << g.at("generation").as_int();
   }
 }
 
@@ -108,7 +117,7 @@ TEST(HotSwap, SlowRequestCompletesOnItsOwnGeneration) {
   entry = waitUntilDrained(p, "slow", 5000);
   const auto& closed = entry.at("old_generations").as_array().at(0);
   EXPECT_EQ(closed.at("state").as_string(), "closed");
-  EXPECT_TRUE(closed.at("unmapped").as_bool());
+  EXPECT_TRUE(closed.at("unmapped").as_bool() || !kDlcloseUnmaps);
 }
 
 TEST(HotSwap, StuckGenerationIsReportedAndKeptMapped) {
@@ -129,7 +138,8 @@ TEST(HotSwap, StuckGenerationIsReportedAndKeptMapped) {
   EXPECT_NE(p.logs().find("is stuck"), std::string::npos);
   // Once it finally drains, the generation is closed after all.
   auto entry = waitUntilDrained(p, "slow", 5000);
-  EXPECT_TRUE(entry.at("old_generations").as_array().at(0).at("unmapped").as_bool());
+  EXPECT_TRUE(entry.at("old_generations").as_array().at(0).at("unmapped").as_bool() ||
+              !kDlcloseUnmaps);
 }
 
 TEST(HotSwap, ReloadCyclesDoNotLeakMemoryOrDescriptors) {
