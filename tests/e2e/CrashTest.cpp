@@ -27,6 +27,10 @@ std::string version(const Porticod& p) {
 }  // namespace
 
 TEST(Crash, TheVersionThatSegfaultsIsQuarantinedAndTheLastGoodOneServes) {
+#if defined(__SANITIZE_ADDRESS__)
+  GTEST_SKIP() << "ASan keeps SIGSEGV for its own report (its sigaction interceptor refuses "
+                  "ours); the regular build runs this";
+#endif
   Porticod p(crashyHost());
   ASSERT_EQ(version(p), "1.0.0");
   auto up = e2e::admin(p, "PUT", "/admin/plugins/crashy",
