@@ -5,7 +5,8 @@ namespace portico::app {
 Readiness::Report Readiness::check(bool withReasons) const {
   std::vector<resources::Probe> probes = resources_.probe();
   for (const auto& probe : probes_) probes.push_back(probe());
-  bool ok = started_.load();
+  bool started = started_.load();
+  bool ok = started;
   json::Array services;
   for (const auto& p : probes) {
     ok = ok && p.ok;
@@ -15,7 +16,7 @@ Readiness::Report Readiness::check(bool withReasons) const {
     services.push_back(std::move(service));
   }
   return {ok, json::object({{"status", ok ? "ready" : "not ready"},
-                            {"started", started_.load()},
+                            {"started", started},
                             {"services", json::Value(std::move(services))}})};
 }
 

@@ -8,7 +8,6 @@
 #include <algorithm>
 #include <fstream>
 #include <map>
-#include <sstream>
 
 #include "common/Names.h"
 
@@ -97,14 +96,12 @@ bool Quarantine::lift(const std::string& plugin) {
   return true;
 }
 
-void Quarantine::keepGood(const std::string& plugin, const std::string& file,
-                          const std::string& sha256) {
+void Quarantine::keepGood(const std::string& plugin, const std::string& file) {
   std::lock_guard<std::mutex> lock(mutex_);
   std::string target = goodDir_ + "/" + plugin + ".so";
   // Copied under a temporary name and renamed: a crash half-way leaves the old copy intact.
   Poco::File(file).copyTo(target + ".tmp");
   Poco::File(target + ".tmp").renameTo(target);
-  std::ofstream(target + ".sha256") << sha256 << "\n";
 }
 
 std::optional<std::string> Quarantine::lastGood(const std::string& plugin) const {

@@ -4,8 +4,8 @@
 //                                   at the next start
 //   <state>/quarantine/<plugin>     sha256=, reason=, since= lines: that version is not loaded
 //                                   until an operator lifts it
-//   <state>/last-good/<plugin>.so   (and .sha256) the newest version that served and was then
-//                                   replaced, unloaded or stopped cleanly
+//   <state>/last-good/<plugin>.so   the newest version that served and was then replaced or
+//                                   stopped cleanly
 // Thread-safe.
 #pragma once
 
@@ -36,7 +36,7 @@ class Quarantine {
   bool lift(const std::string& plugin);
 
   // Keeps a copy of a version that served without crashing (`file` is its private copy).
-  void keepGood(const std::string& plugin, const std::string& file, const std::string& sha256);
+  void keepGood(const std::string& plugin, const std::string& file);
   // The kept copy of the plugin's last good version, if any.
   std::optional<std::string> lastGood(const std::string& plugin) const;
 

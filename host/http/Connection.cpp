@@ -48,19 +48,19 @@ bool isHttpParseError(const beast::error_code& ec) {
 
 // The answer to a head that could not be read, or nothing when the client simply left.
 std::optional<HttpError> headError(const beast::error_code& ec, const beast::flat_buffer& buffer) {
+  // What arrived of the head; its first line is the request line (or the start of it).
+  std::string_view received(static_cast<const char*>(buffer.data().data()), buffer.size());
+  size_t lineEnd = received.find('\n');
   if (ec == beast::error::timeout) return HttpError{408, "request head not received in time"};
   if (ec == bhttp::error::header_limit || ec == bhttp::error::buffer_overflow) {
     // Beast counts the request line into the head's limit; a limit hit before the line ended
     // means the target itself is too long.
-    auto data = static_cast<const char*>(buffer.data().data());
-    bool lineEnded = std::string_view(data, buffer.size()).find('\n') != std::string_view::npos;
-    if (!lineEnded) return HttpError{414, "request target too long"};
+    if (lineEnd == std::string_view::npos) return HttpError{414, "request target too long"};
     return HttpError{431, "request header fields too large"};
   }
   if (ec == bhttp::error::bad_version) {
     // Beast accepts 1.0 and 1.1 only; a well-formed request line of another version gets 505.
-    std::string_view head(static_cast<const char*>(buffer.data().data()), buffer.size());
-    std::string_view line = head.substr(0, head.find('\n'));
+    std::string_view line = received.substr(0, lineEnd);
     if (line.size() > 10 && line.back() == '\r') {
       std::string_view v = line.substr(line.size() - 10, 9);  // " HTTP/d.d"
       auto digit = [](char c) { return c >= '0' && c <= '9'; };
@@ -117,7 +117,6 @@ class BodyStream : public BodyReader {
         options_(options),
         expectContinue_(expectContinue) {}
 
-  bool hasBody() const override { return !parser_.is_done(); }
   bool failed() const { return failed_; }
 
   std::optional<HttpError> read(uint64_t limit, std::ostream& out) override {
@@ -240,8 +239,7 @@ class Connection : public Poco::Net::TCPServerConnection {
     fields.reserve(16);
     for (const auto& field : head) fields.emplace_back(sv(field.name_string()), sv(field.value()));
     BodyStream body(stream, buffer, parser, o, expectsContinue(head));
-    Request request(sv(head.method_string()), sv(head.target()), head.version(), std::move(fields),
-                    peer, body);
+    Request request(sv(head.method_string()), sv(head.target()), std::move(fields), peer, body);
     Response response;
     try {
       shared_->handler.handle(request, response, exchange);

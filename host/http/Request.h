@@ -20,7 +20,6 @@ namespace portico::http {
 class BodyReader {
  public:
   virtual ~BodyReader() = default;
-  virtual bool hasBody() const = 0;
   virtual std::optional<HttpError> read(uint64_t limit, std::ostream& out) = 0;
 };
 
@@ -28,18 +27,16 @@ class Request {
  public:
   using Field = std::pair<std::string_view, std::string_view>;
 
-  Request(std::string_view method, std::string_view target, int version, std::vector<Field> fields,
+  Request(std::string_view method, std::string_view target, std::vector<Field> fields,
           std::string_view peerIp, BodyReader& body)
       : method_(method),
         target_(target),
-        version_(version),
         fields_(std::move(fields)),
         peerIp_(peerIp),
         body_(body) {}
 
   std::string_view method() const { return method_; }
   std::string_view target() const { return target_; }
-  int version() const { return version_; }  // 10 or 11
   // The first field of that name (compared without case).
   std::optional<std::string_view> header(std::string_view name) const;
   // Every field of that name, in the order received.
@@ -47,7 +44,6 @@ class Request {
   // The TCP peer's IP (see ClientAddress.h for the client behind a trusted proxy).
   std::string_view peerIp() const { return peerIp_; }
 
-  bool hasBody() const { return body_.hasBody(); }
   // Nothing (success) or the error to answer with: 413 past `limit`, 400 for a malformed chunk,
   // 408 for a body that arrives too slowly.
   std::optional<HttpError> readBody(uint64_t limit, std::ostream& out) {
@@ -57,7 +53,6 @@ class Request {
  private:
   std::string_view method_;
   std::string_view target_;
-  int version_;
   std::vector<Field> fields_;
   std::string_view peerIp_;
   BodyReader& body_;

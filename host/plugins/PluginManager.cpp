@@ -230,7 +230,7 @@ PluginManager::Result PluginManager::liftQuarantine(const std::string& name) {
 void PluginManager::keepGood(const Generation& gen) {
   if (quarantine_ == nullptr) return;
   try {
-    quarantine_->keepGood(gen.name(), gen.copyPath(), gen.sha256());
+    quarantine_->keepGood(gen.name(), gen.copyPath());
   } catch (const std::exception& e) {
     log::get("plugins")->warn("cannot keep plugin {} as its last good version: {}", gen.name(),
                               e.what());
