@@ -6,7 +6,6 @@
 #include <random>
 #include <sstream>
 
-#include "app/Readiness.h"
 #include "auth/AuthService.h"
 #include "common/Names.h"
 #include "http/ErrorResponse.h"
@@ -14,6 +13,7 @@
 #include "log/Logging.h"
 #include "plugins/PluginManager.h"
 #include "portico/json.hpp"
+#include "resources/Readiness.h"
 
 namespace portico::admin {
 namespace {
@@ -49,7 +49,7 @@ void sendResult(http::Response& response, const plugins::PluginManager::Result& 
 }  // namespace
 
 AdminHandler::AdminHandler(plugins::PluginManager& plugins, auth::AuthService& auth,
-                           const app::Readiness& readiness, std::string token,
+                           const resources::Readiness& readiness, std::string token,
                            uint64_t maxUploadBytes)
     : plugins_(plugins),
       auth_(auth),

@@ -23,7 +23,7 @@ namespace portico::auth {
 class AuthService;
 }
 
-namespace portico::app {
+namespace portico::resources {
 class Readiness;
 }
 
@@ -33,7 +33,7 @@ class AdminHandler : public http::Handler {
  public:
   // token must not be empty (the app refuses to start the admin listener without one).
   AdminHandler(plugins::PluginManager& plugins, auth::AuthService& auth,
-               const app::Readiness& readiness, std::string token, uint64_t maxUploadBytes);
+               const resources::Readiness& readiness, std::string token, uint64_t maxUploadBytes);
 
   void handle(http::Request& request, http::Response& response, http::Exchange& exchange) override;
 
@@ -61,7 +61,7 @@ class AdminHandler : public http::Handler {
 
   plugins::PluginManager& plugins_;
   auth::AuthService& auth_;
-  const app::Readiness& readiness_;
+  const resources::Readiness& readiness_;
   std::string token_;
   uint64_t maxUploadBytes_;
   http::Router router_;

@@ -12,7 +12,6 @@
 #include "app/Messaging.h"
 #include "app/MigrateCommand.h"
 #include "app/PublicHandler.h"
-#include "app/Readiness.h"
 #include "auth/AuthService.h"
 #include "config/Config.h"
 #include "crash/CrashHandler.h"
@@ -23,6 +22,7 @@
 #include "migrate/Migrator.h"
 #include "plugins/PluginManager.h"
 #include "plugins/PluginWatcher.h"
+#include "resources/Readiness.h"
 #include "resources/Resources.h"
 
 namespace portico::app {
@@ -167,7 +167,7 @@ int PorticoApp::main(const std::vector<std::string>& args) {
                               return out;
                             });
 
-    Readiness readiness(resources);
+    resources::Readiness readiness(resources);
     PublicHandler publicHandler(
         plugins, metrics, readiness, auth,
         static_cast<uint64_t>(cfg.getInt("http.max_response_bytes", 64 << 20, 1)),

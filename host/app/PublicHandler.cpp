@@ -2,7 +2,6 @@
 
 #include <sstream>
 
-#include "app/Readiness.h"
 #include "auth/AuthService.h"
 #include "http/ErrorResponse.h"
 #include "http/RequestTarget.h"
@@ -12,6 +11,7 @@
 #include "plugins/PluginCall.h"
 #include "plugins/PluginManager.h"
 #include "portico/json.hpp"
+#include "resources/Readiness.h"
 
 namespace portico::app {
 

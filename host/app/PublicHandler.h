@@ -18,16 +18,18 @@ namespace portico::auth {
 class AuthService;
 }
 
-namespace portico::app {
-
+namespace portico::resources {
 class Readiness;
+}
+
+namespace portico::app {
 
 class PublicHandler : public http::Handler {
  public:
   // trustedProxies: peers whose X-Forwarded-For is believed (http.trusted_proxies).
   PublicHandler(plugins::PluginManager& plugins, metrics::Metrics& metrics,
-                const Readiness& readiness, auth::AuthService& auth, uint64_t maxResponseBytes,
-                std::vector<std::string> trustedProxies)
+                const resources::Readiness& readiness, auth::AuthService& auth,
+                uint64_t maxResponseBytes, std::vector<std::string> trustedProxies)
       : plugins_(plugins),
         metrics_(metrics),
         readiness_(readiness),
@@ -43,7 +45,7 @@ class PublicHandler : public http::Handler {
 
   plugins::PluginManager& plugins_;
   metrics::Metrics& metrics_;
-  const Readiness& readiness_;
+  const resources::Readiness& readiness_;
   auth::AuthService& auth_;
   uint64_t maxResponseBytes_;
   std::vector<std::string> trustedProxies_;

@@ -1,9 +1,9 @@
-#include "app/Readiness.h"
+#include "resources/Readiness.h"
 
-namespace portico::app {
+namespace portico::resources {
 
 Readiness::Report Readiness::check(bool withReasons) const {
-  std::vector<resources::Probe> probes = resources_.probe();
+  std::vector<Probe> probes = resources_.probe();
   for (const auto& probe : probes_) probes.push_back(probe());
   bool started = started_.load();
   bool ok = started;
@@ -20,4 +20,4 @@ Readiness::Report Readiness::check(bool withReasons) const {
                             {"services", json::Value(std::move(services))}})};
 }
 
-}  // namespace portico::app
+}  // namespace portico::resources

@@ -10,14 +10,14 @@
 #include "portico/json.hpp"
 #include "resources/Resources.h"
 
-namespace portico::app {
+namespace portico::resources {
 
 class Readiness {
  public:
-  explicit Readiness(resources::Resources& resources) : resources_(resources) {}
+  explicit Readiness(Resources& resources) : resources_(resources) {}
 
   // Before the listeners start: probes are read without a lock.
-  void add(std::function<resources::Probe()> probe) { probes_.push_back(std::move(probe)); }
+  void add(std::function<Probe()> probe) { probes_.push_back(std::move(probe)); }
   // Start-up finished (plugin dir loaded) and no shutdown yet.
   void setStarted(bool started) { started_ = started; }
 
@@ -28,9 +28,9 @@ class Readiness {
   Report check(bool withReasons) const;
 
  private:
-  resources::Resources& resources_;
-  std::vector<std::function<resources::Probe()>> probes_;
+  Resources& resources_;
+  std::vector<std::function<Probe()>> probes_;
   std::atomic<bool> started_{false};
 };
 
-}  // namespace portico::app
+}  // namespace portico::resources
