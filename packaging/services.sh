@@ -19,7 +19,8 @@ services_pg_port=
 run_as() {
   local user=$1
   shift
-  if [ "$(id -u)" -eq 0 ]; then runuser -u "$user" -- "$@"; else "$@"; fi
+  # From /: the service user may not be allowed into the caller's directory.
+  if [ "$(id -u)" -eq 0 ]; then (cd / && runuser -u "$user" -- "$@"); else "$@"; fi
 }
 
 own_dir() {
@@ -27,11 +28,14 @@ own_dir() {
   if [ "$(id -u)" -eq 0 ]; then chown "$1:$1" "$2"; fi
 }
 
-# A loopback port nothing listens on (bash's /dev/tcp: no extra tools needed).
+# A loopback port nothing listens on (bash's /dev/tcp: no extra tools needed), below the kernel's
+# ephemeral range: a port in that range can be the local end of some outgoing connection, and
+# then the server's bind fails although nothing listens there.
 free_port() {
-  local port
+  local port low
+  read -r low _ </proc/sys/net/ipv4/ip_local_port_range
   for _ in $(seq 50); do
-    port=$((20000 + RANDOM % 30000))
+    port=$((10000 + RANDOM % (low - 10000)))
     if ! (: >"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
       echo "$port"
       return
