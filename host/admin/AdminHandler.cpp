@@ -10,8 +10,8 @@
 #include "common/Names.h"
 #include "http/ErrorResponse.h"
 #include "http/RequestTarget.h"
+#include "lifecycle/PluginManager.h"
 #include "log/Logging.h"
-#include "plugins/PluginManager.h"
 #include "portico/json.hpp"
 #include "resources/Readiness.h"
 
@@ -28,7 +28,7 @@ bool constantTimeEquals(const std::string& a, const std::string& b) {
   return diff == 0;
 }
 
-std::string resultJson(const plugins::PluginManager::Result& r) {
+std::string resultJson(const lifecycle::PluginManager::Result& r) {
   return json::object({{"ok", r.ok},
                        {"plugin", r.name},
                        {"version", r.version},
@@ -37,7 +37,7 @@ std::string resultJson(const plugins::PluginManager::Result& r) {
       .dump();
 }
 
-void sendResult(http::Response& response, const plugins::PluginManager::Result& r,
+void sendResult(http::Response& response, const lifecycle::PluginManager::Result& r,
                 const http::Exchange& exchange) {
   if (r.ok) {
     http::sendJson(response, 200, resultJson(r));
@@ -48,7 +48,7 @@ void sendResult(http::Response& response, const plugins::PluginManager::Result& 
 
 }  // namespace
 
-AdminHandler::AdminHandler(plugins::PluginManager& plugins, auth::AuthService& auth,
+AdminHandler::AdminHandler(lifecycle::PluginManager& plugins, auth::AuthService& auth,
                            const resources::Readiness& readiness, std::string token,
                            uint64_t maxUploadBytes)
     : plugins_(plugins),

@@ -16,7 +16,7 @@
 #include "http/Exchange.h"
 #include "http/Router.h"
 
-namespace portico::plugins {
+namespace portico::lifecycle {
 class PluginManager;
 }
 namespace portico::auth {
@@ -32,7 +32,7 @@ namespace portico::admin {
 class AdminHandler : public http::Handler {
  public:
   // token must not be empty (the app refuses to start the admin listener without one).
-  AdminHandler(plugins::PluginManager& plugins, auth::AuthService& auth,
+  AdminHandler(lifecycle::PluginManager& plugins, auth::AuthService& auth,
                const resources::Readiness& readiness, std::string token, uint64_t maxUploadBytes);
 
   void handle(http::Request& request, http::Response& response, http::Exchange& exchange) override;
@@ -59,7 +59,7 @@ class AdminHandler : public http::Handler {
   void revokeService(const std::string& name, http::Response& response,
                      const http::Exchange& exchange);
 
-  plugins::PluginManager& plugins_;
+  lifecycle::PluginManager& plugins_;
   auth::AuthService& auth_;
   const resources::Readiness& readiness_;
   std::string token_;

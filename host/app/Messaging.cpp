@@ -1,21 +1,21 @@
 #include "app/Messaging.h"
 
 #include "config/Config.h"
+#include "dispatch/Dispatch.h"
+#include "lifecycle/RouteTable.h"
 #include "log/Logging.h"
 #include "metrics/Metrics.h"
-#include "plugins/Dispatch.h"
-#include "plugins/PluginManager.h"
 
 namespace portico::app {
 
 Messaging::Messaging(const config::Config& cfg, resources::Resources& resources,
-                     plugins::PluginManager& plugins, metrics::Metrics& metrics) {
+                     const lifecycle::PublishedRoutes& routes, metrics::Metrics& metrics) {
   if (resources.redis() == nullptr) return;
   auto url = resources::RedisUrl::parse(cfg.getString("redis.url", ""));
   events_ = std::make_unique<bus::EventBus>(
       url, *resources.redis(),
-      [&plugins](const std::string& topic, const std::string& payload) {
-        plugins::deliverEvent(*plugins.routes(), topic, payload);
+      [&routes](const std::string& topic, const std::string& payload) {
+        dispatch::deliverEvent(*routes.current(), topic, payload);
       },
       static_cast<int>(cfg.getInt("events.workers", 2, 1, 256)),
       static_cast<size_t>(cfg.getInt("events.queue_limit", 10000, 1, 10000000)));
@@ -38,19 +38,18 @@ Messaging::Messaging(const config::Config& cfg, resources::Resources& resources,
       cfg.getInt("jobs.visibility_timeout_ms", jo.visibilityTimeoutMs, 100, 86400000));
   jobs_ = std::make_unique<jobs::JobQueue>(
       url, *resources.redis(), jo,
-      [&plugins] {
+      [&routes] {
         std::vector<std::string> queues;
-        // Held by name: in a range-for the table returned by routes() would die before the loop.
-        auto table = plugins.routes();
+        // Held by name: in a range-for the table returned by current() would die before the loop.
+        auto table = routes.current();
         for (const auto& [queue, target] : table->jobHandlers) queues.push_back(queue);
         return queues;
       },
-      [&plugins](const std::string& queue, const std::string& id, const std::string& payload,
-                 int attempt, std::string* error) {
-        return plugins::runJob(*plugins.routes(), queue, id, payload, attempt, error);
+      [&routes](const std::string& queue, const std::string& id, const std::string& payload,
+                int attempt, std::string* error) {
+        return dispatch::runJob(*routes.current(), queue, id, payload, attempt, error);
       },
       metrics);
-  plugins.setMessaging({events_.get(), jobs_.get()});
 }
 
 std::function<resources::Probe()> Messaging::jobsProbe() {

@@ -1,5 +1,5 @@
 // This host's event bus and job queue, built from events.* and jobs.* when Redis is configured,
-// and wired to the plugins' published subscriptions and job handlers.
+// and dispatching to the subscriptions and job handlers of the published route table.
 #pragma once
 
 #include <functional>
@@ -14,8 +14,8 @@ class Config;
 namespace portico::metrics {
 class Metrics;
 }
-namespace portico::plugins {
-class PluginManager;
+namespace portico::lifecycle {
+class PublishedRoutes;
 }
 
 namespace portico::app {
@@ -24,7 +24,11 @@ class Messaging {
  public:
   // Without Redis both parts stay empty; plugins then get "unavailable" for events and jobs.
   Messaging(const config::Config& cfg, resources::Resources& resources,
-            plugins::PluginManager& plugins, metrics::Metrics& metrics);
+            const lifecycle::PublishedRoutes& routes, metrics::Metrics& metrics);
+
+  // Null without Redis.
+  bus::EventBus* events() const { return events_.get(); }
+  jobs::JobQueue* jobs() const { return jobs_.get(); }
 
   // The job queue's health for /ready; empty without Redis.
   std::function<resources::Probe()> jobsProbe();

@@ -2,15 +2,44 @@
 
 #include <Poco/Util/Application.h>
 
+#include <Poco/DirectoryIterator.h>
+
 #include <iostream>
 
+#include "lifecycle/PluginFile.h"
 #include "migrate/Migrator.h"
 
 namespace portico::app {
 
 using Poco::Util::Application;
 
-int runMigrateCommand(const std::vector<std::string>& args, migrate::Migrator* migrator) {
+namespace {
+
+// The host's own migrations come from migrationsDir; a plugin's from the library in pluginsDir
+// that declares its name (a library that carries none falls back to migrationsDir too).
+migrate::MigrationSet migrationsOf(const std::string& owner, const std::string& migrationsDir,
+                                   const std::string& pluginsDir) {
+  if (owner != "host") {
+    Poco::File dir(pluginsDir);
+    if (dir.exists() && dir.isDirectory()) {
+      for (Poco::DirectoryIterator it(pluginsDir), end; it != end; ++it) {
+        if (it.path().getExtension() != "so") continue;
+        std::string why;
+        auto file = lifecycle::PluginFile::open(it.path().toString(), &why);
+        if (!file || file->name() != owner) continue;
+        auto set = file->migrations(migrationsDir);
+        file->close();
+        return set;
+      }
+    }
+  }
+  return migrate::loadMigrations(migrationsDir, owner);
+}
+
+}  // namespace
+
+int runMigrateCommand(const std::vector<std::string>& args, migrate::Migrator* migrator,
+                      const std::string& migrationsDir, const std::string& pluginsDir) {
   const char* usage = "usage: porticod [--config FILE] migrate status|up|down PLUGIN [VERSION]\n";
   if (args.size() < 3 || args.size() > 4) {
     std::cerr << usage;
@@ -32,15 +61,16 @@ int runMigrateCommand(const std::vector<std::string>& args, migrate::Migrator* m
     }
   }
   try {
+    migrate::MigrationSet set = migrationsOf(owner, migrationsDir, pluginsDir);
     if (verb == "status") {
-      for (const auto& m : migrator->status(owner)) {
+      for (const auto& m : migrator->status(set)) {
         std::cout << m.version << "\t" << m.name << "\t"
                   << (m.applied ? "applied " + m.appliedAt : "pending") << "\n";
       }
     } else if (verb == "up") {
-      std::cout << "applied " << migrator->up(owner) << " migration(s) of " << owner << "\n";
+      std::cout << "applied " << migrator->up(set) << " migration(s) of " << owner << "\n";
     } else if (verb == "down") {
-      std::cout << "reverted " << migrator->down(owner, version) << " migration(s) of " << owner
+      std::cout << "reverted " << migrator->down(set, version) << " migration(s) of " << owner
                 << "\n";
     } else {
       std::cerr << usage;

@@ -7,6 +7,7 @@
 #include <iostream>
 #include <memory>
 
+#include "abi/HostServices.h"
 #include "admin/AdminHandler.h"
 #include "app/AccessObserver.h"
 #include "app/Messaging.h"
@@ -17,11 +18,11 @@
 #include "crash/CrashHandler.h"
 #include "crash/Quarantine.h"
 #include "http/HttpServer.h"
+#include "lifecycle/PluginManager.h"
+#include "lifecycle/PluginWatcher.h"
 #include "log/Logging.h"
 #include "metrics/Metrics.h"
 #include "migrate/Migrator.h"
-#include "plugins/PluginManager.h"
-#include "plugins/PluginWatcher.h"
 #include "resources/Readiness.h"
 #include "resources/Resources.h"
 
@@ -120,25 +121,25 @@ int PorticoApp::main(const std::vector<std::string>& args) {
     metrics::Metrics metrics;
     resources::Resources resources(cfg, metrics);
     std::unique_ptr<migrate::Migrator> migrator;
-    if (resources.postgres()) {
-      migrator = std::make_unique<migrate::Migrator>(*resources.postgres(),
-                                                     cfg.getString("migrations.dir", "migrations"));
+    if (resources.postgres()) migrator = std::make_unique<migrate::Migrator>(*resources.postgres());
+    std::string migrationsDir = cfg.getString("migrations.dir", "migrations");
+    if (!args.empty() && args[0] == "migrate") {
+      return runMigrateCommand(args, migrator.get(), migrationsDir,
+                               cfg.getString("plugins.dir", "plugins"));
     }
-    if (!args.empty() && args[0] == "migrate") return runMigrateCommand(args, migrator.get());
     if (!args.empty()) {
       std::cerr << "porticod: unknown command '" << args[0] << "' (see --help)\n";
       return EXIT_USAGE;
     }
     warnAboutSecretsInFile(cfg);
     resources.warmUp();
-    if (migrator) migrator->up("host");
-    plugins::PluginManager::Options po;
+    if (migrator) migrator->up(migrate::loadMigrations(migrationsDir, "host"));
+    lifecycle::PluginManager::Options po;
     po.dir = cfg.getString("plugins.dir", po.dir);
     po.stateDir = cfg.getString("plugins.state_dir", po.stateDir);
+    po.migrationsDir = migrationsDir;
     po.drainTimeoutMs =
         static_cast<int>(cfg.getInt("plugins.drain_timeout_ms", po.drainTimeoutMs, 0, 86400000));
-    po.defaultMaxBodyBytes = static_cast<uint64_t>(
-        cfg.getInt("http.max_body_bytes", static_cast<int64_t>(po.defaultMaxBodyBytes), 0));
     // Before any plugin code runs: a fatal signal in it leaves a crash record, and the record
     // of the previous run's crash quarantines the version that crashed.
     crash::Quarantine quarantine(po.stateDir);
@@ -147,8 +148,6 @@ int PorticoApp::main(const std::vector<std::string>& args) {
       logger->error("the last run died in plugin {} (sha256 {}): {}; that version is quarantined",
                     crashed->plugin, crashed->sha256, crashed->reason);
     }
-    plugins::PluginManager plugins(po, cfg, metrics, &resources, migrator.get());
-    plugins.setQuarantine(&quarantine);
     auth::AuthService auth(auth::Keyring::fromConfig(cfg), auth::AuthOptions::fromConfig(cfg),
                            resources.redis());
     if (!auth.canSign()) {
@@ -156,7 +155,6 @@ int PorticoApp::main(const std::vector<std::string>& args) {
           "auth.signing_key is not set: no tokens can be issued, and routes that need "
           "authentication answer 401");
     }
-    plugins.setAuth(&auth);
     metrics.registerCounter("portico_auth_total",
                             "Requests to routes that take a token, by what the host decided.",
                             [&auth] {
@@ -166,6 +164,17 @@ int PorticoApp::main(const std::vector<std::string>& args) {
                               }
                               return out;
                             });
+    lifecycle::PublishedRoutes routes;
+    Messaging messaging(cfg, resources, routes, metrics);
+    abi::HostServices services;
+    services.config = &cfg;
+    services.defaultMaxBodyBytes = static_cast<uint64_t>(
+        cfg.getInt("http.max_body_bytes", static_cast<int64_t>(services.defaultMaxBodyBytes), 0));
+    services.resources = &resources;
+    services.events = messaging.events();
+    services.jobs = messaging.jobs();
+    services.auth = &auth;
+    lifecycle::PluginManager plugins(po, services, routes, metrics, migrator.get(), &quarantine);
 
     resources::Readiness readiness(resources);
     PublicHandler publicHandler(
@@ -191,13 +200,12 @@ int PorticoApp::main(const std::vector<std::string>& args) {
           http::ServerOptions::fromConfig(cfg, "admin", adminDefaults), *adminHandler, nullptr);
     }
 
-    Messaging messaging(cfg, resources, plugins, metrics);
     if (auto probe = messaging.jobsProbe()) readiness.add(std::move(probe));
     plugins.loadAll();
     messaging.start();
-    std::unique_ptr<plugins::PluginWatcher> watcher;
+    std::unique_ptr<lifecycle::PluginWatcher> watcher;
     if (cfg.getBool("plugins.watch", false))
-      watcher = std::make_unique<plugins::PluginWatcher>(plugins);
+      watcher = std::make_unique<lifecycle::PluginWatcher>(plugins);
 
     publicServer.start();
     if (adminServer) adminServer->start();

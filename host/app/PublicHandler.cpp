@@ -3,13 +3,11 @@
 #include <sstream>
 
 #include "auth/AuthService.h"
+#include "dispatch/Dispatch.h"
 #include "http/ErrorResponse.h"
 #include "http/RequestTarget.h"
-#include "log/Logging.h"
+#include "lifecycle/PluginManager.h"
 #include "metrics/Metrics.h"
-#include "plugins/AbiGlue.h"
-#include "plugins/PluginCall.h"
-#include "plugins/PluginManager.h"
 #include "portico/json.hpp"
 #include "resources/Readiness.h"
 
@@ -48,7 +46,7 @@ void PublicHandler::handle(http::Request& request, http::Response& response,
   }
   if (handleBuiltin(target.path, request, response, exchange)) return;
 
-  std::shared_ptr<const plugins::RouteTable> table = plugins_.routes();
+  std::shared_ptr<const lifecycle::RouteTable> table = plugins_.routes();
   http::Router::Match match = table->router.match(request.method(), target.segments);
   if (match.kind != http::Router::Match::Kind::Found) {
     if (match.kind == http::Router::Match::Kind::MethodNotAllowed) {
@@ -63,9 +61,8 @@ void PublicHandler::handle(http::Request& request, http::Response& response,
   }
 
   const auto& route = table->targets[match.index];
-  plugins::Generation& generation = *route.generation;
   exchange.route = route.spec->path.pattern();
-  exchange.plugin = generation.name();
+  exchange.plugin = route.generation->name();
 
   auth::AuthOutcome who =
       auth_.authenticate({request.header("Authorization"), request.header("X-Service-Token")},
@@ -83,43 +80,10 @@ void PublicHandler::handle(http::Request& request, http::Response& response,
     return;
   }
   std::string bodyText = body.str();
-
-  portico_request preq;
-  preq.method = request.method();
-  preq.path = target.path;
-  preq.query = target.query;
-  preq.id = exchange.requestId;
-  preq.body = bodyText;
-  preq.params = &match.params;
-  preq.http = &request;
-  preq.principal = who.principal.get();
-  preq.trustedProxies = &trustedProxies_;
-  portico_response pres;
-  pres.maxBytes = maxResponseBytes_;
-  plugins::CallOutcome out = callPlugin(
-      generation, preq.method, exchange.route, exchange.requestId,
-      [&](portico_error* err) { return route.spec->handler(route.spec->data, &preq, &pres, err); });
-  if (out.status != PORTICO_OK) {
-    if (out.escaped) metrics_.countEscapedException(generation.name());
-    log::get("plugin." + generation.name())
-        ->error("handler for {} {} failed with status {}: {}", preq.method, exchange.route,
-                static_cast<int>(out.status), out.message);
-    http::sendError(response, 500, "internal error in plugin '" + generation.name() + "'",
-                    exchange.requestId);
-    return;
-  }
-  if (pres.status < 200) {
-    log::get("plugin." + generation.name())
-        ->error("handler for {} {} answered the informational status {} as its final one",
-                preq.method, exchange.route, pres.status);
-    http::sendError(response, 500, "internal error in plugin '" + generation.name() + "'",
-                    exchange.requestId);
-    return;
-  }
-  response.status = static_cast<int>(pres.status);
-  response.headers = std::move(pres.headers);
-  if (!response.has("Content-Type")) response.set("Content-Type", "application/json");
-  response.body = std::move(pres.body);
+  dispatch::callRoute(route,
+                      {request, target.path, target.query, exchange.requestId, bodyText,
+                       match.params, who.principal.get(), trustedProxies_, maxResponseBytes_},
+                      response, metrics_);
 }
 
 }  // namespace portico::app

@@ -11,7 +11,7 @@
 namespace portico::metrics {
 class Metrics;
 }
-namespace portico::plugins {
+namespace portico::lifecycle {
 class PluginManager;
 }
 namespace portico::auth {
@@ -27,7 +27,7 @@ namespace portico::app {
 class PublicHandler : public http::Handler {
  public:
   // trustedProxies: peers whose X-Forwarded-For is believed (http.trusted_proxies).
-  PublicHandler(plugins::PluginManager& plugins, metrics::Metrics& metrics,
+  PublicHandler(lifecycle::PluginManager& plugins, metrics::Metrics& metrics,
                 const resources::Readiness& readiness, auth::AuthService& auth,
                 uint64_t maxResponseBytes, std::vector<std::string> trustedProxies)
       : plugins_(plugins),
@@ -43,7 +43,7 @@ class PublicHandler : public http::Handler {
   bool handleBuiltin(const std::string& path, http::Request& request, http::Response& response,
                      http::Exchange& exchange);
 
-  plugins::PluginManager& plugins_;
+  lifecycle::PluginManager& plugins_;
   metrics::Metrics& metrics_;
   const resources::Readiness& readiness_;
   auth::AuthService& auth_;

@@ -29,10 +29,11 @@ std::string sha256(const std::string& text) {
 
 }  // namespace
 
-std::vector<Migration> loadMigrations(const std::string& dir, const std::string& owner) {
+MigrationSet loadMigrations(const std::string& dir, const std::string& owner) {
   std::string folder = dir + "/" + owner;
+  MigrationSet set{owner, folder, {}};
   Poco::File f(folder);
-  if (!f.exists() || !f.isDirectory()) return {};
+  if (!f.exists() || !f.isDirectory()) return set;
   std::vector<std::string> names;
   f.list(names);
   std::map<int, Migration> byVersion;
@@ -58,16 +59,39 @@ std::vector<Migration> loadMigrations(const std::string& dir, const std::string&
     m.name = name;
     (up ? m.up : m.down) = readAll(folder + "/" + file);
   }
-  std::vector<Migration> out;
   for (auto& [version, m] : byVersion) {
     if (m.up.empty()) {
       throw std::runtime_error("migration " + owner + "/" + std::to_string(version) + "_" + m.name +
                                " has a down file but no up file");
     }
     m.checksum = sha256(m.up);
-    out.push_back(std::move(m));
+    set.migrations.push_back(std::move(m));
   }
-  return out;
+  return set;
+}
+
+void addMigration(MigrationSet& set, int version, std::string name, std::string up,
+                  std::string down) {
+  std::string label = set.owner + "/" + std::to_string(version) + "_" + name;
+  bool goodName =
+      !name.empty() && name.size() <= 64 &&
+      name.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_") == std::string::npos;
+  if (!goodName) {
+    throw std::runtime_error("migration " + label + " in " + set.source +
+                             ": the name must be [a-z0-9_]{1,64}");
+  }
+  int previous = set.migrations.empty() ? 0 : set.migrations.back().version;
+  if (version <= previous) {
+    throw std::runtime_error("migration " + label + " in " + set.source +
+                             ": versions must start at 1 and increase (previous " +
+                             std::to_string(previous) + ")");
+  }
+  if (up.empty()) {
+    throw std::runtime_error("migration " + label + " in " + set.source + " has no up text");
+  }
+  std::string checksum = sha256(up);
+  set.migrations.push_back(
+      Migration{version, std::move(name), std::move(up), std::move(down), std::move(checksum)});
 }
 
 }  // namespace portico::migrate

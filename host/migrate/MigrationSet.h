@@ -1,5 +1,6 @@
-// The migration files of one owner (the host, or a plugin): migrations/<owner>/NNNN_name.up.sql
-// and NNNN_name.down.sql, ordered by version.
+// The migrations of one owner (the host, or a plugin), ordered by version, and where they came
+// from: files migrations/<owner>/NNNN_name.up.sql and .down.sql, or the table a plugin library
+// carries (ABI 1.3).
 #pragma once
 
 #include <string>
@@ -11,12 +12,24 @@ struct Migration {
   int version = 0;
   std::string name;
   std::string up;        // SQL text
-  std::string down;      // SQL text, empty when there is no down file
-  std::string checksum;  // SHA-256 of `up`
+  std::string down;      // SQL text, empty when it cannot be reverted
+  std::string checksum;  // SHA-256 of `up`: the same whether read from a file or a library
+};
+
+struct MigrationSet {
+  std::string owner;
+  std::string source;  // for messages: "/srv/migrations/auth" or "plugin auth 1.2.0"
+  std::vector<Migration> migrations;
 };
 
 // Reads <dir>/<owner>/. A missing folder is an empty set. Throws std::runtime_error naming the
 // file for a malformed name, a duplicate version or an unreadable file.
-std::vector<Migration> loadMigrations(const std::string& dir, const std::string& owner);
+MigrationSet loadMigrations(const std::string& dir, const std::string& owner);
+
+// Adds one migration handed over in memory, checking what a file name would have guaranteed:
+// version >= 1 and above the previous one, a [a-z0-9_]{1,64} name, a non-empty up text. Throws
+// std::runtime_error naming the migration otherwise.
+void addMigration(MigrationSet& set, int version, std::string name, std::string up,
+                  std::string down);
 
 }  // namespace portico::migrate

@@ -4,7 +4,6 @@
 #include <map>
 
 #include "log/Logging.h"
-#include "migrate/MigrationSet.h"
 
 namespace portico::migrate {
 namespace {
@@ -94,34 +93,33 @@ class LockedSession {
   std::unique_ptr<PgConnection> conn_;
 };
 
-// The owner's files; a malformed set is a MigrationError like any other refusal.
-std::vector<Migration> filesOf(const std::string& dir, const std::string& owner) {
-  try {
-    return loadMigrations(dir, owner);
-  } catch (const std::runtime_error& e) {
-    throw MigrationError(e.what());
-  }
-}
-
 }  // namespace
 
-int Migrator::up(const std::string& owner) {
-  std::vector<Migration> files = filesOf(dir_, owner);
+int Migrator::up(const MigrationSet& set) {
+  const std::string& owner = set.owner;
+  const std::vector<Migration>& files = set.migrations;
+  int newest = files.empty() ? 0 : files.back().version;
   LockedSession session(pool_);
   auto applied = session.applied(owner);
   for (const auto& [version, a] : applied) {
     auto file = std::find_if(files.begin(), files.end(),
                              [v = version](const Migration& m) { return m.version == v; });
     if (file == files.end()) {
-      throw MigrationError("applied migration " + label(owner, version, a.name) +
-                           " has no file in " + dir_ + "/" + owner + " any more");
+      if (version > newest) continue;  // the schema is ahead of this version of the plugin
+      throw MigrationError("applied migration " + label(owner, version, a.name) + " is not in " +
+                           set.source + " any more");
     }
     if (file->checksum != a.checksum) {
       throw MigrationError("migration " + label(owner, version, a.name) +
                            " was changed after it was applied (checksum " +
                            a.checksum.substr(0, 12) + " recorded, " + file->checksum.substr(0, 12) +
-                           " on disk): restore the file and put the change in a new migration");
+                           " in " + set.source +
+                           "): restore it and put the change in a new migration");
     }
+  }
+  if (!applied.empty() && applied.rbegin()->first > newest) {
+    log::get("migrate")->info("{} carries migrations up to {}; the schema is at {}", set.source,
+                              newest, applied.rbegin()->first);
   }
   int ran = 0;
   for (const auto& m : files) {
@@ -143,8 +141,9 @@ int Migrator::up(const std::string& owner) {
   return ran;
 }
 
-int Migrator::down(const std::string& owner, int toVersion) {
-  std::vector<Migration> files = filesOf(dir_, owner);
+int Migrator::down(const MigrationSet& set, int toVersion) {
+  const std::string& owner = set.owner;
+  const std::vector<Migration>& files = set.migrations;
   LockedSession session(pool_);
   auto applied = session.applied(owner);
   int reverted = 0;
@@ -155,7 +154,7 @@ int Migrator::down(const std::string& owner, int toVersion) {
                              [version](const Migration& m) { return m.version == version; });
     if (file == files.end() || file->down.empty()) {
       throw MigrationError("migration " + label(owner, version, it->second.name) +
-                           " has no .down.sql file to revert it");
+                           " has no down migration in " + set.source + " to revert it");
     }
     try {
       session.transaction(file->down,
@@ -171,10 +170,10 @@ int Migrator::down(const std::string& owner, int toVersion) {
   return reverted;
 }
 
-std::vector<MigrationStatus> Migrator::status(const std::string& owner) {
-  std::vector<Migration> files = filesOf(dir_, owner);
+std::vector<MigrationStatus> Migrator::status(const MigrationSet& set) {
+  const std::vector<Migration>& files = set.migrations;
   LockedSession session(pool_);
-  auto applied = session.applied(owner);
+  auto applied = session.applied(set.owner);
   std::vector<MigrationStatus> out;
   for (const auto& m : files) {
     auto a = applied.find(m.version);

@@ -1,4 +1,4 @@
-# portico_add_plugin(<target> SOURCES <files...> [OUTPUT_NAME <name>])
+# portico_add_plugin(<target> SOURCES <files...> [OUTPUT_NAME <name>] [MIGRATIONS <dir>])
 #
 # Builds a Portico plugin: a MODULE library named <name>.so that links Portico::plugin_api and is
 # compiled so that the host can really unload it:
@@ -6,8 +6,14 @@
 #   - -fno-gnu-unique (GCC): STB_GNU_UNIQUE symbols (static members of templates, inline
 #     variables) pin a library in memory forever and make dlclose a no-op;
 #   - -z defs: every symbol must resolve at link time, so a plugin never binds to host internals.
+# MIGRATIONS embeds <dir>/NNNN_name.up.sql and .down.sql into the library (ABI 1.3): the host
+# applies them before the plugin's init, on first load and on every hot swap. A C++ plugin using
+# PORTICO_PLUGIN gets them with no code; a C plugin points portico_plugin_info.migrations at
+# portico_plugin_migrations(&info.migration_count), which the generated source defines.
+set(_PORTICO_EMBED_SCRIPT ${CMAKE_CURRENT_LIST_DIR}/PorticoEmbedMigrations.cmake)
+
 function(portico_add_plugin target)
-  cmake_parse_arguments(ARG "" "OUTPUT_NAME" "SOURCES" ${ARGN})
+  cmake_parse_arguments(ARG "" "OUTPUT_NAME;MIGRATIONS" "SOURCES" ${ARGN})
   if(NOT ARG_SOURCES)
     message(FATAL_ERROR "portico_add_plugin(${target}): SOURCES is required")
   endif()
@@ -23,4 +29,21 @@ function(portico_add_plugin target)
   endif()
   target_compile_options(${target} PRIVATE $<$<COMPILE_LANG_AND_ID:CXX,GNU>:-fno-gnu-unique>)
   target_link_options(${target} PRIVATE "LINKER:-z,defs")
+  if(ARG_MIGRATIONS)
+    get_filename_component(_dir "${ARG_MIGRATIONS}" ABSOLUTE)
+    file(GLOB _sql CONFIGURE_DEPENDS "${_dir}/*.sql")
+    get_property(_languages GLOBAL PROPERTY ENABLED_LANGUAGES)
+    if("CXX" IN_LIST _languages)
+      set(_ext cpp)
+    else()
+      set(_ext c)
+    endif()
+    set(_out ${CMAKE_CURRENT_BINARY_DIR}/${target}_migrations.${_ext})
+    add_custom_command(OUTPUT ${_out}
+      COMMAND ${CMAKE_COMMAND} -DMIGRATIONS_DIR=${_dir} -DOUTPUT=${_out} -P ${_PORTICO_EMBED_SCRIPT}
+      DEPENDS ${_sql} ${_PORTICO_EMBED_SCRIPT}
+      COMMENT "Embedding the migrations of ${target}"
+      VERBATIM)
+    target_sources(${target} PRIVATE ${_out})
+  endif()
 endfunction()

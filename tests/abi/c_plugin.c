@@ -55,9 +55,14 @@ static portico_status init(const portico_host_api* host, portico_host_ctx* ctx, 
 }
 
 static const portico_plugin_hooks hooks = {sizeof(portico_plugin_hooks), init, NULL, NULL, NULL};
-static const portico_plugin_info info = {sizeof(portico_plugin_info), PORTICO_ABI_MAJOR,
-                                         PORTICO_ABI_MINOR,           PORTICO_STR_LIT("cplugin"),
-                                         PORTICO_STR_LIT("1.0.0"),    &hooks};
+static const portico_plugin_info info = {sizeof(portico_plugin_info),
+                                         PORTICO_ABI_MAJOR,
+                                         PORTICO_ABI_MINOR,
+                                         PORTICO_STR_LIT("cplugin"),
+                                         PORTICO_STR_LIT("1.0.0"),
+                                         &hooks,
+                                         NULL,
+                                         0};
 
 PORTICO_EXPORT portico_status portico_plugin_negotiate(const portico_host_api* host,
                                                        const portico_plugin_info** out,

@@ -19,6 +19,9 @@
  *        portico_route); the host verifies bearer and service tokens and hands the principal to
  *        the handler (request_principal); request_client_ip; token_issue, token_revoke,
  *        subject_revoke and token_jwks so that an auth service signs with the host's keys.
+ *   1.3  A plugin carries its schema: portico_migration and the migrations / migration_count
+ *        members appended to portico_plugin_info, applied by the host before init. log_enabled,
+ *        so that a plugin skips formatting lines the host would drop.
  *
  * ---------------------------------------------------------------------------------------------
  * COMPATIBILITY POLICY
@@ -31,9 +34,14 @@
  *   - Every table starts with `struct_size` and only ever grows at its end. Whoever reads a
  *     table it did not fill checks `struct_size` before touching a member added after 1.0
  *     (PORTICO_HAS_MEMBER below does exactly that).
+ *   - Structs that travel in arrays (portico_str, portico_value, portico_migration) and
+ *     portico_error have no struct_size: their layout is frozen for the whole major version.
+ *     tests/abi asserts the size and every offset of each frozen struct and of every 1.x table,
+ *     so a change that would break built plugins fails the build.
  *   - Enum values are never reused or renumbered; new ones are appended. Unknown status values
  *     must be treated as failures.
  *   - Nothing is ever removed within a major version.
+ *   This policy is written here only; ABI.md refers to it.
  *
  * ---------------------------------------------------------------------------------------------
  * CONVENTIONS THAT HOLD FOR EVERY FUNCTION BELOW
@@ -70,7 +78,7 @@ extern "C" {
 
 /* ABI version this header describes. See the compatibility policy above. */
 #define PORTICO_ABI_MAJOR 1u
-#define PORTICO_ABI_MINOR 2u
+#define PORTICO_ABI_MINOR 3u
 
 /* Name of the one symbol a plugin exports; see portico_negotiate_fn. */
 #define PORTICO_ENTRY_SYMBOL "portico_plugin_negotiate"
@@ -497,6 +505,12 @@ typedef struct portico_host_api {
   /* The public keys that verify tokens, as a JWK Set (RFC 7517) JSON document; HMAC secrets are
    * never included. *jwks is valid until destroy returns. */
   portico_status (*token_jwks)(portico_host_ctx* ctx, portico_str* jwks);
+
+  /* ---- 1.3. Check PORTICO_HAS_MEMBER(host, portico_host_api, log_enabled). ---- */
+
+  /* True when a line of `level` logged through ctx would be written (the host's log.level).
+   * Lets a plugin skip building a message nobody reads. Cheap; any thread. */
+  bool (*log_enabled)(portico_host_ctx* ctx, portico_log_level level);
 } portico_host_api;
 
 /* ------------------------------------------------------------------------------------------ */
@@ -530,6 +544,17 @@ typedef struct portico_plugin_hooks {
   void (*destroy)(void* instance);
 } portico_plugin_hooks;
 
+/* 1.3: one schema migration a plugin carries. An element of an array, so its layout is frozen
+ * for ABI major 1 (no struct_size). Plugin-owned, normally static const (the CMake helper
+ * portico_add_plugin(... MIGRATIONS dir) generates the array from dir/NNNN_name.up.sql and
+ * .down.sql files); valid until dlclose. */
+typedef struct portico_migration {
+  uint32_t version; /* >= 1; strictly increasing along the array */
+  portico_str name; /* [a-z0-9_]{1,64} */
+  portico_str up;   /* SQL that applies it; run in one transaction */
+  portico_str down; /* SQL that reverts it; empty when it cannot be reverted */
+} portico_migration;
+
 /* What a plugin says about itself. Plugin-owned (normally static const), valid until dlclose. */
 typedef struct portico_plugin_info {
   size_t struct_size;  /* sizeof(portico_plugin_info) as the plugin compiled it */
@@ -538,6 +563,16 @@ typedef struct portico_plugin_info {
   portico_str name;    /* unique per host: [a-z0-9_-]{1,64} */
   portico_str version; /* semantic version, e.g. "1.4.2" */
   const portico_plugin_hooks* hooks;
+  /* 1.3: the plugin's schema. Before init of every generation (first load, hot swap, restart)
+   * the host applies those not yet recorded in portico_migrations for this plugin name, in
+   * order, each in its own transaction, under an advisory lock shared by every host. An applied
+   * migration whose up text has changed, or a gap among the versions carried, refuses the load;
+   * applied versions above the newest carried are allowed, so that an older version of a plugin
+   * can be swapped back in over the newer schema it must tolerate. A failed migration refuses the
+   * load and the serving generation keeps serving. A plugin that carries none (count 0, or built
+   * before 1.3) gets those of the host's migrations.dir/<name>, if any. */
+  const portico_migration* migrations; /* NULL when migration_count is 0 */
+  size_t migration_count;
 } portico_plugin_info;
 
 /* The single exported entry point, named PORTICO_ENTRY_SYMBOL:

@@ -534,7 +534,12 @@ struct Exports {
   }
 };
 
-inline portico_status negotiate(const portico_host_api* host, const portico_plugin_info* mine,
+// The migrations portico_add_plugin(... MIGRATIONS dir) embeds: that helper generates the one
+// definition. Weak, so a plugin without migrations links too (the address is then null).
+extern "C" __attribute__((weak, visibility("hidden"))) const portico_migration*
+portico_plugin_migrations(size_t* count);
+
+inline portico_status negotiate(const portico_host_api* host, portico_plugin_info* mine,
                                 const portico_plugin_info** out, portico_error* err) {
   if (host == nullptr || out == nullptr) return PORTICO_ERR_INVALID_ARGUMENT;
   if (host->abi_major != PORTICO_ABI_MAJOR) {
@@ -543,6 +548,9 @@ inline portico_status negotiate(const portico_host_api* host, const portico_plug
                       "; rebuild the plugin against this host's plugin-api";
     portico_error_set(err, msg.c_str());
     return PORTICO_ERR_INCOMPATIBLE;
+  }
+  if (portico_plugin_migrations != nullptr) {
+    mine->migrations = portico_plugin_migrations(&mine->migration_count);
   }
   *out = mine;
   return PORTICO_OK;
@@ -558,12 +566,14 @@ inline portico_status negotiate(const portico_host_api* host, const portico_plug
       sizeof(portico_plugin_hooks), &::portico::detail::Exports<Class>::init,               \
       &::portico::detail::Exports<Class>::ready, &::portico::detail::Exports<Class>::drain, \
       &::portico::detail::Exports<Class>::destroy};                                         \
-  static const portico_plugin_info portico_sdk_info = {sizeof(portico_plugin_info),         \
-                                                       PORTICO_ABI_MAJOR,                   \
-                                                       PORTICO_ABI_MINOR,                   \
-                                                       PORTICO_STR_LIT(plugin_name),        \
-                                                       PORTICO_STR_LIT(plugin_version),     \
-                                                       &portico_sdk_hooks};                 \
+  static portico_plugin_info portico_sdk_info = {sizeof(portico_plugin_info),               \
+                                                 PORTICO_ABI_MAJOR,                         \
+                                                 PORTICO_ABI_MINOR,                         \
+                                                 PORTICO_STR_LIT(plugin_name),              \
+                                                 PORTICO_STR_LIT(plugin_version),           \
+                                                 &portico_sdk_hooks,                        \
+                                                 nullptr,                                   \
+                                                 0};                                        \
   extern "C" PORTICO_EXPORT portico_status portico_plugin_negotiate(                        \
       const portico_host_api* host, const portico_plugin_info** info, portico_error* err) { \
     return ::portico::detail::negotiate(host, &portico_sdk_info, info, err);                \

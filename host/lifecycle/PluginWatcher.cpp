@@ -1,13 +1,13 @@
-#include "plugins/PluginWatcher.h"
+#include "lifecycle/PluginWatcher.h"
 
 #include <Poco/Delegate.h>
 #include <Poco/Path.h>
 
+#include "lifecycle/FileDigest.h"
+#include "lifecycle/PluginManager.h"
 #include "log/Logging.h"
-#include "plugins/FileDigest.h"
-#include "plugins/PluginManager.h"
 
-namespace portico::plugins {
+namespace portico::lifecycle {
 
 PluginWatcher::PluginWatcher(PluginManager& plugins) : plugins_(plugins) {
   watcher_ = std::make_unique<Poco::DirectoryWatcher>(
@@ -44,4 +44,4 @@ void PluginWatcher::onChange(const Poco::DirectoryWatcher::DirectoryEvent& event
   }
 }
 
-}  // namespace portico::plugins
+}  // namespace portico::lifecycle

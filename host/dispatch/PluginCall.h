@@ -8,12 +8,12 @@
 #include <string>
 #include <string_view>
 
+#include "abi/AbiGlue.h"
+#include "abi/Leases.h"
 #include "crash/CallSite.h"
-#include "plugins/AbiGlue.h"
-#include "plugins/Generation.h"
-#include "plugins/Leases.h"
+#include "lifecycle/Generation.h"
 
-namespace portico::plugins {
+namespace portico::dispatch {
 
 struct CallOutcome {
   portico_status status = PORTICO_OK;
@@ -25,13 +25,13 @@ struct CallOutcome {
 // the crash handler: method ("GET", "EVENT", "JOB"), target (route, topic pattern, queue) and the
 // request or job id.
 template <typename Invoke>
-CallOutcome callPlugin(Generation& generation, std::string_view method, std::string_view target,
-                       std::string_view requestId, Invoke&& invoke) {
-  Generation::Call inflight(generation);
-  RequestLeaseScope leases(generation.leases());
+CallOutcome callPlugin(lifecycle::Generation& generation, std::string_view method,
+                       std::string_view target, std::string_view requestId, Invoke&& invoke) {
+  lifecycle::Generation::Call inflight(generation);
+  abi::RequestLeaseScope leases(generation.leases());
   crash::CallSite site(generation.name(), generation.number(), generation.sha256(), method, target,
                        requestId);
-  ErrorBuffer e;
+  abi::ErrorBuffer e;
   CallOutcome out;
   try {
     out.status = invoke(&e.err);
@@ -44,4 +44,4 @@ CallOutcome callPlugin(Generation& generation, std::string_view method, std::str
   return out;
 }
 
-}  // namespace portico::plugins
+}  // namespace portico::dispatch

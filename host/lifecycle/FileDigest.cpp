@@ -1,4 +1,4 @@
-#include "plugins/FileDigest.h"
+#include "lifecycle/FileDigest.h"
 
 #include <Poco/DigestEngine.h>
 #include <Poco/SHA2Engine.h>
@@ -6,7 +6,7 @@
 #include <fstream>
 #include <stdexcept>
 
-namespace portico::plugins {
+namespace portico::lifecycle {
 namespace {
 
 // Streams `from` through SHA-256, writing each chunk to `out` when given.
@@ -41,4 +41,4 @@ std::string copyWithDigest(const std::string& from, const std::string& to) {
   return hex;
 }
 
-}  // namespace portico::plugins
+}  // namespace portico::lifecycle

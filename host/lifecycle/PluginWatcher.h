@@ -8,7 +8,7 @@
 #include <memory>
 #include <string>
 
-namespace portico::plugins {
+namespace portico::lifecycle {
 
 class PluginManager;
 
@@ -24,4 +24,4 @@ class PluginWatcher {
   std::unique_ptr<Poco::DirectoryWatcher> watcher_;
 };
 
-}  // namespace portico::plugins
+}  // namespace portico::lifecycle

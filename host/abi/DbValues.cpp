@@ -1,5 +1,5 @@
-#include "plugins/DbValues.h"
-#include "plugins/AbiGlue.h"
+#include "abi/DbValues.h"
+#include "abi/AbiGlue.h"
 
 #include <cinttypes>
 #include <climits>
@@ -9,7 +9,7 @@
 #include <ctime>
 #include <stdexcept>
 
-namespace portico::plugins {
+namespace portico::abi {
 namespace {
 
 // PostgreSQL type OIDs (pg_type.dat); stable across versions.
@@ -202,4 +202,4 @@ portico_value cellValue(const resources::PgResult& result, int row, int column,
   return v;
 }
 
-}  // namespace portico::plugins
+}  // namespace portico::abi

@@ -1,18 +1,17 @@
-#include "plugins/HostApi.h"
-#include "plugins/AbiGlue.h"
-
+// The 1.0 core of the host's function table: logging, config, routes, the request and the
+// response.
 #include <cctype>
 #include <string>
 
+#include "abi/AbiGlue.h"
+#include "abi/ApiParts.h"
+#include "abi/HostApi.h"
+#include "abi/HostServices.h"
 #include "auth/AuthService.h"
 #include "config/Config.h"
 #include "http/RequestTarget.h"
-#include "plugins/AuthApi.h"
-#include "plugins/DataApi.h"
-#include "plugins/Generation.h"
-#include "plugins/MessagingApi.h"
 
-namespace portico::plugins {
+namespace portico::abi {
 namespace {
 
 bool isHeaderToken(std::string_view s) {
@@ -73,7 +72,8 @@ void hostLog(portico_host_ctx* ctx, portico_log_level level, portico_str message
 portico_status configGet(portico_host_ctx* ctx, portico_str key, portico_str* value) {
   return guarded(nullptr, [&] {
     if (ctx == nullptr || value == nullptr) return PORTICO_ERR_INVALID_ARGUMENT;
-    auto found = ctx->config->find("plugin." + ctx->pluginName + "." + std::string(sv(key)));
+    auto found =
+        ctx->services->config->find("plugin." + ctx->pluginName + "." + std::string(sv(key)));
     if (!found) return PORTICO_ERR_NOT_FOUND;
     std::lock_guard<std::mutex> lock(ctx->configMutex);
     const std::string& kept = ctx->configValues[std::string(sv(key))] = *found;
@@ -112,7 +112,7 @@ portico_status routeAdd(portico_host_ctx* ctx, const portico_route* route, porti
       portico_error_set(err, why.c_str());
       return PORTICO_ERR_INVALID_ARGUMENT;
     }
-    for (const auto& existing : ctx->routes) {
+    for (const auto& existing : ctx->registered.routes) {
       if (existing.method == method && existing.path.sameShape(*path)) {
         portico_error_set(err, ("route " + method + " " + path->pattern() + " duplicates " +
                                 existing.method + " " + existing.path.pattern())
@@ -120,7 +120,8 @@ portico_status routeAdd(portico_host_ctx* ctx, const portico_route* route, porti
         return PORTICO_ERR_CONFLICT;
       }
     }
-    uint64_t limit = route->max_body_bytes ? route->max_body_bytes : ctx->defaultMaxBody;
+    uint64_t limit =
+        route->max_body_bytes ? route->max_body_bytes : ctx->services->defaultMaxBodyBytes;
     RouteSpec spec{method, *path, route->handler, route->route_data, limit, PORTICO_AUTH_PUBLIC,
                    {}};
     if (PORTICO_HAS_MEMBER(route, portico_route, scopes)) {
@@ -141,7 +142,7 @@ portico_status routeAdd(portico_host_ctx* ctx, const portico_route* route, porti
       spec.auth = static_cast<portico_auth_mode>(route->auth);
       spec.scopes = std::move(*scopes);
     }
-    ctx->routes.push_back(std::move(spec));
+    ctx->registered.routes.push_back(std::move(spec));
     return PORTICO_OK;
   });
 }
@@ -224,12 +225,9 @@ portico_status responseWrite(portico_response* res, portico_str data) {
   });
 }
 
-portico_host_api makeTable() {
-  portico_host_api api{};
-  api.struct_size = sizeof(portico_host_api);
-  api.abi_major = PORTICO_ABI_MAJOR;
-  api.abi_minor = PORTICO_ABI_MINOR;
-  api.host_version = PORTICO_STR_LIT(PORTICO_VERSION);
+}  // namespace
+
+void fillCoreApi(portico_host_api& api) {
   api.log = &hostLog;
   api.config_get = &configGet;
   api.route_add = &routeAdd;
@@ -244,17 +242,6 @@ portico_host_api makeTable() {
   api.response_set_status = &responseSetStatus;
   api.response_add_header = &responseAddHeader;
   api.response_write = &responseWrite;
-  fillDataApi(api);
-  fillMessagingApi(api);
-  fillAuthApi(api);
-  return api;
 }
 
-}  // namespace
-
-const portico_host_api* hostApi() {
-  static const portico_host_api table = makeTable();
-  return &table;
-}
-
-}  // namespace portico::plugins
+}  // namespace portico::abi

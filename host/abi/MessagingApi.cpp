@@ -1,16 +1,17 @@
-#include "plugins/MessagingApi.h"
-#include "plugins/AbiGlue.h"
+#include "abi/AbiGlue.h"
+#include "abi/ApiParts.h"
 
 #include <algorithm>
 #include <cstring>
 #include <string>
 
+#include "abi/HostApi.h"
+#include "abi/HostServices.h"
 #include "bus/EventBus.h"
 #include "common/Names.h"
 #include "jobs/JobQueue.h"
-#include "plugins/Generation.h"
 
-namespace portico::plugins {
+namespace portico::abi {
 namespace {
 
 constexpr size_t kMaxPayload = 1 << 20;
@@ -31,9 +32,10 @@ portico_status eventPublish(portico_host_ctx* ctx, portico_str topic, portico_st
     return refuse(err, PORTICO_ERR_INVALID_ARGUMENT, "topic must be 1-128 of [A-Za-z0-9._:-]");
   }
   if (payload.len > kMaxPayload) return refuse(err, PORTICO_ERR_TOO_LARGE, "payload over 1 MiB");
-  if (ctx->events == nullptr) return refuse(err, PORTICO_ERR_UNAVAILABLE, "no Redis configured");
+  if (ctx->services->events == nullptr)
+    return refuse(err, PORTICO_ERR_UNAVAILABLE, "no Redis configured");
   return guarded(err, [&] {
-    ctx->events->publish(std::string(sv(topic)), std::string(sv(payload)));
+    ctx->services->events->publish(std::string(sv(topic)), std::string(sv(payload)));
     return PORTICO_OK;
   });
 }
@@ -47,7 +49,8 @@ portico_status eventSubscribe(portico_host_ctx* ctx, portico_str pattern, portic
     return refuse(err, PORTICO_ERR_INVALID_ARGUMENT, "pattern must be 1-128 of [A-Za-z0-9._:-*?]");
   }
   return guarded(err, [&] {
-    ctx->subscriptions.push_back(SubscriptionSpec{std::string(sv(pattern)), handler, data});
+    ctx->registered.subscriptions.push_back(
+        SubscriptionSpec{std::string(sv(pattern)), handler, data});
     return PORTICO_OK;
   });
 }
@@ -59,14 +62,15 @@ portico_status jobEnqueue(portico_host_ctx* ctx, portico_str queue, portico_str 
     return refuse(err, PORTICO_ERR_INVALID_ARGUMENT, "queue must be 1-64 of [A-Za-z0-9._-]");
   }
   if (payload.len > kMaxPayload) return refuse(err, PORTICO_ERR_TOO_LARGE, "payload over 1 MiB");
-  if (ctx->jobs == nullptr) return refuse(err, PORTICO_ERR_UNAVAILABLE, "no Redis configured");
+  if (ctx->services->jobs == nullptr)
+    return refuse(err, PORTICO_ERR_UNAVAILABLE, "no Redis configured");
   portico_job_options o{};
   if (options != nullptr) {
     // Only the members the caller's header had.
     std::memcpy(&o, options, std::min(options->struct_size, sizeof o));
   }
   return guarded(err, [&] {
-    std::string id = ctx->jobs->enqueue(
+    std::string id = ctx->services->jobs->enqueue(
         std::string(sv(queue)), std::string(sv(payload)), static_cast<int>(o.delay_ms),
         static_cast<int>(o.max_attempts), static_cast<int>(o.backoff_ms));
     copyOut(id, idOut, PORTICO_JOB_ID_MAX);
@@ -82,12 +86,12 @@ portico_status jobHandle(portico_host_ctx* ctx, portico_str queue, portico_job_f
   if (!validName(sv(queue), 64, "._-")) {
     return refuse(err, PORTICO_ERR_INVALID_ARGUMENT, "queue must be 1-64 of [A-Za-z0-9._-]");
   }
-  for (const auto& h : ctx->jobHandlers) {
+  for (const auto& h : ctx->registered.jobHandlers) {
     if (h.queue == sv(queue))
       return refuse(err, PORTICO_ERR_CONFLICT, "queue already has a handler");
   }
   return guarded(err, [&] {
-    ctx->jobHandlers.push_back(JobHandlerSpec{std::string(sv(queue)), handler, data});
+    ctx->registered.jobHandlers.push_back(JobHandlerSpec{std::string(sv(queue)), handler, data});
     return PORTICO_OK;
   });
 }
@@ -95,13 +99,14 @@ portico_status jobHandle(portico_host_ctx* ctx, portico_str queue, portico_job_f
 portico_status jobStatus(portico_host_ctx* ctx, portico_str id, portico_job_state* state,
                          uint32_t* attempts, portico_error* err) {
   if (ctx == nullptr || state == nullptr) return PORTICO_ERR_INVALID_ARGUMENT;
-  if (ctx->jobs == nullptr) return refuse(err, PORTICO_ERR_UNAVAILABLE, "no Redis configured");
+  if (ctx->services->jobs == nullptr)
+    return refuse(err, PORTICO_ERR_UNAVAILABLE, "no Redis configured");
   if (!validName(sv(id), PORTICO_JOB_ID_MAX - 1, "-")) {
     *state = PORTICO_JOB_UNKNOWN;
     return PORTICO_OK;
   }
   return guarded(err, [&] {
-    auto [s, n] = ctx->jobs->status(std::string(sv(id)));
+    auto [s, n] = ctx->services->jobs->status(std::string(sv(id)));
     *state = s;
     if (attempts) *attempts = static_cast<uint32_t>(n);
     return PORTICO_OK;
@@ -118,4 +123,4 @@ void fillMessagingApi(portico_host_api& api) {
   api.job_status = &jobStatus;
 }
 
-}  // namespace portico::plugins
+}  // namespace portico::abi

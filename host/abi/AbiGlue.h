@@ -14,7 +14,7 @@
 #include "portico/plugin.h"
 #include "resources/Pool.h"
 
-namespace portico::plugins {
+namespace portico::abi {
 
 inline std::string_view sv(portico_str s) {
   return s.ptr ? std::string_view(s.ptr, s.len) : "";
@@ -71,4 +71,4 @@ portico_status guarded(portico_error* err, F&& body) noexcept {
   return PORTICO_ERR_INTERNAL;
 }
 
-}  // namespace portico::plugins
+}  // namespace portico::abi

@@ -1,10 +1,10 @@
-#include "plugins/Library.h"
+#include "lifecycle/Library.h"
 
 #include <dlfcn.h>
 
 #include <fstream>
 
-namespace portico::plugins {
+namespace portico::lifecycle {
 
 std::unique_ptr<Library> Library::open(const std::string& path, std::string* error) {
   void* handle = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
@@ -46,4 +46,4 @@ bool isMapped(const std::string& path) {
   return false;
 }
 
-}  // namespace portico::plugins
+}  // namespace portico::lifecycle

@@ -4,7 +4,7 @@
 
 #include <string>
 
-namespace portico::plugins {
+namespace portico::lifecycle {
 
 // Hex SHA-256 of the file's bytes. Throws std::runtime_error when it cannot be read.
 std::string sha256OfFile(const std::string& path);
@@ -12,4 +12,4 @@ std::string sha256OfFile(const std::string& path);
 // Copies `from` to `to` and returns the SHA-256 of the bytes copied. Throws on I/O failure.
 std::string copyWithDigest(const std::string& from, const std::string& to);
 
-}  // namespace portico::plugins
+}  // namespace portico::lifecycle

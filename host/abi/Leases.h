@@ -14,7 +14,7 @@
 #include <string>
 #include <vector>
 
-namespace portico::plugins {
+namespace portico::abi {
 
 class Lease {
  public:
@@ -71,4 +71,4 @@ class LeaseRegistry {
   std::vector<std::unique_ptr<Lease>> reclaimed_;
 };
 
-}  // namespace portico::plugins
+}  // namespace portico::abi

@@ -10,41 +10,16 @@
 #include <string>
 #include <vector>
 
-#include "http/Router.h"
-#include "plugins/HostApi.h"
-#include "plugins/Leases.h"
-#include "plugins/Library.h"
+#include "abi/HostApi.h"
+#include "abi/Leases.h"
+#include "lifecycle/Library.h"
 #include "portico/plugin.h"
 
-namespace portico::plugins {
+namespace portico::lifecycle {
 
-struct RouteSpec {
-  std::string method;
-  http::PathTemplate path;
-  portico_handler_fn handler;
-  void* data;
-  uint64_t maxBodyBytes;
-  portico_auth_mode auth = PORTICO_AUTH_PUBLIC;
-  std::vector<std::string> scopes;
-};
-
-struct SubscriptionSpec {
-  std::string pattern;
-  portico_event_fn handler;
-  void* data;
-};
-
-struct JobHandlerSpec {
-  std::string queue;
-  portico_job_fn handler;
-  void* data;
-};
-
-// Where a generation's events and jobs go (both null without Redis).
-struct Messaging {
-  bus::EventBus* events = nullptr;
-  jobs::JobQueue* jobs = nullptr;
-};
+using abi::JobHandlerSpec;
+using abi::RouteSpec;
+using abi::SubscriptionSpec;
 
 enum class GenerationState { Loading, Active, Draining, Stuck, Closed };
 const char* toString(GenerationState state);
@@ -58,8 +33,7 @@ class Generation {
   Generation& operator=(const Generation&) = delete;
 
   // Lifecycle hooks; each returns false with the plugin's message in *error.
-  bool init(const config::Config& config, uint64_t defaultMaxBody, resources::Resources* resources,
-            Messaging messaging, auth::AuthService* auth, std::string* error);
+  bool init(const abi::HostServices& services, std::string* error);
   bool ready(std::string* error);
   // Calls the drain hook, then reclaims leases the plugin's own threads left open.
   void drain();
@@ -88,11 +62,13 @@ class Generation {
   uint64_t number() const { return number_; }
   uint32_t abiMajor() const { return abiMajor_; }
   uint32_t abiMinor() const { return abiMinor_; }
-  const std::vector<RouteSpec>& routes() const { return ctx_.routes; }
-  const std::vector<SubscriptionSpec>& subscriptions() const { return ctx_.subscriptions; }
-  const std::vector<JobHandlerSpec>& jobHandlers() const { return ctx_.jobHandlers; }
+  const std::vector<RouteSpec>& routes() const { return ctx_.registered.routes; }
+  const std::vector<SubscriptionSpec>& subscriptions() const {
+    return ctx_.registered.subscriptions;
+  }
+  const std::vector<JobHandlerSpec>& jobHandlers() const { return ctx_.registered.jobHandlers; }
   int64_t inflight() const { return inflight_.load(std::memory_order_relaxed); }
-  LeaseRegistry& leases() { return *leases_; }
+  abi::LeaseRegistry& leases() { return *leases_; }
   GenerationState state() const { return state_.load(); }
   void setState(GenerationState s) { state_.store(s); }
   // -1 while still open, 0 closed but still mapped, 1 closed and unmapped.
@@ -110,7 +86,7 @@ class Generation {
   uint64_t number_;
   std::string sourcePath_;
   std::string sha256_;
-  std::unique_ptr<LeaseRegistry> leases_;
+  std::unique_ptr<abi::LeaseRegistry> leases_;
   portico_host_ctx ctx_;
   void* instance_ = nullptr;
   bool initialized_ = false;
@@ -120,4 +96,4 @@ class Generation {
   std::chrono::steady_clock::time_point retiredAt_;
 };
 
-}  // namespace portico::plugins
+}  // namespace portico::lifecycle

@@ -1,5 +1,5 @@
-#include "plugins/DataApi.h"
-#include "plugins/AbiGlue.h"
+#include "abi/AbiGlue.h"
+#include "abi/ApiParts.h"
 
 #include <Poco/Redis/Array.h>
 #include <Poco/Redis/Type.h>
@@ -8,9 +8,10 @@
 #include <string>
 #include <vector>
 
-#include "plugins/DbValues.h"
-#include "plugins/Generation.h"
-#include "plugins/Leases.h"
+#include "abi/DbValues.h"
+#include "abi/HostApi.h"
+#include "abi/HostServices.h"
+#include "abi/Leases.h"
 #include "resources/Resources.h"
 
 using portico::resources::PgConnection;
@@ -18,7 +19,7 @@ using portico::resources::PgError;
 using portico::resources::PoolUnavailable;
 using portico::resources::RedisConnection;
 
-struct portico_db : portico::plugins::Lease {
+struct portico_db : portico::abi::Lease {
   portico::resources::PgPool* pool = nullptr;
   std::unique_ptr<PgConnection> conn;
   bool broken = false;
@@ -42,7 +43,7 @@ struct portico_db_rows {
   std::deque<std::string> scratch;  // decoded bytea values handed out
 };
 
-struct portico_redis : portico::plugins::Lease {
+struct portico_redis : portico::abi::Lease {
   portico::resources::RedisPool* pool = nullptr;
   std::unique_ptr<RedisConnection> conn;
   bool broken = false;
@@ -60,7 +61,7 @@ struct portico_redis_reply {
   std::vector<portico_redis_reply> elements;
 };
 
-namespace portico::plugins {
+namespace portico::abi {
 namespace {
 
 // Leases a session of `Lease` (portico_db or portico_redis) from the pool `which` names,
@@ -70,7 +71,7 @@ portico_status acquire(portico_host_ctx* ctx, uint32_t timeoutMs, Lease** out, p
                        Pool* (resources::Resources::*which)(), const char* missing) {
   return guarded(err, [&] {
     if (ctx == nullptr || out == nullptr) return PORTICO_ERR_INVALID_ARGUMENT;
-    Pool* pool = ctx->resources ? (ctx->resources->*which)() : nullptr;
+    Pool* pool = ctx->services->resources ? (ctx->services->resources->*which)() : nullptr;
     if (pool == nullptr) {
       portico_error_set(err, missing);
       return PORTICO_ERR_UNAVAILABLE;
@@ -314,4 +315,4 @@ void fillDataApi(portico_host_api& api) {
   api.redis_reply_free = &redisReplyFree;
 }
 
-}  // namespace portico::plugins
+}  // namespace portico::abi

@@ -14,47 +14,27 @@
 #include <utility>
 #include <vector>
 
+#include "abi/Registrations.h"
 #include "http/Request.h"
 #include "http/Router.h"
 #include "portico/plugin.h"
 
-namespace portico::config {
-class Config;
-}
-namespace portico::plugins {
-struct RouteSpec;
-struct SubscriptionSpec;
-struct JobHandlerSpec;
+namespace portico::abi {
+struct HostServices;
 class LeaseRegistry;
-}  // namespace portico::plugins
-namespace portico::resources {
-class Resources;
-}
-namespace portico::bus {
-class EventBus;
-}
-namespace portico::jobs {
-class JobQueue;
-}
+}  // namespace portico::abi
 namespace portico::auth {
-class AuthService;
 struct Principal;
-}  // namespace portico::auth
+}
 
+// One generation of a plugin: what its init received and what it registered.
 struct portico_host_ctx {
   std::string pluginName;
   std::shared_ptr<spdlog::logger> logger;
-  const portico::config::Config* config = nullptr;
-  uint64_t defaultMaxBody = 0;
-  portico::resources::Resources* resources = nullptr;  // null when no pools exist (tests)
-  portico::plugins::LeaseRegistry* leases = nullptr;
-  portico::bus::EventBus* events = nullptr;  // null without Redis
-  portico::jobs::JobQueue* jobs = nullptr;   // null without Redis
-  portico::auth::AuthService* auth = nullptr;
+  const portico::abi::HostServices* services = nullptr;
+  portico::abi::LeaseRegistry* leases = nullptr;
   bool acceptingRoutes = false;  // only during init: routes, subscriptions, job handlers
-  std::vector<portico::plugins::RouteSpec> routes;
-  std::vector<portico::plugins::SubscriptionSpec> subscriptions;
-  std::vector<portico::plugins::JobHandlerSpec> jobHandlers;
+  portico::abi::Registrations registered;
   std::mutex configMutex;
   std::map<std::string, std::string> configValues;  // keeps returned views alive until destroy
 };
@@ -80,9 +60,9 @@ struct portico_response {
   size_t maxBytes = 0;
 };
 
-namespace portico::plugins {
+namespace portico::abi {
 
 // The table every plugin receives; static, valid for the life of the process.
 const portico_host_api* hostApi();
 
-}  // namespace portico::plugins
+}  // namespace portico::abi

@@ -1,13 +1,14 @@
-#include "plugins/AuthApi.h"
+#include "abi/ApiParts.h"
 
 #include <cstring>
 
+#include "abi/AbiGlue.h"
+#include "abi/HostApi.h"
+#include "abi/HostServices.h"
 #include "auth/AuthService.h"
 #include "http/ClientAddress.h"
-#include "plugins/AbiGlue.h"
-#include "plugins/HostApi.h"
 
-namespace portico::plugins {
+namespace portico::abi {
 namespace {
 
 portico_status unavailable(portico_error* err) {
@@ -52,7 +53,7 @@ portico_status tokenIssue(portico_host_ctx* ctx, portico_str claims, uint32_t tt
                           portico_error* err) {
   return guarded(err, [&] {
     if (ctx == nullptr || out == nullptr) return PORTICO_ERR_INVALID_ARGUMENT;
-    if (ctx->auth == nullptr || !ctx->auth->canSign()) return unavailable(err);
+    if (ctx->services->auth == nullptr || !ctx->services->auth->canSign()) return unavailable(err);
     json::Value parsed;
     try {
       parsed = json::parse(sv(claims));
@@ -62,7 +63,7 @@ portico_status tokenIssue(portico_host_ctx* ctx, portico_str claims, uint32_t tt
     }
     auth::IssuedToken issued;
     try {
-      issued = ctx->auth->issue(std::move(parsed), ttlSeconds, auth::TokenUse::Access);
+      issued = ctx->services->auth->issue(std::move(parsed), ttlSeconds, auth::TokenUse::Access);
     } catch (const auth::TokenError& e) {
       portico_error_set(err, e.what());
       return PORTICO_ERR_INVALID_ARGUMENT;
@@ -86,8 +87,8 @@ portico_status tokenRevoke(portico_host_ctx* ctx, portico_str tokenId, int64_t e
       portico_error_set(err, "token id must be 1 to 64 bytes");
       return PORTICO_ERR_INVALID_ARGUMENT;
     }
-    if (ctx->auth == nullptr) return unavailable(err);
-    ctx->auth->revokeToken(std::string(sv(tokenId)), expiresAt);
+    if (ctx->services->auth == nullptr) return unavailable(err);
+    ctx->services->auth->revokeToken(std::string(sv(tokenId)), expiresAt);
     return PORTICO_OK;
   });
 }
@@ -98,16 +99,16 @@ portico_status subjectRevoke(portico_host_ctx* ctx, portico_str subject, portico
       portico_error_set(err, "subject must be 1 to 256 bytes");
       return PORTICO_ERR_INVALID_ARGUMENT;
     }
-    if (ctx->auth == nullptr) return unavailable(err);
-    ctx->auth->revokeSubject(std::string(sv(subject)));
+    if (ctx->services->auth == nullptr) return unavailable(err);
+    ctx->services->auth->revokeSubject(std::string(sv(subject)));
     return PORTICO_OK;
   });
 }
 
 portico_status tokenJwks(portico_host_ctx* ctx, portico_str* jwks) {
   if (ctx == nullptr || jwks == nullptr) return PORTICO_ERR_INVALID_ARGUMENT;
-  if (ctx->auth == nullptr) return PORTICO_ERR_UNAVAILABLE;
-  *jwks = ps(ctx->auth->jwks());
+  if (ctx->services->auth == nullptr) return PORTICO_ERR_UNAVAILABLE;
+  *jwks = ps(ctx->services->auth->jwks());
   return PORTICO_OK;
 }
 
@@ -122,4 +123,4 @@ void fillAuthApi(portico_host_api& api) {
   api.token_jwks = &tokenJwks;
 }
 
-}  // namespace portico::plugins
+}  // namespace portico::abi

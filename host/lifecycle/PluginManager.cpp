@@ -1,7 +1,8 @@
-#include "plugins/PluginManager.h"
+#include "lifecycle/PluginManager.h"
 
-#include "plugins/AbiGlue.h"
-#include "plugins/FileDigest.h"
+#include "abi/AbiGlue.h"
+#include "lifecycle/FileDigest.h"
+#include "lifecycle/PluginFile.h"
 
 #include <Poco/File.h>
 #include <Poco/Path.h>
@@ -12,13 +13,16 @@
 #include <sstream>
 
 #include "common/Names.h"
-#include "config/Config.h"
 #include "crash/Quarantine.h"
 #include "log/Logging.h"
 #include "metrics/Metrics.h"
 #include "migrate/Migrator.h"
 
-namespace portico::plugins {
+namespace portico::lifecycle {
+
+using abi::ErrorBuffer;
+using abi::sv;
+
 namespace {
 
 // The admin API's status for a version that may not be loaded (423 Locked).
@@ -29,26 +33,6 @@ using Clock = std::chrono::steady_clock;
 // Paths the host answers itself; no plugin may take them.
 const char* const kReservedPaths[] = {"/health", "/ready", "/metrics"};
 
-// MAJOR.MINOR.PATCH with optional -prerelease and +build of [0-9A-Za-z.-].
-bool validSemver(const std::string& v) {
-  size_t i = 0;
-  for (int part = 0; part < 3; ++part) {
-    size_t start = i;
-    while (i < v.size() && v[i] >= '0' && v[i] <= '9') ++i;
-    if (i == start) return false;
-    if (part < 2) {
-      if (i >= v.size() || v[i] != '.') return false;
-      ++i;
-    }
-  }
-  if (i == v.size()) return true;
-  if (v[i] != '-' && v[i] != '+') return false;
-  return v.size() - i > 1 && std::all_of(v.begin() + static_cast<long>(i) + 1, v.end(), [](char c) {
-           return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-                  c == '.' || c == '-' || c == '+';
-         });
-}
-
 // One replaced generation as GET /admin/plugins shows it.
 json::Value describeOld(const Generation& g) {
   return json::object({{"name", g.name()},
@@ -58,49 +42,6 @@ json::Value describeOld(const Generation& g) {
                        {"sha256", g.sha256()},
                        {"inflight", g.inflight()},
                        {"unmapped", g.unmapped() == 1}});
-}
-
-std::string abi(uint32_t major, uint32_t minor) {
-  return std::to_string(major) + "." + std::to_string(minor);
-}
-
-// Why the plugin's self-description is unacceptable, or "" when it is fine.
-std::string validateInfo(const portico_plugin_info* info) {
-  const std::string host = abi(PORTICO_ABI_MAJOR, PORTICO_ABI_MINOR);
-  if (info == nullptr) return "negotiation returned no portico_plugin_info";
-  if (info->struct_size < PORTICO_PLUGIN_INFO_MIN_SIZE) {
-    return "portico_plugin_info.struct_size is " + std::to_string(info->struct_size) +
-           " bytes but ABI 1.0 needs at least " + std::to_string(PORTICO_PLUGIN_INFO_MIN_SIZE) +
-           ": the plugin was not built against plugin.h; rebuild it against plugin-api " + host;
-  }
-  if (info->abi_major != PORTICO_ABI_MAJOR) {
-    return "abi_major mismatch: plugin was built for ABI " + abi(info->abi_major, info->abi_minor) +
-           ", host speaks ABI " + host + "; rebuild the plugin against plugin-api " +
-           std::to_string(PORTICO_ABI_MAJOR) + ".x";
-  }
-  if (info->abi_minor > PORTICO_ABI_MINOR) {
-    return "abi_minor too new: plugin was built for ABI " + abi(info->abi_major, info->abi_minor) +
-           ", newer than this host's ABI " + host +
-           "; upgrade porticod or rebuild the plugin against plugin-api " + host;
-  }
-  std::string name(sv(info->name));
-  if (!common::isPluginName(name)) {
-    return "name '" + name + "' is invalid: use 1 to 64 characters of [a-z0-9_-]";
-  }
-  std::string version(sv(info->version));
-  if (!validSemver(version)) {
-    return "version '" + version + "' of plugin '" + name +
-           "' is not a semantic version (MAJOR.MINOR.PATCH)";
-  }
-  if (info->hooks == nullptr) return "plugin '" + name + "' has no hooks table (hooks is NULL)";
-  if (info->hooks->struct_size < PORTICO_PLUGIN_HOOKS_MIN_SIZE) {
-    return "hooks table too small: portico_plugin_hooks.struct_size is " +
-           std::to_string(info->hooks->struct_size) + " bytes but ABI 1.0 needs at least " +
-           std::to_string(PORTICO_PLUGIN_HOOKS_MIN_SIZE) + "; rebuild '" + name +
-           "' against plugin-api " + host;
-  }
-  if (info->hooks->init == nullptr) return "hooks.init of plugin '" + name + "' is NULL";
-  return "";
 }
 
 // A process that crashed or was killed left its private copies behind; a process that still
@@ -121,18 +62,18 @@ void removeCopiesOfDeadProcesses(const std::string& stateDir) {
 
 }  // namespace
 
-PluginManager::PluginManager(Options options, const config::Config& config,
-                             metrics::Metrics& metrics, resources::Resources* resources,
-                             migrate::Migrator* migrator)
+PluginManager::PluginManager(Options options, const abi::HostServices& services,
+                             PublishedRoutes& published, metrics::Metrics& metrics,
+                             migrate::Migrator* migrator, crash::Quarantine* quarantine)
     : options_(std::move(options)),
-      config_(config),
+      services_(services),
+      published_(published),
       metrics_(metrics),
-      resources_(resources),
-      migrator_(migrator) {
+      migrator_(migrator),
+      quarantine_(quarantine) {
   copyDir_ = options_.stateDir + "/" + std::to_string(::getpid());
   Poco::File(copyDir_).createDirectories();
   removeCopiesOfDeadProcesses(options_.stateDir);
-  std::atomic_store(&table_, std::shared_ptr<const RouteTable>(std::make_shared<RouteTable>()));
   metrics_.registerGauge(
       "portico_plugin_generation", "Generation number serving each plugin.", [this] {
         std::vector<std::pair<metrics::Labels, double>> out;
@@ -158,7 +99,7 @@ PluginManager::PluginManager(Options options, const config::Config& config,
                            "Database and Redis leases a plugin left open, reclaimed by the host.",
                            [] {
                              return std::vector<std::pair<metrics::Labels, double>>{
-                                 {{}, static_cast<double>(LeaseRegistry::reclaimedTotal())}};
+                                 {{}, static_cast<double>(abi::LeaseRegistry::reclaimedTotal())}};
                            });
   retirer_ = std::thread([this] { retireLoop(); });
 }
@@ -295,35 +236,16 @@ PluginManager::Result PluginManager::load(const std::string& path, const std::st
                                   "/quarantine");
   }
   std::string why;
-  auto library = Library::open(copy, &why);
-  if (!library) {
+  auto file = PluginFile::open(copy, &why);
+  if (!file) {
     std::remove(copy.c_str());
     return fail(422, "cannot load " + path + ": " + why);
   }
   auto closeCopy = [&] {
-    library->close(nullptr);
+    file->close();
     std::remove(copy.c_str());
   };
-  auto negotiate = reinterpret_cast<portico_negotiate_fn>(library->symbol(PORTICO_ENTRY_SYMBOL));
-  if (negotiate == nullptr) {
-    closeCopy();
-    return fail(422, path + " exports no " PORTICO_ENTRY_SYMBOL
-                            " symbol: it is not a Portico plugin (use PORTICO_PLUGIN(...) from "
-                            "portico/sdk.hpp, or export the function with PORTICO_EXPORT)");
-  }
-  const portico_plugin_info* info = nullptr;
-  ErrorBuffer refusal;
-  portico_status s = negotiate(plugins::hostApi(), &info, &refusal.err);
-  if (s != PORTICO_OK) {
-    closeCopy();
-    return fail(
-        422, "plugin refused negotiation (status " + std::to_string(s) + "): " + refusal.message());
-  }
-  why = validateInfo(info);
-  if (!why.empty()) {
-    closeCopy();
-    return fail(422, why);
-  }
+  const portico_plugin_info* info = &file->info();
   std::string name(sv(info->name));
   result.name = name;
   if (!expectedName.empty() && name != expectedName) {
@@ -344,7 +266,7 @@ PluginManager::Result PluginManager::load(const std::string& path, const std::st
 
   if (migrator_ != nullptr) {
     try {
-      migrator_->up(name);
+      migrator_->up(file->migrations(options_.migrationsDir));
     } catch (const std::exception& e) {
       closeCopy();
       return fail(422, "plugin '" + name + "': " + e.what());
@@ -353,7 +275,7 @@ PluginManager::Result PluginManager::load(const std::string& path, const std::st
 
   // A generation closed on a failed load is deleted where its last reference drops; a retired
   // one goes to the retire loop, which closes and deletes it.
-  std::shared_ptr<Generation> gen(new Generation(std::move(library), *info, number, source, sha),
+  std::shared_ptr<Generation> gen(new Generation(file->release(), *info, number, source, sha),
                                   [released = released_](Generation* g) {
                                     if (g->state() == GenerationState::Closed) {
                                       delete g;
@@ -362,7 +284,7 @@ PluginManager::Result PluginManager::load(const std::string& path, const std::st
                                     std::lock_guard<std::mutex> lock(released->mutex);
                                     released->list.push_back(g);
                                   });
-  if (!gen->init(config_, options_.defaultMaxBodyBytes, resources_, messaging_, auth_, &why)) {
+  if (!gen->init(services_, &why)) {
     gen->close();
     return fail(422, "plugin '" + name + "': " + why);
   }
@@ -471,11 +393,11 @@ void PluginManager::publishLocked() {
       table->jobHandlers[spec.queue] = RouteTable::Target<JobHandlerSpec>{gen, &spec};
     }
   }
-  std::atomic_store(&table_, std::shared_ptr<const RouteTable>(std::move(table)));
+  published_.publish(std::move(table));
 }
 
 std::shared_ptr<const RouteTable> PluginManager::routes() const {
-  return std::atomic_load(&table_);
+  return published_.current();
 }
 
 void PluginManager::retireLocked(std::shared_ptr<Generation> gen) {
@@ -590,7 +512,7 @@ json::Value PluginManager::describe() const {
     }
     plugins.push_back(json::object({{"name", name},
                                     {"version", gen->version()},
-                                    {"abi", abi(gen->abiMajor(), gen->abiMinor())},
+                                    {"abi", abiVersion(gen->abiMajor(), gen->abiMinor())},
                                     {"generation", gen->number()},
                                     {"state", toString(gen->state())},
                                     {"sha256", gen->sha256()},
@@ -655,4 +577,4 @@ std::optional<std::string> PluginManager::sha256Of(const std::string& name) cons
   return it->second->sha256();
 }
 
-}  // namespace portico::plugins
+}  // namespace portico::lifecycle

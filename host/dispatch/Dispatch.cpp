@@ -1,10 +1,56 @@
-#include "plugins/Dispatch.h"
+#include "dispatch/Dispatch.h"
 
+#include "abi/AbiGlue.h"
+#include "abi/HostApi.h"
+#include "dispatch/PluginCall.h"
+#include "http/ErrorResponse.h"
 #include "log/Logging.h"
-#include "plugins/AbiGlue.h"
-#include "plugins/PluginCall.h"
+#include "metrics/Metrics.h"
 
-namespace portico::plugins {
+namespace portico::dispatch {
+
+using abi::ps;
+using lifecycle::RouteTable;
+
+void callRoute(const RouteTable::Target<abi::RouteSpec>& route, const RouteRequest& request,
+               http::Response& response, metrics::Metrics& metrics) {
+  lifecycle::Generation& generation = *route.generation;
+  const std::string& pattern = route.spec->path.pattern();
+  portico_request preq;
+  preq.method = request.http.method();
+  preq.path = request.path;
+  preq.query = request.query;
+  preq.id = request.requestId;
+  preq.body = request.body;
+  preq.params = &request.params;
+  preq.http = &request.http;
+  preq.principal = request.principal;
+  preq.trustedProxies = &request.trustedProxies;
+  portico_response pres;
+  pres.maxBytes = request.maxResponseBytes;
+  CallOutcome out = callPlugin(
+      generation, preq.method, pattern, request.requestId,
+      [&](portico_error* err) { return route.spec->handler(route.spec->data, &preq, &pres, err); });
+  auto fail = [&](const std::string& why) {
+    log::get("plugin." + generation.name())
+        ->error("handler for {} {} {}", preq.method, pattern, why);
+    http::sendError(response, 500, "internal error in plugin '" + generation.name() + "'",
+                    request.requestId);
+  };
+  if (out.status != PORTICO_OK) {
+    if (out.escaped) metrics.countEscapedException(generation.name());
+    return fail("failed with status " + std::to_string(static_cast<int>(out.status)) + ": " +
+                out.message);
+  }
+  if (pres.status < 200) {
+    return fail("answered the informational status " + std::to_string(pres.status) +
+                " as its final one");
+  }
+  response.status = static_cast<int>(pres.status);
+  response.headers = std::move(pres.headers);
+  if (!response.has("Content-Type")) response.set("Content-Type", "application/json");
+  response.body = std::move(pres.body);
+}
 bool topicMatches(std::string_view pattern, std::string_view topic) {
   // Iterative glob with backtracking to the last '*': linear for the patterns we accept.
   size_t p = 0, t = 0, star = std::string_view::npos, resume = 0;
@@ -54,4 +100,4 @@ jobs::Outcome runJob(const RouteTable& table, const std::string& queue, const st
   return jobs::Outcome::Failed;
 }
 
-}  // namespace portico::plugins
+}  // namespace portico::dispatch

@@ -5,7 +5,7 @@
 #include <memory>
 #include <string>
 
-namespace portico::plugins {
+namespace portico::lifecycle {
 
 class Library {
  public:
@@ -27,4 +27,4 @@ class Library {
 // True while any mapping of `path` is listed in /proc/self/maps.
 bool isMapped(const std::string& path);
 
-}  // namespace portico::plugins
+}  // namespace portico::lifecycle

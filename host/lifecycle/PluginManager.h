@@ -23,18 +23,12 @@
 #include <thread>
 #include <vector>
 
-#include "http/Router.h"
-#include "plugins/Generation.h"
+#include "lifecycle/Generation.h"
+#include "lifecycle/RouteTable.h"
 #include "portico/json.hpp"
 
-namespace portico::config {
-class Config;
-}
 namespace portico::metrics {
 class Metrics;
-}
-namespace portico::resources {
-class Resources;
 }
 namespace portico::migrate {
 class Migrator;
@@ -43,31 +37,16 @@ namespace portico::crash {
 class Quarantine;
 }
 
-namespace portico::plugins {
-
-// An immutable snapshot of everything published: routes (targets[i] answers
-// router.routes()[i]), event subscriptions and job handlers. Whoever holds it holds the
-// generations it names, so none of them can be closed underneath.
-struct RouteTable {
-  template <typename Spec>
-  struct Target {
-    std::shared_ptr<Generation> generation;
-    const Spec* spec;  // owned by the generation
-  };
-  http::Router router;
-  std::vector<Target<RouteSpec>> targets;
-  std::vector<Target<SubscriptionSpec>> subscriptions;
-  std::map<std::string, Target<JobHandlerSpec>> jobHandlers;  // by queue
-};
+namespace portico::lifecycle {
 
 class PluginManager {
  public:
   struct Options {
-    std::string dir = "plugins";             // plugins.dir
-    std::string stateDir = "/tmp/porticod";  // plugins.state_dir; copies go to <stateDir>/<pid>
-    int drainTimeoutMs = 30000;              // plugins.drain_timeout_ms
-    uint64_t defaultMaxBodyBytes = 1 << 20;  // http.max_body_bytes
-    size_t historyPerPlugin = 64;            // closed generations kept for GET /admin/plugins
+    std::string dir = "plugins";               // plugins.dir
+    std::string stateDir = "/tmp/porticod";    // plugins.state_dir; copies go to <stateDir>/<pid>
+    int drainTimeoutMs = 30000;                // plugins.drain_timeout_ms
+    std::string migrationsDir = "migrations";  // migrations.dir: for plugins that carry none
+    size_t historyPerPlugin = 64;              // closed generations kept for GET /admin/plugins
   };
 
   struct Result {
@@ -79,10 +58,12 @@ class PluginManager {
     uint64_t generation = 0;
   };
 
-  // resources and migrator may be null (no database configured). With a migrator, a plugin's
-  // pending migrations run before its init; if one fails the load fails.
-  PluginManager(Options options, const config::Config& config, metrics::Metrics& metrics,
-                resources::Resources* resources, migrate::Migrator* migrator);
+  // Every generation reaches `services`; published tables go to `published`. migrator and
+  // quarantine may be null (no database configured; tests). With a migrator, a plugin's pending
+  // migrations run before its init; if one fails the load fails.
+  PluginManager(Options options, const abi::HostServices& services, PublishedRoutes& published,
+                metrics::Metrics& metrics, migrate::Migrator* migrator,
+                crash::Quarantine* quarantine);
   ~PluginManager();
   PluginManager(const PluginManager&) = delete;
   PluginManager& operator=(const PluginManager&) = delete;
@@ -105,12 +86,6 @@ class PluginManager {
   // The current route table; lock-free for the caller's purposes, hold it for the request.
   std::shared_ptr<const RouteTable> routes() const;
 
-  // Wires the event bus and job queue in (before loadAll); both may be null.
-  void setMessaging(Messaging messaging) { messaging_ = messaging; }
-  // Wires token signing and revocation in (before loadAll); may stay null.
-  void setAuth(auth::AuthService* auth) { auth_ = auth; }
-  // Wires crash quarantine in (before loadAll); may stay null.
-  void setQuarantine(crash::Quarantine* quarantine) { quarantine_ = quarantine; }
   // Lets the plugin's quarantined version load again (DELETE /admin/plugins/{name}/quarantine).
   Result liftQuarantine(const std::string& name);
   // Name of the active plugin loaded from `path`, if any.
@@ -139,13 +114,11 @@ class PluginManager {
       const;
 
   Options options_;
-  const config::Config& config_;
+  const abi::HostServices& services_;
+  PublishedRoutes& published_;
   metrics::Metrics& metrics_;
-  resources::Resources* resources_;
   migrate::Migrator* migrator_;
-  Messaging messaging_;
-  auth::AuthService* auth_ = nullptr;
-  crash::Quarantine* quarantine_ = nullptr;
+  crash::Quarantine* quarantine_;
   std::string copyDir_;
 
   std::mutex opsMutex_;  // one install/reload/unload at a time
@@ -164,11 +137,10 @@ class PluginManager {
   std::map<std::string, std::deque<json::Value>> history_;
   std::map<std::string, uint64_t> lastGeneration_;
   uint64_t copies_ = 0;
-  std::shared_ptr<const RouteTable> table_;  // accessed with std::atomic_load/store
 
   std::condition_variable wake_;
   bool stopping_ = false;
   std::thread retirer_;
 };
 
-}  // namespace portico::plugins
+}  // namespace portico::lifecycle

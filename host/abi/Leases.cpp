@@ -1,4 +1,4 @@
-#include "plugins/Leases.h"
+#include "abi/Leases.h"
 
 #include <algorithm>
 #include <atomic>
@@ -6,7 +6,7 @@
 
 #include "log/Logging.h"
 
-namespace portico::plugins {
+namespace portico::abi {
 namespace {
 
 // The request being served on this thread; the host is never unloaded, so thread_local is safe.
@@ -78,4 +78,4 @@ uint64_t LeaseRegistry::reclaimedTotal() {
   return reclaimedCount.load(std::memory_order_relaxed);
 }
 
-}  // namespace portico::plugins
+}  // namespace portico::abi

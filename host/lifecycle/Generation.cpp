@@ -1,11 +1,15 @@
-#include "plugins/Generation.h"
+#include "lifecycle/Generation.h"
 
 #include <cstdio>
 
+#include "abi/AbiGlue.h"
+#include "abi/HostServices.h"
 #include "log/Logging.h"
-#include "plugins/AbiGlue.h"
 
-namespace portico::plugins {
+namespace portico::lifecycle {
+
+using abi::ErrorBuffer;
+using abi::sv;
 
 const char* toString(GenerationState state) {
   switch (state) {
@@ -34,8 +38,8 @@ Generation::Generation(std::unique_ptr<Library> library, const portico_plugin_in
       number_(number),
       sourcePath_(std::move(sourcePath)),
       sha256_(std::move(sha256)),
-      leases_(std::make_unique<LeaseRegistry>("plugin '" + name_ + "' generation " +
-                                              std::to_string(number))) {}
+      leases_(std::make_unique<abi::LeaseRegistry>("plugin '" + name_ + "' generation " +
+                                                   std::to_string(number))) {}
 
 Generation::~Generation() {
   // A generation that was never closed (stuck at shutdown) keeps its library mapped on purpose:
@@ -45,27 +49,18 @@ Generation::~Generation() {
   }
 }
 
-bool Generation::init(const config::Config& config, uint64_t defaultMaxBody,
-                      resources::Resources* resources, Messaging messaging, auth::AuthService* auth,
-                      std::string* error) {
+bool Generation::init(const abi::HostServices& services, std::string* error) {
   ctx_.pluginName = name_;
-  ctx_.auth = auth;
-  ctx_.events = messaging.events;
-  ctx_.jobs = messaging.jobs;
-  ctx_.resources = resources;
+  ctx_.services = &services;
   ctx_.leases = leases_.get();
   ctx_.logger = log::get("plugin." + name_);
-  ctx_.config = &config;
-  ctx_.defaultMaxBody = defaultMaxBody;
   ctx_.acceptingRoutes = true;
   ErrorBuffer e;
-  portico_status s = hooks_->init(hostApi(), &ctx_, &instance_, &e.err);
+  portico_status s = hooks_->init(abi::hostApi(), &ctx_, &instance_, &e.err);
   ctx_.acceptingRoutes = false;
   if (s != PORTICO_OK) {
     *error = "init failed (status " + std::to_string(s) + "): " + e.message();
-    ctx_.routes.clear();
-    ctx_.subscriptions.clear();
-    ctx_.jobHandlers.clear();
+    ctx_.registered.clear();
     return false;
   }
   initialized_ = true;
@@ -100,9 +95,7 @@ void Generation::close() {
   initialized_ = false;
   instance_ = nullptr;
   // Handler pointers into the library are about to dangle.
-  ctx_.routes.clear();
-  ctx_.subscriptions.clear();
-  ctx_.jobHandlers.clear();
+  ctx_.registered.clear();
   std::string error;
   std::string copy = library_->path();
   if (!library_->close(&error)) {
@@ -121,4 +114,4 @@ void Generation::close() {
   }
 }
 
-}  // namespace portico::plugins
+}  // namespace portico::lifecycle

@@ -7,7 +7,7 @@
 #include "portico/plugin.h"
 #include "resources/postgres/PgConnection.h"
 
-namespace portico::plugins {
+namespace portico::abi {
 
 // A statement parameter for `v`. Throws std::invalid_argument for an unknown type or a
 // timestamp out of range.
@@ -22,4 +22,4 @@ portico_value cellValue(const resources::PgResult& result, int row, int column,
 std::string formatTimestamp(int64_t micros);
 bool parseTimestamp(const char* text, int64_t* micros);
 
-}  // namespace portico::plugins
+}  // namespace portico::abi

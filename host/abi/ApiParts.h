@@ -1,0 +1,18 @@
+// The parts of the host's function table, one per file in this folder. A new host service adds
+// its members to plugin.h, one XApi.cpp here that fills them, and one line below.
+#pragma once
+
+#include "portico/plugin.h"
+
+namespace portico::abi {
+
+// log, config_get, route_add, request_* and response_* (1.0) and log_enabled (1.3).
+void fillCoreApi(portico_host_api& api);
+// db_* and redis_* (1.1).
+void fillDataApi(portico_host_api& api);
+// event_* and job_* (1.1).
+void fillMessagingApi(portico_host_api& api);
+// request_principal, request_client_ip, token_* and subject_revoke (1.2).
+void fillAuthApi(portico_host_api& api);
+
+}  // namespace portico::abi
