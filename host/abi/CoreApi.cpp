@@ -43,30 +43,32 @@ bool isFramingHeader(std::string_view name) {
   return false;
 }
 
+spdlog::level::level_enum toSpdlog(portico_log_level level) {
+  switch (level) {
+    case PORTICO_LOG_TRACE:
+      return spdlog::level::trace;
+    case PORTICO_LOG_DEBUG:
+      return spdlog::level::debug;
+    case PORTICO_LOG_WARN:
+      return spdlog::level::warn;
+    case PORTICO_LOG_ERROR:
+      return spdlog::level::err;
+    default:
+      return spdlog::level::info;
+  }
+}
+
 void hostLog(portico_host_ctx* ctx, portico_log_level level, portico_str message) {
   try {
     if (ctx == nullptr) return;
-    auto lvl = spdlog::level::info;
-    switch (level) {
-      case PORTICO_LOG_TRACE:
-        lvl = spdlog::level::trace;
-        break;
-      case PORTICO_LOG_DEBUG:
-        lvl = spdlog::level::debug;
-        break;
-      case PORTICO_LOG_WARN:
-        lvl = spdlog::level::warn;
-        break;
-      case PORTICO_LOG_ERROR:
-        lvl = spdlog::level::err;
-        break;
-      default:
-        break;
-    }
-    ctx->logger->log(lvl, "{}", sv(message));
+    ctx->logger->log(toSpdlog(level), "{}", sv(message));
   } catch (...) {
     // Logging must never fail a plugin.
   }
+}
+
+bool logEnabled(portico_host_ctx* ctx, portico_log_level level) {
+  return ctx != nullptr && ctx->logger->should_log(toSpdlog(level));
 }
 
 portico_status configGet(portico_host_ctx* ctx, portico_str key, portico_str* value) {
@@ -229,6 +231,7 @@ portico_status responseWrite(portico_response* res, portico_str data) {
 
 void fillCoreApi(portico_host_api& api) {
   api.log = &hostLog;
+  api.log_enabled = &logEnabled;
   api.config_get = &configGet;
   api.route_add = &routeAdd;
   api.request_method = &requestMethod;

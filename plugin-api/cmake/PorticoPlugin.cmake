@@ -10,8 +10,6 @@
 # applies them before the plugin's init, on first load and on every hot swap. A C++ plugin using
 # PORTICO_PLUGIN gets them with no code; a C plugin points portico_plugin_info.migrations at
 # portico_plugin_migrations(&info.migration_count), which the generated source defines.
-set(_PORTICO_EMBED_SCRIPT ${CMAKE_CURRENT_LIST_DIR}/PorticoEmbedMigrations.cmake)
-
 function(portico_add_plugin target)
   cmake_parse_arguments(ARG "" "OUTPUT_NAME;MIGRATIONS" "SOURCES" ${ARGN})
   if(NOT ARG_SOURCES)
@@ -39,9 +37,10 @@ function(portico_add_plugin target)
       set(_ext c)
     endif()
     set(_out ${CMAKE_CURRENT_BINARY_DIR}/${target}_migrations.${_ext})
+    set(_script ${CMAKE_CURRENT_FUNCTION_LIST_DIR}/PorticoEmbedMigrations.cmake)
     add_custom_command(OUTPUT ${_out}
-      COMMAND ${CMAKE_COMMAND} -DMIGRATIONS_DIR=${_dir} -DOUTPUT=${_out} -P ${_PORTICO_EMBED_SCRIPT}
-      DEPENDS ${_sql} ${_PORTICO_EMBED_SCRIPT}
+      COMMAND ${CMAKE_COMMAND} -DMIGRATIONS_DIR=${_dir} -DOUTPUT=${_out} -P ${_script}
+      DEPENDS ${_sql} ${_script}
       COMMENT "Embedding the migrations of ${target}"
       VERBATIM)
     target_sources(${target} PRIVATE ${_out})

@@ -58,7 +58,6 @@ std::pair<int, std::string> jose(const json::Value& request) {
 Porticod::Options authHostOptions(std::map<std::string, std::string> config) {
   const TestKeys& keys = testKeys();
   std::map<std::string, std::string> cfg = {
-      {"migrations.dir", MIGRATIONS_DIR},
       {"auth.keys", "es1, rs1, hs1"},
       {"auth.signing_key", "es1"},
       {"auth.key.es1.alg", "ES256"},

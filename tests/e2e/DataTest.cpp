@@ -25,10 +25,7 @@ const char* const kPostgresInUse = "portico_pool_connections{pool=\"postgresql\"
 class Data : public e2e::SharedHost<Data> {
  public:
   static Porticod::Options options() {
-    return {{{e2e::fixturePath("datatest_v1.so"), "datatest.so"}},
-            {{"migrations.dir", FIXTURE_MIGRATIONS_DIR}},
-            {},
-            true};
+    return {{{e2e::fixturePath("datatest_v1.so"), "datatest.so"}}, {}, {}, true};
   }
 
  protected:

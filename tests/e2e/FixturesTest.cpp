@@ -107,3 +107,22 @@ TEST(Fixtures, PluginWrittenInPlainCLoadsAndServes) {
   EXPECT_TRUE(r.json().at("c").as_bool());
   EXPECT_EQ(e2e::get(p.port(), "/c/a%22b").status, 400);
 }
+
+TEST(Fixtures, LogEnabledFollowsTheHostsLevelAndSkipsBuildingDroppedLines) {
+  Porticod info(
+      {{{e2e::fixturePath("logprobe.so"), "logprobe.so"}}, {{"log.level", "info"}}, {}, true});
+  auto r = e2e::get(info.port(), "/logprobe");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_FALSE(r.json().at("debug").as_bool());
+  EXPECT_TRUE(r.json().at("error").as_bool());
+  EXPECT_EQ(r.json().at("built").as_int(), 1) << "the debug line must not be built";
+  EXPECT_NE(info.logs().find("error line 1"), std::string::npos);
+
+  Porticod debug(
+      {{{e2e::fixturePath("logprobe.so"), "logprobe.so"}}, {{"log.level", "debug"}}, {}, true});
+  r = e2e::get(debug.port(), "/logprobe");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_TRUE(r.json().at("debug").as_bool());
+  EXPECT_EQ(r.json().at("built").as_int(), 2);
+  EXPECT_NE(debug.logs().find("debug line 1"), std::string::npos);
+}

@@ -7,10 +7,13 @@
 #include <cstdlib>
 #include <fstream>
 #include <future>
+#include <thread>
 
 #include "Http.h"
+#include "LoadClients.h"
 #include "Porticod.h"
 
+using e2e::admin;
 using e2e::Porticod;
 
 namespace {
@@ -130,4 +133,92 @@ TEST_F(Migrations, TwoHostsStartingTogetherApplyEachMigrationOnce) {
             "1,2");
   EXPECT_EQ(e2e::get(first->port(), "/migratest/things").json().at("count").as_int(), 2);
   EXPECT_EQ(e2e::get(second->port(), "/migratest/things").json().at("count").as_int(), 2);
+}
+
+namespace {
+
+// The shelf fixture carries its migrations in the library (ABI 1.3): v1 the table, v2 also a
+// color column and a route that reads it.
+class EmbeddedMigrations : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_FALSE(databaseUrl().empty()) << "PORTICO_DATABASE_URL must be set (packaging/dev test)";
+    psql("DROP TABLE IF EXISTS shelf_items");
+    psql(
+        "DO \\$\\$ BEGIN IF to_regclass('portico_migrations') IS NOT NULL THEN DELETE FROM "
+        "portico_migrations WHERE plugin = 'shelf'; END IF; END \\$\\$");
+  }
+  static std::string applied() {
+    return psql(
+        "SELECT coalesce(string_agg(version::text, ',' ORDER BY version), '') FROM "
+        "portico_migrations WHERE plugin = 'shelf'");
+  }
+  static std::string hasColor() {
+    return psql(
+        "SELECT count(*) FROM information_schema.columns WHERE table_name = 'shelf_items' AND "
+        "column_name = 'color'");
+  }
+};
+
+}  // namespace
+
+TEST_F(EmbeddedMigrations, HotSwapCarriesTheSchemaUnderLoadAndBack) {
+  // No migrations.dir entry for shelf: whatever runs comes from the library.
+  Porticod p({{{e2e::fixturePath("shelf_v1.so"), "shelf.so"}}, {}, {}, true});
+  EXPECT_EQ(applied(), "1");
+  EXPECT_EQ(hasColor(), "0");
+  ASSERT_EQ(e2e::request(p.port(), "POST", "/shelf/items?name=first").status, 201);
+
+  e2e::LoadClients load(p.port(), "/shelf/items", "plugin_version", 4, 120);
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  auto up = admin(p, "PUT", "/admin/plugins/shelf", e2e::readFile(e2e::fixturePath("shelf_v2.so")));
+  ASSERT_EQ(up.status, 200) << up.body;
+  EXPECT_EQ(applied(), "1,2");
+  EXPECT_EQ(hasColor(), "1");
+  ASSERT_EQ(e2e::request(p.port(), "POST", "/shelf/items?name=second&color=red").status, 201);
+  auto colors = e2e::get(p.port(), "/shelf/colors");
+  ASSERT_EQ(colors.status, 200) << colors.body;
+  EXPECT_EQ(colors.json().at("colors").at("plain").as_int(), 1);
+  EXPECT_EQ(colors.json().at("colors").at("red").as_int(), 1);
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+
+  // Back to v1, which does not know the column: the schema stays ahead of it.
+  auto back =
+      admin(p, "PUT", "/admin/plugins/shelf", e2e::readFile(e2e::fixturePath("shelf_v1.so")));
+  ASSERT_EQ(back.status, 200) << back.body;
+  EXPECT_EQ(applied(), "1,2");
+  EXPECT_EQ(e2e::request(p.port(), "POST", "/shelf/items?name=third").status, 201);
+  EXPECT_EQ(e2e::get(p.port(), "/shelf/colors").status, 404);
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  load.stop();
+
+  EXPECT_EQ(load.failures(), 0u) << (load.failureSamples().empty() ? "" : load.failureSamples()[0]);
+  auto seen = load.byValue();
+  EXPECT_GT(seen["1.0.0"], 0u);
+  EXPECT_GT(seen["2.0.0"], 0u);
+  EXPECT_EQ(psql("SELECT count(*) FROM shelf_items WHERE color = 'plain'"), "2");
+}
+
+TEST_F(EmbeddedMigrations, MigrateCommandReadsThemFromTheLibrary) {
+  Porticod p({{{e2e::fixturePath("shelf_v2.so"), "shelf.so"}}, {}, {}, true});
+  std::string cli = e2e::porticodBinary() + " --config=" + p.configPath() + " migrate ";
+  auto [code, status] = e2e::runCommand(cli + "status shelf 2>/dev/null");
+  EXPECT_EQ(code, 0) << status;
+  EXPECT_NE(status.find("1\titems\tapplied "), std::string::npos) << status;
+  EXPECT_NE(status.find("2\tcolor\tapplied "), std::string::npos) << status;
+
+  auto [downCode, down] = e2e::runCommand(cli + "down shelf 2>&1");
+  EXPECT_EQ(downCode, 0) << down;
+  EXPECT_EQ(applied(), "1");
+  EXPECT_EQ(hasColor(), "0");
+}
+
+TEST_F(EmbeddedMigrations, AChangedEmbeddedMigrationIsRefused) {
+  Porticod p({{{e2e::fixturePath("shelf_v1.so"), "shelf.so"}}, {}, {}, true});
+  psql("UPDATE portico_migrations SET checksum = 'not-what-v1-carries' WHERE plugin = 'shelf'");
+  auto r = admin(p, "POST", "/admin/plugins/shelf/reload");
+  EXPECT_EQ(r.status, 422) << r.body;
+  EXPECT_NE(r.json().at("message").as_string().find("in plugin shelf 1.0.0"), std::string::npos)
+      << r.body;
+  EXPECT_EQ(e2e::get(p.port(), "/shelf/items").status, 200) << "generation 1 keeps serving";
 }

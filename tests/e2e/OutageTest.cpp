@@ -99,8 +99,7 @@ TEST(Outage, PostgresThenRedisRestartUnderLoad) {
   e2e::PrivateServices services;
   e2e::Porticod p({{{e2e::fixturePath("datatest_v1.so"), "datatest.so"}},
                    {{"database.url", services.databaseUrl()},
-                    {"redis.url", services.redisUrl()},
-                    {"migrations.dir", FIXTURE_MIGRATIONS_DIR}},
+                    {"redis.url", services.redisUrl()}},
                    {},
                    true});
   auto created = e2e::request(p.port(), "POST", "/data/items", R"({"name":"outage"})");

@@ -277,6 +277,16 @@ class Host {
   void log(LogLevel level, std::string_view message) const {
     api_->log(ctx_, static_cast<portico_log_level>(level), str(message));
   }
+  // Builds the message only when the host would write it (ABI 1.3; always on an older host):
+  //   host.log(portico::LogLevel::Debug, [&] { return "cache miss for " + key; });
+  template <typename MakeMessage, typename = std::enable_if_t<std::is_invocable_v<MakeMessage&>>>
+  void log(LogLevel level, MakeMessage&& make) const {
+    if (log_enabled(level)) log(level, std::string_view(make()));
+  }
+  bool log_enabled(LogLevel level) const {
+    if (!PORTICO_HAS_MEMBER(api_, portico_host_api, log_enabled)) return true;
+    return api_->log_enabled(ctx_, static_cast<portico_log_level>(level));
+  }
   void info(std::string_view message) const { log(LogLevel::Info, message); }
   void warn(std::string_view message) const { log(LogLevel::Warn, message); }
   void error(std::string_view message) const { log(LogLevel::Error, message); }
