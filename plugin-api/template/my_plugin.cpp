@@ -1,7 +1,9 @@
 // A minimal plugin:
-//   GET /my_plugin/greet/{name}?punctuation=!  -> {"greeting": "..."}   (anyone)
-//   GET /my_plugin/whoami                      -> {"subject": "..."}    (a signed-in caller; the
-//                                                 host checks the token before the handler runs)
+//   GET  /my_plugin/greet/{name}?punctuation=!  -> {"greeting": "..."}   (anyone)
+//   GET  /my_plugin/whoami                      -> {"subject": "..."}    (a signed-in caller; the
+//                                                  host checks the token before the handler runs)
+//   POST /my_plugin/visits/{name}               -> {"visits": n}         (counts in PostgreSQL, in
+//                                                  the table migrations/0001_visits creates)
 // The config key plugin.my_plugin.greeting in porticod.properties sets the word used.
 #include <portico/sdk.hpp>
 
@@ -23,6 +25,15 @@ class MyPlugin : public portico::Plugin {
                  res.json(portico::json::object({{"subject", std::string(req.user().subject)}}));
                },
                {PORTICO_AUTH_REQUIRED});
+    host.route("POST", "/my_plugin/visits/{name}",
+               [&host](const portico::Request& req, portico::Response& res) {
+                 portico::Db db(host);  // 503 for the client when the database is unavailable
+                 auto rows = db.query(
+                     "INSERT INTO my_plugin_visits (name, visits) VALUES ($1, 1) ON CONFLICT "
+                     "(name) DO UPDATE SET visits = my_plugin_visits.visits + 1 RETURNING visits",
+                     {*req.param("name")});
+                 res.json(portico::json::object({{"visits", rows.at(0, 0).as_int()}}));
+               });
   }
 
  private:

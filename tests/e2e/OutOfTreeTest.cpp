@@ -17,6 +17,11 @@ TEST(OutOfTree, TemplateAndPkgConfigPluginsLoadAndServe) {
   EXPECT_EQ(e2e::get(p.port(), "/my_plugin/greet/ada?punctuation=!!!!").status, 400);
   // The template's signed-in route: the host refuses an anonymous caller before the plugin runs.
   EXPECT_EQ(e2e::get(p.port(), "/my_plugin/whoami").status, 401);
+  // The template carries its migration (MIGRATIONS in its CMakeLists): the table exists.
+  auto first = e2e::request(p.port(), "POST", "/my_plugin/visits/out-of-tree");
+  ASSERT_EQ(first.status, 200) << first.body << p.logs();
+  auto second = e2e::request(p.port(), "POST", "/my_plugin/visits/out-of-tree");
+  EXPECT_EQ(second.json().at("visits").as_int(), first.json().at("visits").as_int() + 1);
   auto c = e2e::get(p.port(), "/c/grace");
   ASSERT_EQ(c.status, 200) << c.body;
   EXPECT_EQ(c.json().at("name").as_string(), "grace");
