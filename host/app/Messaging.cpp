@@ -8,17 +8,24 @@
 
 namespace portico::app {
 
-Messaging::Messaging(const config::Config& cfg, resources::Resources& resources,
-                     const lifecycle::PublishedRoutes& routes, metrics::Metrics& metrics) {
+MessagingOptions MessagingOptions::fromConfig(const config::Config& cfg) {
+  MessagingOptions o;
+  o.eventWorkers = static_cast<int>(cfg.getInt("events.workers", 1, 256));
+  o.eventQueueLimit = static_cast<size_t>(cfg.getInt("events.queue_limit", 1, 10000000));
+  o.jobs = jobs::JobQueueOptions::fromConfig(cfg);
+  return o;
+}
+
+Messaging::Messaging(const MessagingOptions& options, const resources::RedisUrl& url,
+                     resources::Resources& resources, const lifecycle::PublishedRoutes& routes,
+                     metrics::Metrics& metrics) {
   if (resources.redis() == nullptr) return;
-  auto url = resources::RedisUrl::parse(cfg.getString("redis.url", ""));
   events_ = std::make_unique<bus::EventBus>(
       url, *resources.redis(),
       [&routes](const std::string& topic, const std::string& payload) {
         dispatch::deliverEvent(*routes.current(), topic, payload);
       },
-      static_cast<int>(cfg.getInt("events.workers", 2, 1, 256)),
-      static_cast<size_t>(cfg.getInt("events.queue_limit", 10000, 1, 10000000)));
+      options.eventWorkers, options.eventQueueLimit);
 
   metrics.registerCounter(
       "portico_events_total",
@@ -30,14 +37,8 @@ Messaging::Messaging(const config::Config& cfg, resources::Resources& resources,
             {{{"result", "dropped"}}, static_cast<double>(events->dropped())}};
       });
 
-  jobs::JobQueueOptions jo;
-  jo.workers = static_cast<int>(cfg.getInt("jobs.workers", jo.workers, 0, 1024));
-  jo.maxAttempts = static_cast<int>(cfg.getInt("jobs.max_attempts", jo.maxAttempts, 1, 1000));
-  jo.backoffMs = static_cast<int>(cfg.getInt("jobs.backoff_ms", jo.backoffMs, 0, 86400000));
-  jo.visibilityTimeoutMs = static_cast<int>(
-      cfg.getInt("jobs.visibility_timeout_ms", jo.visibilityTimeoutMs, 100, 86400000));
   jobs_ = std::make_unique<jobs::JobQueue>(
-      url, *resources.redis(), jo,
+      url, *resources.redis(), options.jobs,
       [&routes] {
         std::vector<std::string> queues;
         // Held by name: in a range-for the table returned by current() would die before the loop.

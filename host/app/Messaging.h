@@ -20,11 +20,21 @@ class PublishedRoutes;
 
 namespace portico::app {
 
+// events.* and jobs.*; defaults in conf/porticod.properties.
+struct MessagingOptions {
+  int eventWorkers = 0;
+  size_t eventQueueLimit = 0;
+  jobs::JobQueueOptions jobs;
+
+  static MessagingOptions fromConfig(const config::Config& cfg);
+};
+
 class Messaging {
  public:
   // Without Redis both parts stay empty; plugins then get "unavailable" for events and jobs.
-  Messaging(const config::Config& cfg, resources::Resources& resources,
-            const lifecycle::PublishedRoutes& routes, metrics::Metrics& metrics);
+  Messaging(const MessagingOptions& options, const resources::RedisUrl& url,
+            resources::Resources& resources, const lifecycle::PublishedRoutes& routes,
+            metrics::Metrics& metrics);
 
   // Null without Redis.
   bus::EventBus* events() const { return events_.get(); }

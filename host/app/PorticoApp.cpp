@@ -13,6 +13,7 @@
 #include "app/Messaging.h"
 #include "app/MigrateCommand.h"
 #include "app/PublicHandler.h"
+#include "app/Settings.h"
 #include "auth/AuthService.h"
 #include "config/Config.h"
 #include "crash/CrashHandler.h"
@@ -37,11 +38,11 @@ namespace {
 // PORTICO_REDIS_URL), not in a file that gets copied, committed and backed up.
 void warnAboutSecretsInFile(const config::Config& cfg) {
   auto logger = log::get("porticod");
-  if (!cfg.getString("admin.token", "").empty() && !cfg.fromEnvironment("admin.token")) {
+  if (!cfg.getString("admin.token").empty() && !cfg.fromEnvironment("admin.token")) {
     logger->warn("admin.token is set in the config file; prefer PORTICO_ADMIN_TOKEN");
   }
   for (const char* key : {"database.url", "redis.url"}) {
-    std::string url = cfg.getString(key, "");
+    std::string url = cfg.getString(key);
     size_t at = url.find('@');
     if (at != std::string::npos && url.rfind(':', at) > url.find("://") + 2 &&
         !cfg.fromEnvironment(key)) {
@@ -89,154 +90,25 @@ void PorticoApp::onConfig(const std::string&, const std::string& value) {
   configPath_ = value;
 }
 
+std::string PorticoApp::configFile() const {
+  if (!configPath_.empty()) return configPath_;
+  if (const char* env = std::getenv("PORTICO_CONFIG")) return env;
+  if (Poco::File("conf/porticod.properties").exists()) return "conf/porticod.properties";
+  return "";
+}
+
 int PorticoApp::main(const std::vector<std::string>& args) {
   if (exitEarly_) return EXIT_OK;
-  config::Config cfg;
   try {
-    std::string path = configPath_;
-    if (path.empty()) {
-      const char* env = std::getenv("PORTICO_CONFIG");
-      if (env)
-        path = env;
-      else if (Poco::File("conf/porticod.properties").exists())
-        path = "conf/porticod.properties";
-    }
-    if (!path.empty()) cfg = config::Config::fromFile(path);
-
-    log::setup({cfg.getString("log.level", "info"), cfg.getString("log.format", "text") == "json"});
-    auto logger = log::get("porticod");
-    logger->info("porticod {} (plugin ABI {}.{}) config {}", PORTICO_VERSION, PORTICO_ABI_MAJOR,
-                 PORTICO_ABI_MINOR, path.empty() ? "(defaults)" : path);
-
-    bool adminEnabled = cfg.getBool("admin.enabled", true);
-    std::string token = cfg.getString("admin.token", "");
-    bool serving = args.empty();
-    if (serving && adminEnabled && token.empty()) {
-      logger->critical(
-          "admin.token is empty: refusing to start the admin listener without a token. Set "
-          "admin.token (or PORTICO_ADMIN_TOKEN), or admin.enabled=false");
-      return EXIT_CONFIG;
-    }
-
-    metrics::Metrics metrics;
-    resources::Resources resources(cfg, metrics);
-    std::unique_ptr<migrate::Migrator> migrator;
-    if (resources.postgres()) migrator = std::make_unique<migrate::Migrator>(*resources.postgres());
-    std::string migrationsDir = cfg.getString("migrations.dir", "migrations");
-    if (!args.empty() && args[0] == "migrate") {
-      return runMigrateCommand(args, migrator.get(), migrationsDir,
-                               cfg.getString("plugins.dir", "plugins"));
-    }
-    if (!args.empty()) {
-      std::cerr << "porticod: unknown command '" << args[0] << "' (see --help)\n";
-      return EXIT_USAGE;
-    }
-    warnAboutSecretsInFile(cfg);
-    resources.warmUp();
-    if (migrator) migrator->up(migrate::loadMigrations(migrationsDir, "host"));
-    lifecycle::PluginManager::Options po;
-    po.dir = cfg.getString("plugins.dir", po.dir);
-    po.stateDir = cfg.getString("plugins.state_dir", po.stateDir);
-    po.migrationsDir = migrationsDir;
-    po.drainTimeoutMs =
-        static_cast<int>(cfg.getInt("plugins.drain_timeout_ms", po.drainTimeoutMs, 0, 86400000));
-    // Before any plugin code runs: a fatal signal in it leaves a crash record, and the record
-    // of the previous run's crash quarantines the version that crashed.
-    crash::Quarantine quarantine(po.stateDir);
-    crash::installCrashHandler(quarantine.recordPath());
-    if (auto crashed = quarantine.takeCrashRecord()) {
-      logger->error("the last run died in plugin {} (sha256 {}): {}; that version is quarantined",
-                    crashed->plugin, crashed->sha256, crashed->reason);
-    }
-    auth::AuthService auth(auth::Keyring::fromConfig(cfg), auth::AuthOptions::fromConfig(cfg),
-                           resources.redis());
-    if (!auth.canSign()) {
-      logger->warn(
-          "auth.signing_key is not set: no tokens can be issued, and routes that need "
-          "authentication answer 401");
-    }
-    metrics.registerCounter("portico_auth_total",
-                            "Requests to routes that take a token, by what the host decided.",
-                            [&auth] {
-                              std::vector<std::pair<metrics::Labels, double>> out;
-                              for (const auto& [result, n] : auth.outcomeCounts()) {
-                                out.push_back({{{"result", result}}, static_cast<double>(n)});
-                              }
-                              return out;
-                            });
-    lifecycle::PublishedRoutes routes;
-    Messaging messaging(cfg, resources, routes, metrics);
-    abi::HostServices services;
-    services.config = &cfg;
-    services.defaultMaxBodyBytes = static_cast<uint64_t>(
-        cfg.getInt("http.max_body_bytes", static_cast<int64_t>(services.defaultMaxBodyBytes), 0));
-    services.resources = &resources;
-    services.events = messaging.events();
-    services.jobs = messaging.jobs();
-    services.auth = &auth;
-    lifecycle::PluginManager plugins(po, services, routes, metrics, migrator.get(), &quarantine);
-
-    resources::Readiness readiness(resources);
-    PublicHandler publicHandler(
-        plugins, metrics, readiness, auth,
-        static_cast<uint64_t>(cfg.getInt("http.max_response_bytes", 64 << 20, 1)),
-        cfg.getList("http.trusted_proxies"));
-    AccessObserver observer(metrics, cfg.getBool("log.access", true));
-    http::HttpServer publicServer(http::ServerOptions::fromConfig(cfg, "http", {}), publicHandler,
-                                  &observer);
-
-    std::unique_ptr<admin::AdminHandler> adminHandler;
-    std::unique_ptr<http::HttpServer> adminServer;
-    if (adminEnabled) {
-      adminHandler = std::make_unique<admin::AdminHandler>(
-          plugins, auth, readiness, token,
-          static_cast<uint64_t>(cfg.getInt("admin.max_upload_bytes", 64 << 20, 1)));
-      http::ServerOptions adminDefaults;
-      adminDefaults.host = "127.0.0.1";
-      adminDefaults.port = 8081;
-      adminDefaults.threads = 8;
-      adminDefaults.queue = 64;
-      adminServer = std::make_unique<http::HttpServer>(
-          http::ServerOptions::fromConfig(cfg, "admin", adminDefaults), *adminHandler, nullptr);
-    }
-
-    if (auto probe = messaging.jobsProbe()) readiness.add(std::move(probe));
-    plugins.loadAll();
-    messaging.start();
-    std::unique_ptr<lifecycle::PluginWatcher> watcher;
-    if (cfg.getBool("plugins.watch", false))
-      watcher = std::make_unique<lifecycle::PluginWatcher>(plugins);
-
-    publicServer.start();
-    if (adminServer) adminServer->start();
-    readiness.setStarted(true);
-    logger->info("ready: {} plugin(s) loaded", plugins.activeCount());
-
-    waitForTerminationRequest();
-
-    logger->info("shutting down");
-    readiness.setStarted(false);
-    int grace = static_cast<int>(cfg.getInt("http.shutdown_grace_ms", 10000, 0, 600000));
-    // Each step is timed: a slow stop then says which step waited (connections, jobs, drains).
-    std::string steps;
-    auto timed = [&steps](const char* name, auto&& step) {
-      auto start = std::chrono::steady_clock::now();
-      step();
-      auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                    std::chrono::steady_clock::now() - start)
-                    .count();
-      steps += (steps.empty() ? "" : ", ") + std::string(name) + " " + std::to_string(ms) + " ms";
-    };
-    watcher.reset();
-    timed("http", [&] {
-      if (adminServer) adminServer->stop(grace);
-      publicServer.stop(grace);
-    });
-    // Jobs in progress finish before their plugins are drained.
-    timed("messaging", [&] { messaging.stop(); });
-    timed("plugins", [&] { plugins.shutdown(static_cast<int>(po.drainTimeoutMs)); });
-    logger->info("stopped ({})", steps);
-    return EXIT_OK;
+    std::string path = configFile();
+    config::Config cfg = path.empty() ? config::Config() : config::Config::fromFile(path);
+    Settings settings = Settings::read(cfg);
+    log::setup(settings.log);
+    log::get("porticod")->info("porticod {} (plugin ABI {}.{}) config {}", PORTICO_VERSION,
+                               PORTICO_ABI_MAJOR, PORTICO_ABI_MINOR,
+                               path.empty() ? "(defaults)" : path);
+    if (!args.empty()) return runCommand(args, settings);
+    return serve(cfg, settings);
   } catch (const migrate::MigrationError& e) {
     std::cerr << "porticod: " << e.what() << "\n";
     return EXIT_DATAERR;
@@ -250,6 +122,123 @@ int PorticoApp::main(const std::vector<std::string>& args) {
     std::cerr << "porticod: " << e.what() << "\n";
     return EXIT_SOFTWARE;
   }
+}
+
+int PorticoApp::runCommand(const std::vector<std::string>& args, const Settings& settings) {
+  if (args[0] != "migrate") {
+    std::cerr << "porticod: unknown command '" << args[0] << "' (see --help)\n";
+    return EXIT_USAGE;
+  }
+  metrics::Metrics metrics;
+  resources::Resources resources(settings.resources, metrics);
+  std::unique_ptr<migrate::Migrator> migrator;
+  if (resources.postgres()) migrator = std::make_unique<migrate::Migrator>(*resources.postgres());
+  return runMigrateCommand(args, migrator.get(), settings.plugins.migrationsDir,
+                           settings.plugins.dir);
+}
+
+int PorticoApp::serve(const config::Config& cfg, Settings& settings) {
+  auto logger = log::get("porticod");
+  if (settings.adminEnabled && settings.adminToken.empty()) {
+    logger->critical(
+        "admin.token is empty: refusing to start the admin listener without a token. Set "
+        "admin.token (or PORTICO_ADMIN_TOKEN), or admin.enabled=false");
+    return EXIT_CONFIG;
+  }
+  warnAboutSecretsInFile(cfg);
+
+  metrics::Metrics metrics;
+  resources::Resources resources(settings.resources, metrics);
+  resources.warmUp();
+  std::unique_ptr<migrate::Migrator> migrator;
+  if (resources.postgres()) {
+    migrator = std::make_unique<migrate::Migrator>(*resources.postgres());
+    migrator->up(migrate::loadMigrations(settings.plugins.migrationsDir, "host"));
+  }
+  // Before any plugin code runs: a fatal signal in it leaves a crash record, and the record of
+  // the previous run's crash quarantines the version that crashed.
+  crash::Quarantine quarantine(settings.plugins.stateDir);
+  crash::installCrashHandler(quarantine.recordPath());
+  if (auto crashed = quarantine.takeCrashRecord()) {
+    logger->error("the last run died in plugin {} (sha256 {}): {}; that version is quarantined",
+                  crashed->plugin, crashed->sha256, crashed->reason);
+  }
+  auth::AuthService auth(std::move(settings.keys), settings.auth, resources.redis());
+  if (!auth.canSign()) {
+    logger->warn(
+        "auth.signing_key is not set: no tokens can be issued, and routes that need "
+        "authentication answer 401");
+  }
+  metrics.registerCounter("portico_auth_total",
+                          "Requests to routes that take a token, by what the host decided.",
+                          [&auth] {
+                            std::vector<std::pair<metrics::Labels, double>> out;
+                            for (const auto& [result, n] : auth.outcomeCounts()) {
+                              out.push_back({{{"result", result}}, static_cast<double>(n)});
+                            }
+                            return out;
+                          });
+
+  lifecycle::PublishedRoutes routes;
+  Messaging messaging(settings.messaging, settings.resources.redis, resources, routes, metrics);
+  abi::HostServices services;
+  services.config = &cfg;
+  services.defaultMaxBodyBytes = settings.maxBodyBytes;
+  services.resources = &resources;
+  services.events = messaging.events();
+  services.jobs = messaging.jobs();
+  services.auth = &auth;
+  lifecycle::PluginManager plugins(settings.plugins, services, routes, metrics, migrator.get(),
+                                   &quarantine);
+
+  resources::Readiness readiness(resources);
+  if (auto probe = messaging.jobsProbe()) readiness.add(std::move(probe));
+  PublicHandler publicHandler(plugins, metrics, readiness, auth, settings.maxResponseBytes,
+                              settings.trustedProxies);
+  AccessObserver observer(metrics, settings.accessLog);
+  http::HttpServer publicServer(settings.http, publicHandler, &observer);
+  std::unique_ptr<admin::AdminHandler> adminHandler;
+  std::unique_ptr<http::HttpServer> adminServer;
+  if (settings.adminEnabled) {
+    adminHandler = std::make_unique<admin::AdminHandler>(plugins, auth, readiness,
+                                                         settings.adminToken,
+                                                         settings.maxUploadBytes);
+    adminServer = std::make_unique<http::HttpServer>(settings.admin, *adminHandler, nullptr);
+  }
+
+  plugins.loadAll();
+  messaging.start();
+  std::unique_ptr<lifecycle::PluginWatcher> watcher;
+  if (settings.plugins.watch) watcher = std::make_unique<lifecycle::PluginWatcher>(plugins);
+  publicServer.start();
+  if (adminServer) adminServer->start();
+  readiness.setStarted(true);
+  logger->info("ready: {} plugin(s) loaded", plugins.activeCount());
+
+  waitForTerminationRequest();
+
+  logger->info("shutting down");
+  readiness.setStarted(false);
+  // Each step is timed: a slow stop then says which step waited (connections, jobs, drains).
+  std::string steps;
+  auto timed = [&steps](const char* name, auto&& step) {
+    auto start = std::chrono::steady_clock::now();
+    step();
+    auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                  std::chrono::steady_clock::now() - start)
+                  .count();
+    steps += (steps.empty() ? "" : ", ") + std::string(name) + " " + std::to_string(ms) + " ms";
+  };
+  watcher.reset();
+  timed("http", [&] {
+    if (adminServer) adminServer->stop(settings.shutdownGraceMs);
+    publicServer.stop(settings.shutdownGraceMs);
+  });
+  // Jobs in progress finish before their plugins are drained.
+  timed("messaging", [&] { messaging.stop(); });
+  timed("plugins", [&] { plugins.shutdown(settings.plugins.drainTimeoutMs); });
+  logger->info("stopped ({})", steps);
+  return EXIT_OK;
 }
 
 }  // namespace portico::app

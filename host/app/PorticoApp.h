@@ -5,8 +5,15 @@
 #include <Poco/Util/ServerApplication.h>
 
 #include <string>
+#include <vector>
+
+namespace portico::config {
+class Config;
+}
 
 namespace portico::app {
+
+struct Settings;
 
 class PorticoApp : public Poco::Util::ServerApplication {
  protected:
@@ -17,6 +24,14 @@ class PorticoApp : public Poco::Util::ServerApplication {
   void onHelp(const std::string& name, const std::string& value);
   void onVersion(const std::string& name, const std::string& value);
   void onConfig(const std::string& name, const std::string& value);
+
+  // --config, else $PORTICO_CONFIG, else conf/porticod.properties if present, else "" (defaults).
+  std::string configFile() const;
+  // porticod migrate ...
+  int runCommand(const std::vector<std::string>& args, const Settings& settings);
+  // Builds the host, serves until SIGTERM/SIGINT, stops it step by step.
+  // Takes the keys out of settings.
+  int serve(const config::Config& cfg, Settings& settings);
 
   bool exitEarly_ = false;
   std::string configPath_;

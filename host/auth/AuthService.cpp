@@ -39,14 +39,14 @@ std::string invalidChallenge(const std::string& why) {
 
 AuthOptions AuthOptions::fromConfig(const config::Config& c) {
   AuthOptions o;
-  o.issuer = c.getString("auth.issuer", o.issuer);
-  o.audience = c.getString("auth.audience", o.audience);
-  o.clockSkewS = c.getInt("auth.clock_skew_s", o.clockSkewS, 0, 300);
-  o.maxTtlS = c.getInt("auth.max_ttl_s", o.maxTtlS, 60, 366 * 86400);
-  o.accessTtlS = c.getInt("auth.access_ttl_s", o.accessTtlS, 10, o.maxTtlS);
-  o.revocationCheckMs = c.getInt("auth.revocation_check_ms", o.revocationCheckMs, 0, 60000);
+  o.issuer = c.getString("auth.issuer");
+  o.audience = c.getString("auth.audience");
+  o.clockSkewS = c.getInt("auth.clock_skew_s", 0, 300);
+  o.maxTtlS = c.getInt("auth.max_ttl_s", 60, 366 * 86400);
+  o.accessTtlS = c.getInt("auth.access_ttl_s", 10, o.maxTtlS);
+  o.revocationCheckMs = c.getInt("auth.revocation_check_ms", 0, 60000);
   o.cacheEntries = static_cast<size_t>(
-      c.getInt("auth.cache_entries", static_cast<int64_t>(o.cacheEntries), 16, 10000000));
+      c.getInt("auth.cache_entries", 16, 10000000));
   return o;
 }
 

@@ -33,14 +33,15 @@ namespace portico::auth {
 
 enum class TokenUse { Access, Service };
 
+// Defaults: conf/porticod.properties (auth.*).
 struct AuthOptions {
-  std::string issuer = "portico";
-  std::string audience = "portico";
-  int64_t clockSkewS = 30;
-  int64_t accessTtlS = 900;
-  int64_t maxTtlS = 30 * 86400;
-  int64_t revocationCheckMs = 1000;
-  size_t cacheEntries = 65536;
+  std::string issuer;
+  std::string audience;
+  int64_t clockSkewS = 0;
+  int64_t accessTtlS = 0;
+  int64_t maxTtlS = 0;
+  int64_t revocationCheckMs = 0;
+  size_t cacheEntries = 0;
 
   static AuthOptions fromConfig(const config::Config& config);
 };

@@ -20,20 +20,20 @@ Keyring Keyring::fromConfig(const config::Config& config) {
         throw config::ConfigError("auth.keys: kid '" + kid + "' is not 1 to 32 of [a-z0-9]");
       }
       std::string prefix = "auth.key." + kid + ".";
-      Algorithm alg = algorithmFromString(config.getString(prefix + "alg", ""));
+      Algorithm alg = algorithmFromString(config.find(prefix + "alg").value_or(""));
       if (alg == Algorithm::HS256) {
         if (!config.fromEnvironment(prefix + "secret") && config.find(prefix + "secret")) {
           throw config::ConfigError(prefix + "secret must come from the environment (" +
                                     config::Config::envName(prefix + "secret") + "), not a file");
         }
-        ring.add(SigningKey::fromSecret(kid, config.getString(prefix + "secret", "")));
+        ring.add(SigningKey::fromSecret(kid, config.find(prefix + "secret").value_or("")));
       } else {
-        std::string file = config.getString(prefix + "file", "");
+        std::string file = config.find(prefix + "file").value_or("");
         if (file.empty()) throw config::ConfigError(prefix + "file is not set");
         ring.add(SigningKey::fromPemFile(kid, alg, file));
       }
     }
-    std::string signer = config.getString("auth.signing_key", "");
+    std::string signer = config.getString("auth.signing_key");
     if (!signer.empty()) ring.setSigner(signer);
   } catch (const KeyError& e) {
     throw config::ConfigError(e.what());

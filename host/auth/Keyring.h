@@ -23,6 +23,11 @@ namespace portico::auth {
 class Keyring {
  public:
   Keyring() = default;
+  // Movable only: signer_ points into keys_, whose nodes a move keeps and a copy would not.
+  Keyring(Keyring&&) = default;
+  Keyring& operator=(Keyring&&) = default;
+  Keyring(const Keyring&) = delete;
+  Keyring& operator=(const Keyring&) = delete;
   // Throws config::ConfigError naming the key at fault.
   static Keyring fromConfig(const config::Config& config);
 

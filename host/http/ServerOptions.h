@@ -11,28 +11,28 @@ class Config;
 
 namespace portico::http {
 
+// Defaults: conf/porticod.properties (http.* and admin.*).
 struct ServerOptions {
-  std::string host = "0.0.0.0";
-  uint16_t port = 8080;
+  std::string host;
+  uint16_t port = 0;
   // One thread serves one connection at a time; a keep-alive connection holds its thread while
   // idle. Threads are therefore sized to the connections we accept, not to the cores.
-  int threads = 256;
-  int queue = 1024;                 // accepted connections waiting for a thread
-  int keepAliveTimeoutMs = 5000;    // idle keep-alive connections are closed after this
-  int maxKeepAliveRequests = 1000;  // then the client reconnects and queues fairly again
-  int timeoutMs = 15000;            // the longest one read or write may wait for the client
-  int headerTimeoutMs = 10000;      // the whole request head must arrive within this (408)
-  int maxHeaderBytes = 16384;       // request line and fields together (414 / 431)
-  int maxHeaderFields = 100;        // 431 past this
-  uint64_t bodyMinRate = 1024;      // bytes per second a body must average (408), 0 = off
-  int bodyRateGraceMs = 5000;       // before the rate counts
-  std::string name = "http";
+  int threads = 0;
+  int queue = 0;                 // accepted connections waiting for a thread
+  int keepAliveTimeoutMs = 0;    // idle keep-alive connections are closed after this
+  int maxKeepAliveRequests = 0;  // then the client reconnects and queues fairly again
+  int timeoutMs = 0;             // the longest one read or write may wait for the client
+  int headerTimeoutMs = 0;       // the whole request head must arrive within this (408)
+  int maxHeaderBytes = 0;        // request line and fields together (414 / 431)
+  int maxHeaderFields = 0;       // 431 past this
+  uint64_t bodyMinRate = 0;      // bytes per second a body must average (408), 0 = off
+  int bodyRateGraceMs = 0;       // before the rate counts
+  std::string name;              // the prefix: "http" or "admin"
 
   // Reads <prefix>.host, .port, .threads, .queue, .keepalive_timeout_ms,
   // .max_keepalive_requests, .timeout_ms, .header_timeout_ms, .max_header_bytes,
   // .max_header_fields, .body_min_rate, .body_rate_grace_ms.
-  static ServerOptions fromConfig(const config::Config& cfg, const std::string& prefix,
-                                  ServerOptions defaults);
+  static ServerOptions fromConfig(const config::Config& cfg, const std::string& prefix);
 };
 
 }  // namespace portico::http

@@ -7,11 +7,21 @@
 #include <cmath>
 
 #include "common/UnixTime.h"
+#include "config/Config.h"
 #include "log/Logging.h"
 #include "metrics/Metrics.h"
 #include "resources/redis/RedisReply.h"
 
 namespace portico::jobs {
+
+JobQueueOptions JobQueueOptions::fromConfig(const config::Config& cfg) {
+  JobQueueOptions o;
+  o.workers = static_cast<int>(cfg.getInt("jobs.workers", 0, 1024));
+  o.maxAttempts = static_cast<int>(cfg.getInt("jobs.max_attempts", 1, 1000));
+  o.backoffMs = static_cast<int>(cfg.getInt("jobs.backoff_ms", 0, 86400000));
+  o.visibilityTimeoutMs = static_cast<int>(cfg.getInt("jobs.visibility_timeout_ms", 100, 86400000));
+  return o;
+}
 namespace {
 
 using Poco::Redis::RedisType;

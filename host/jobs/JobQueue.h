@@ -29,6 +29,9 @@
 #include "portico/plugin.h"
 #include "resources/Resources.h"
 
+namespace portico::config {
+class Config;
+}
 namespace portico::metrics {
 class Metrics;
 }
@@ -36,12 +39,16 @@ class Metrics;
 namespace portico::jobs {
 
 struct JobQueueOptions {
-  int workers = 4;
-  int maxAttempts = 5;
-  int backoffMs = 1000;
-  int visibilityTimeoutMs = 30000;  // a job running longer than this is presumed orphaned
-  int blockMs = 1000;               // XREADGROUP BLOCK; also how quickly stop() is noticed
-  int retentionS = 86400;           // job records expire this long after they end
+  // jobs.*; defaults in conf/porticod.properties.
+  int workers = 0;
+  int maxAttempts = 0;
+  int backoffMs = 0;
+  int visibilityTimeoutMs = 0;  // a job running longer than this is presumed orphaned
+  // Not settings: how the queue works.
+  int blockMs = 1000;      // XREADGROUP BLOCK; also how quickly stop() is noticed
+  int retentionS = 86400;  // job records expire this long after they end
+
+  static JobQueueOptions fromConfig(const config::Config& cfg);
 };
 
 enum class Outcome { Done, Failed, NoHandler };

@@ -13,6 +13,7 @@
 #include <sstream>
 
 #include "common/Names.h"
+#include "config/Config.h"
 #include "crash/Quarantine.h"
 #include "log/Logging.h"
 #include "metrics/Metrics.h"
@@ -61,6 +62,16 @@ void removeCopiesOfDeadProcesses(const std::string& stateDir) {
 }
 
 }  // namespace
+
+PluginManager::Options PluginManager::Options::fromConfig(const config::Config& cfg) {
+  Options o;
+  o.dir = cfg.getString("plugins.dir");
+  o.stateDir = cfg.getString("plugins.state_dir");
+  o.drainTimeoutMs = static_cast<int>(cfg.getInt("plugins.drain_timeout_ms", 0, 86400000));
+  o.migrationsDir = cfg.getString("migrations.dir");
+  o.watch = cfg.getBool("plugins.watch");
+  return o;
+}
 
 PluginManager::PluginManager(Options options, const abi::HostServices& services,
                              PublishedRoutes& published, metrics::Metrics& metrics,

@@ -27,6 +27,9 @@
 #include "lifecycle/RouteTable.h"
 #include "portico/json.hpp"
 
+namespace portico::config {
+class Config;
+}
 namespace portico::metrics {
 class Metrics;
 }
@@ -41,12 +44,16 @@ namespace portico::lifecycle {
 
 class PluginManager {
  public:
+  // plugins.* and migrations.dir; defaults in conf/porticod.properties.
   struct Options {
-    std::string dir = "plugins";               // plugins.dir
-    std::string stateDir = "/tmp/porticod";    // plugins.state_dir; copies go to <stateDir>/<pid>
-    int drainTimeoutMs = 30000;                // plugins.drain_timeout_ms
-    std::string migrationsDir = "migrations";  // migrations.dir: for plugins that carry none
-    size_t historyPerPlugin = 64;              // closed generations kept for GET /admin/plugins
+    std::string dir;
+    std::string stateDir;       // copies go to <stateDir>/<pid>
+    int drainTimeoutMs = 0;
+    std::string migrationsDir;  // for plugins that carry no migrations of their own
+    bool watch = false;         // reload a plugin whose file is replaced (PluginWatcher)
+    size_t historyPerPlugin = 64;  // not a setting: closed generations GET /admin/plugins keeps
+
+    static Options fromConfig(const config::Config& cfg);
   };
 
   struct Result {

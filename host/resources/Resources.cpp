@@ -9,12 +9,12 @@
 namespace portico::resources {
 namespace {
 
-PoolOptions poolOptions(const config::Config& cfg, const std::string& prefix, int defaultMax) {
+PoolOptions poolOptions(const config::Config& cfg, const std::string& prefix) {
   PoolOptions o;
-  o.max = static_cast<int>(cfg.getInt(prefix + ".pool_max", defaultMax, 1, 10000));
-  o.min = static_cast<int>(cfg.getInt(prefix + ".pool_min", 0, 0, o.max));
-  o.borrowTimeoutMs = static_cast<int>(cfg.getInt(prefix + ".borrow_timeout_ms", 2000, 0, 600000));
-  o.idleTimeoutMs = static_cast<int>(cfg.getInt(prefix + ".idle_timeout_ms", 60000, 0, 86400000));
+  o.max = static_cast<int>(cfg.getInt(prefix + ".pool_max", 1, 10000));
+  o.min = static_cast<int>(cfg.getInt(prefix + ".pool_min", 0, o.max));
+  o.borrowTimeoutMs = static_cast<int>(cfg.getInt(prefix + ".borrow_timeout_ms", 0, 600000));
+  o.idleTimeoutMs = static_cast<int>(cfg.getInt(prefix + ".idle_timeout_ms", 0, 86400000));
   return o;
 }
 
@@ -37,42 +37,51 @@ Probe timed(const std::string& name, F&& call) {
 
 }  // namespace
 
-Resources::Resources(const config::Config& cfg, metrics::Metrics& metrics) {
-  std::string dbUrl = cfg.getString("database.url", "");
-  if (!dbUrl.empty()) {
-    if (dbUrl.rfind("postgresql://", 0) != 0 && dbUrl.rfind("postgres://", 0) != 0) {
-      throw config::ConfigError("database.url must be a postgresql:// URI");
-    }
-    int statementTimeout =
-        static_cast<int>(cfg.getInt("database.statement_timeout_ms", 30000, 0, 86400000));
-    int connectTimeout = static_cast<int>(cfg.getInt("database.connect_timeout_s", 2, 1, 600));
-    // UTC sessions: timestamptz text comes back as +00 and parses without a zone table.
-    std::string options =
-        "-c TimeZone=UTC -c statement_timeout=" + std::to_string(statementTimeout);
-    postgres_ = std::make_unique<PgPool>(
-        "postgresql", poolOptions(cfg, "database", 32),
-        [dbUrl, options, connectTimeout] {
-          return std::make_unique<PgConnection>(dbUrl, options, connectTimeout);
-        },
-        [](PgConnection& c) { return c.alive(); });
+ResourcesOptions ResourcesOptions::fromConfig(const config::Config& cfg) {
+  ResourcesOptions o;
+  o.databaseUrl = cfg.getString("database.url");
+  if (!o.databaseUrl.empty() && o.databaseUrl.rfind("postgresql://", 0) != 0 &&
+      o.databaseUrl.rfind("postgres://", 0) != 0) {
+    throw config::ConfigError("database.url must be a postgresql:// URI");
   }
-  std::string redisUrl = cfg.getString("redis.url", "");
-  if (!redisUrl.empty()) {
-    RedisUrl url;
+  o.database = poolOptions(cfg, "database");
+  o.statementTimeoutMs = static_cast<int>(cfg.getInt("database.statement_timeout_ms", 0, 86400000));
+  o.connectTimeoutS = static_cast<int>(cfg.getInt("database.connect_timeout_s", 1, 600));
+  o.redisUrl = cfg.getString("redis.url");
+  if (!o.redisUrl.empty()) {
     try {
-      url = RedisUrl::parse(redisUrl);
+      o.redis = RedisUrl::parse(o.redisUrl);
     } catch (const std::exception& e) {
       throw config::ConfigError(std::string("redis.url: ") + e.what());
     }
-    int connectTimeout = static_cast<int>(cfg.getInt("redis.connect_timeout_ms", 2000, 1, 600000));
-    int commandTimeout = static_cast<int>(cfg.getInt("redis.command_timeout_ms", 5000, 1, 600000));
-    int idleCheck = static_cast<int>(cfg.getInt("redis.validate_idle_ms", 1000, 0, 600000));
+  }
+  o.redisPool = poolOptions(cfg, "redis");
+  o.redisConnectTimeoutMs = static_cast<int>(cfg.getInt("redis.connect_timeout_ms", 1, 600000));
+  o.redisCommandTimeoutMs = static_cast<int>(cfg.getInt("redis.command_timeout_ms", 1, 600000));
+  o.redisValidateIdleMs = static_cast<int>(cfg.getInt("redis.validate_idle_ms", 0, 600000));
+  return o;
+}
+
+Resources::Resources(const ResourcesOptions& o, metrics::Metrics& metrics) {
+  if (!o.databaseUrl.empty()) {
+    // UTC sessions: timestamptz text comes back as +00 and parses without a zone table.
+    std::string options =
+        "-c TimeZone=UTC -c statement_timeout=" + std::to_string(o.statementTimeoutMs);
+    postgres_ = std::make_unique<PgPool>(
+        "postgresql", o.database,
+        [url = o.databaseUrl, options, connectTimeout = o.connectTimeoutS] {
+          return std::make_unique<PgConnection>(url, options, connectTimeout);
+        },
+        [](PgConnection& c) { return c.alive(); });
+  }
+  if (!o.redisUrl.empty()) {
     redis_ = std::make_unique<RedisPool>(
-        "redis", poolOptions(cfg, "redis", 32),
-        [url, connectTimeout, commandTimeout] {
+        "redis", o.redisPool,
+        [url = o.redis, connectTimeout = o.redisConnectTimeoutMs,
+         commandTimeout = o.redisCommandTimeoutMs] {
           return std::make_unique<RedisConnection>(url, connectTimeout, commandTimeout);
         },
-        [idleCheck](RedisConnection& c) { return c.alive(idleCheck); });
+        [idleCheck = o.redisValidateIdleMs](RedisConnection& c) { return c.alive(idleCheck); });
   }
   metrics.registerGauge(
       "portico_pool_connections", "Pooled connections by pool and state.", [this] {

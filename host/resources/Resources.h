@@ -29,11 +29,28 @@ struct Probe {
   std::string error;
 };
 
+// database.* and redis.*; defaults in conf/porticod.properties.
+struct ResourcesOptions {
+  std::string databaseUrl;  // empty: no database
+  PoolOptions database;
+  int statementTimeoutMs = 0;
+  int connectTimeoutS = 0;
+  std::string redisUrl;  // empty: no Redis
+  RedisUrl redis;        // redisUrl, parsed
+  PoolOptions redisPool;
+  int redisConnectTimeoutMs = 0;
+  int redisCommandTimeoutMs = 0;
+  int redisValidateIdleMs = 0;
+
+  // Throws config::ConfigError for a malformed url.
+  static ResourcesOptions fromConfig(const config::Config& cfg);
+};
+
 class Resources {
  public:
-  // Reads database.* and redis.*; a pool whose url is empty is not configured (plugins asking
-  // for it get PORTICO_ERR_UNAVAILABLE). Throws config::ConfigError for a malformed url.
-  Resources(const config::Config& config, metrics::Metrics& metrics);
+  // A pool whose url is empty is not configured (plugins asking for it get
+  // PORTICO_ERR_UNAVAILABLE).
+  Resources(const ResourcesOptions& options, metrics::Metrics& metrics);
 
   PgPool* postgres() { return postgres_.get(); }
   RedisPool* redis() { return redis_.get(); }

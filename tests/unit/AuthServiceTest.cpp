@@ -4,6 +4,7 @@
 #include <map>
 
 #include "auth/AuthService.h"
+#include "config/Config.h"
 
 using namespace portico::auth;
 namespace json = portico::json;
@@ -14,7 +15,7 @@ AuthService makeService() {
   Keyring keys;
   keys.add(SigningKey::fromSecret("h1", std::string(40, 'k')));
   keys.setSigner("h1");
-  return AuthService(std::move(keys), AuthOptions{}, nullptr);
+  return AuthService(std::move(keys), AuthOptions::fromConfig(portico::config::Config()), nullptr);
 }
 
 // The header fields of a request, owned for as long as the expression that sends them.

@@ -5,6 +5,7 @@
 #include <ctime>
 
 #include "auth/AuthService.h"
+#include "config/Config.h"
 #include "auth/Base64Url.h"
 #include "auth/Jwt.h"
 #include "auth/Keyring.h"
@@ -140,7 +141,7 @@ TEST(Scopes, ParseAndRefuse) {
 }
 
 TEST(AuthService, IssuedTokensVerifyAndBadClaimsAreRefused) {
-  AuthService auth(ring(), AuthOptions{}, nullptr);
+  AuthService auth(ring(), AuthOptions::fromConfig(portico::config::Config()), nullptr);
   auto issued = auth.issue(json::object({{"sub", "u9"}, {"scope", "a b"}}), 0, TokenUse::Access);
   VerifiedToken v = verifyJwt(issued.token, ring(), policy(), std::time(nullptr));
   EXPECT_EQ(v.subject, "u9");
@@ -151,6 +152,6 @@ TEST(AuthService, IssuedTokensVerifyAndBadClaimsAreRefused) {
                TokenError);
   EXPECT_THROW(auth.issue(json::object({{"sub", "u"}}), 10 * 366 * 86400, TokenUse::Access),
                TokenError);
-  AuthService unsigned_(Keyring(), AuthOptions{}, nullptr);
+  AuthService unsigned_(Keyring(), AuthOptions::fromConfig(portico::config::Config()), nullptr);
   EXPECT_THROW(unsigned_.issue(json::object({{"sub", "u"}}), 0, TokenUse::Access), KeyError);
 }

@@ -1,4 +1,5 @@
-// Validation and policy code of the auth and users plugins, on its own.
+// The auth plugin's validation and policy code on its own: e-mail, password policy, bcrypt and
+// the hashing pool. Its HTTP behaviour is tested end to end in tests/e2e/AuthTest.cpp.
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -9,8 +10,6 @@
 #include "Email.h"
 #include "HashPool.h"
 #include "PasswordPolicy.h"
-#include "ProfileFields.h"
-#include "Settings.h"
 
 TEST(Email, NormalisesAndRefuses) {
   std::string why;
@@ -34,25 +33,6 @@ TEST(PasswordPolicy, LengthEmailAndCommonPasswords) {
   EXPECT_TRUE(auth_plugin::checkPassword("adalovelace", "adalovelace@example.com"));
   EXPECT_TRUE(auth_plugin::checkPassword("ADA@EXAMPLE.COM", "ada@example.com"));
   EXPECT_TRUE(auth_plugin::checkPassword(std::string("0123456789\0x", 12), "ada@example.com"));
-}
-
-TEST(Locale, Bcp47Shapes) {
-  for (const char* ok : {"en", "pt-BR", "zh-Hant-TW", "gsw"})
-    EXPECT_TRUE(users_plugin::isLocaleTag(ok)) << ok;
-  for (const char* bad : {"", "e", "EN", "english", "en-", "en--US", "en_US", "en-US!"}) {
-    EXPECT_FALSE(users_plugin::isLocaleTag(bad)) << bad;
-  }
-}
-
-TEST(Settings, KnownKeysOnly) {
-  namespace json = portico::json;
-  EXPECT_NO_THROW(users_plugin::validateSettings(
-      json::parse(R"({"theme":"light","notifications":{"digest":"off"},"beta_features":false})")));
-  EXPECT_THROW(users_plugin::validateSettings(json::parse(R"({"theme":"blue"})")),
-               portico::HttpError);
-  EXPECT_THROW(users_plugin::validateSettings(json::parse("[]")), portico::HttpError);
-  EXPECT_THROW(users_plugin::validateSettings(json::parse(R"({"notifications":{"fax":true}})")),
-               portico::HttpError);
 }
 
 TEST(Bcrypt, HashesAs2bAndVerifies) {

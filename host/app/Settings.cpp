@@ -1,0 +1,32 @@
+#include "app/Settings.h"
+
+#include "config/Config.h"
+
+namespace portico::app {
+
+Settings Settings::read(const config::Config& cfg) {
+  Settings s;
+  s.log.level = cfg.getString("log.level");
+  s.log.json = cfg.getString("log.format") == "json";
+  s.accessLog = cfg.getBool("log.access");
+
+  s.http = http::ServerOptions::fromConfig(cfg, "http");
+  s.maxBodyBytes = static_cast<uint64_t>(cfg.getInt("http.max_body_bytes", 0));
+  s.maxResponseBytes = static_cast<uint64_t>(cfg.getInt("http.max_response_bytes", 1));
+  s.trustedProxies = cfg.getList("http.trusted_proxies");
+  s.shutdownGraceMs = static_cast<int>(cfg.getInt("http.shutdown_grace_ms", 0, 600000));
+
+  s.adminEnabled = cfg.getBool("admin.enabled");
+  s.adminToken = cfg.getString("admin.token");
+  s.admin = http::ServerOptions::fromConfig(cfg, "admin");
+  s.maxUploadBytes = static_cast<uint64_t>(cfg.getInt("admin.max_upload_bytes", 1));
+
+  s.plugins = lifecycle::PluginManager::Options::fromConfig(cfg);
+  s.resources = resources::ResourcesOptions::fromConfig(cfg);
+  s.messaging = MessagingOptions::fromConfig(cfg);
+  s.auth = auth::AuthOptions::fromConfig(cfg);
+  s.keys = auth::Keyring::fromConfig(cfg);
+  return s;
+}
+
+}  // namespace portico::app

@@ -1,0 +1,48 @@
+// Every host setting, read once at start-up: each component's options through its own
+// fromConfig, the process's own keys here. Defaults live in conf/porticod.properties only.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "app/Messaging.h"
+#include "auth/AuthService.h"
+#include "auth/Keyring.h"
+#include "http/ServerOptions.h"
+#include "lifecycle/PluginManager.h"
+#include "log/Logging.h"
+#include "resources/Resources.h"
+
+namespace portico::config {
+class Config;
+}
+
+namespace portico::app {
+
+struct Settings {
+  log::Options log;
+  bool accessLog = false;  // log.access
+
+  http::ServerOptions http;
+  uint64_t maxBodyBytes = 0;      // http.max_body_bytes: for routes that set none
+  uint64_t maxResponseBytes = 0;  // http.max_response_bytes
+  std::vector<std::string> trustedProxies;
+  int shutdownGraceMs = 0;
+
+  bool adminEnabled = false;
+  std::string adminToken;
+  http::ServerOptions admin;
+  uint64_t maxUploadBytes = 0;  // admin.max_upload_bytes
+
+  lifecycle::PluginManager::Options plugins;
+  resources::ResourcesOptions resources;
+  MessagingOptions messaging;
+  auth::AuthOptions auth;
+  auth::Keyring keys;  // auth.keys, auth.signing_key, auth.key.<kid>.*: loaded from their files
+
+  // Throws config::ConfigError naming a key whose value is malformed or out of range.
+  static Settings read(const config::Config& cfg);
+};
+
+}  // namespace portico::app
