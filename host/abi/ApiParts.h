@@ -6,11 +6,11 @@
 
 namespace portico::abi {
 
-// log, config_get, route_add, request_* and response_* (1.0) and log_enabled (1.3).
+// log, config_get, route_add, request_* and response_* (1.0); log_enabled, request_ctx (1.3).
 void fillCoreApi(portico_host_api& api);
 // db_* and redis_* (1.1).
 void fillDataApi(portico_host_api& api);
-// event_* and job_* (1.1).
+// event_* and job_* (1.1, their _ctx forms 1.3).
 void fillMessagingApi(portico_host_api& api);
 // request_principal, request_client_ip, token_* and subject_revoke (1.2).
 void fillAuthApi(portico_host_api& api);

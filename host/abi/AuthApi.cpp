@@ -53,7 +53,8 @@ portico_status tokenIssue(portico_host_ctx* ctx, portico_str claims, uint32_t tt
                           portico_error* err) {
   return guarded(err, [&] {
     if (ctx == nullptr || out == nullptr) return PORTICO_ERR_INVALID_ARGUMENT;
-    if (ctx->services->auth == nullptr || !ctx->services->auth->canSign()) return unavailable(err);
+    if (ctx->plugin->services->auth == nullptr || !ctx->plugin->services->auth->canSign())
+      return unavailable(err);
     json::Value parsed;
     try {
       parsed = json::parse(sv(claims));
@@ -63,7 +64,8 @@ portico_status tokenIssue(portico_host_ctx* ctx, portico_str claims, uint32_t tt
     }
     auth::IssuedToken issued;
     try {
-      issued = ctx->services->auth->issue(std::move(parsed), ttlSeconds, auth::TokenUse::Access);
+      issued =
+          ctx->plugin->services->auth->issue(std::move(parsed), ttlSeconds, auth::TokenUse::Access);
     } catch (const auth::TokenError& e) {
       portico_error_set(err, e.what());
       return PORTICO_ERR_INVALID_ARGUMENT;
@@ -87,8 +89,8 @@ portico_status tokenRevoke(portico_host_ctx* ctx, portico_str tokenId, int64_t e
       portico_error_set(err, "token id must be 1 to 64 bytes");
       return PORTICO_ERR_INVALID_ARGUMENT;
     }
-    if (ctx->services->auth == nullptr) return unavailable(err);
-    ctx->services->auth->revokeToken(std::string(sv(tokenId)), expiresAt);
+    if (ctx->plugin->services->auth == nullptr) return unavailable(err);
+    ctx->plugin->services->auth->revokeToken(std::string(sv(tokenId)), expiresAt);
     return PORTICO_OK;
   });
 }
@@ -99,16 +101,16 @@ portico_status subjectRevoke(portico_host_ctx* ctx, portico_str subject, portico
       portico_error_set(err, "subject must be 1 to 256 bytes");
       return PORTICO_ERR_INVALID_ARGUMENT;
     }
-    if (ctx->services->auth == nullptr) return unavailable(err);
-    ctx->services->auth->revokeSubject(std::string(sv(subject)));
+    if (ctx->plugin->services->auth == nullptr) return unavailable(err);
+    ctx->plugin->services->auth->revokeSubject(std::string(sv(subject)));
     return PORTICO_OK;
   });
 }
 
 portico_status tokenJwks(portico_host_ctx* ctx, portico_str* jwks) {
   if (ctx == nullptr || jwks == nullptr) return PORTICO_ERR_INVALID_ARGUMENT;
-  if (ctx->services->auth == nullptr) return PORTICO_ERR_UNAVAILABLE;
-  *jwks = ps(ctx->services->auth->jwks());
+  if (ctx->plugin->services->auth == nullptr) return PORTICO_ERR_UNAVAILABLE;
+  *jwks = ps(ctx->plugin->services->auth->jwks());
   return PORTICO_OK;
 }
 

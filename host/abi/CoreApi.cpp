@@ -10,6 +10,7 @@
 #include "auth/AuthService.h"
 #include "config/Config.h"
 #include "http/RequestTarget.h"
+#include "log/Logging.h"
 
 namespace portico::abi {
 namespace {
@@ -61,24 +62,30 @@ spdlog::level::level_enum toSpdlog(portico_log_level level) {
 void hostLog(portico_host_ctx* ctx, portico_log_level level, portico_str message) {
   try {
     if (ctx == nullptr) return;
-    ctx->logger->log(toSpdlog(level), "{}", sv(message));
+    if (ctx->scope != nullptr) {
+      // The call's id, handed to the formatter for this one line (the caller may be any thread).
+      log::RequestScope tagged(ctx->scope->id);
+      ctx->plugin->logger->log(toSpdlog(level), "{}", sv(message));
+    } else {
+      ctx->plugin->logger->log(toSpdlog(level), "{}", sv(message));
+    }
   } catch (...) {
     // Logging must never fail a plugin.
   }
 }
 
 bool logEnabled(portico_host_ctx* ctx, portico_log_level level) {
-  return ctx != nullptr && ctx->logger->should_log(toSpdlog(level));
+  return ctx != nullptr && ctx->plugin->logger->should_log(toSpdlog(level));
 }
 
 portico_status configGet(portico_host_ctx* ctx, portico_str key, portico_str* value) {
   return guarded(nullptr, [&] {
     if (ctx == nullptr || value == nullptr) return PORTICO_ERR_INVALID_ARGUMENT;
-    auto found =
-        ctx->services->config->find("plugin." + ctx->pluginName + "." + std::string(sv(key)));
+    auto found = ctx->plugin->services->config->find("plugin." + ctx->plugin->pluginName + "." +
+                                                     std::string(sv(key)));
     if (!found) return PORTICO_ERR_NOT_FOUND;
-    std::lock_guard<std::mutex> lock(ctx->configMutex);
-    const std::string& kept = ctx->configValues[std::string(sv(key))] = *found;
+    std::lock_guard<std::mutex> lock(ctx->plugin->configMutex);
+    const std::string& kept = ctx->plugin->configValues[std::string(sv(key))] = *found;
     *value = ps(kept);
     return PORTICO_OK;
   });
@@ -87,7 +94,7 @@ portico_status configGet(portico_host_ctx* ctx, portico_str key, portico_str* va
 portico_status routeAdd(portico_host_ctx* ctx, const portico_route* route, portico_error* err) {
   return guarded(err, [&] {
     if (ctx == nullptr || route == nullptr) return PORTICO_ERR_INVALID_ARGUMENT;
-    if (!ctx->acceptingRoutes) {
+    if (!ctx->plugin->acceptingRoutes) {
       portico_error_set(err, "route_add is only allowed during init");
       return PORTICO_ERR_WRONG_STATE;
     }
@@ -114,7 +121,7 @@ portico_status routeAdd(portico_host_ctx* ctx, const portico_route* route, porti
       portico_error_set(err, why.c_str());
       return PORTICO_ERR_INVALID_ARGUMENT;
     }
-    for (const auto& existing : ctx->registered.routes) {
+    for (const auto& existing : ctx->plugin->registered.routes) {
       if (existing.method == method && existing.path.sameShape(*path)) {
         portico_error_set(err, ("route " + method + " " + path->pattern() + " duplicates " +
                                 existing.method + " " + existing.path.pattern())
@@ -123,7 +130,7 @@ portico_status routeAdd(portico_host_ctx* ctx, const portico_route* route, porti
       }
     }
     uint64_t limit =
-        route->max_body_bytes ? route->max_body_bytes : ctx->services->defaultMaxBodyBytes;
+        route->max_body_bytes ? route->max_body_bytes : ctx->plugin->services->defaultMaxBodyBytes;
     RouteSpec spec{method, *path, route->handler, route->route_data, limit, PORTICO_AUTH_PUBLIC,
                    {}};
     if (PORTICO_HAS_MEMBER(route, portico_route, scopes)) {
@@ -144,7 +151,7 @@ portico_status routeAdd(portico_host_ctx* ctx, const portico_route* route, porti
       spec.auth = static_cast<portico_auth_mode>(route->auth);
       spec.scopes = std::move(*scopes);
     }
-    ctx->registered.routes.push_back(std::move(spec));
+    ctx->plugin->registered.routes.push_back(std::move(spec));
     return PORTICO_OK;
   });
 }
@@ -160,6 +167,9 @@ portico_str requestQuery(const portico_request* r) {
 }
 portico_str requestId(const portico_request* r) {
   return r ? ps(r->id) : portico_str{};
+}
+portico_host_ctx* requestCtx(const portico_request* r) {
+  return r ? r->call : nullptr;
 }
 portico_str requestBody(const portico_request* r) {
   return r ? ps(r->body) : portico_str{};
@@ -232,6 +242,7 @@ portico_status responseWrite(portico_response* res, portico_str data) {
 void fillCoreApi(portico_host_api& api) {
   api.log = &hostLog;
   api.log_enabled = &logEnabled;
+  api.request_ctx = &requestCtx;
   api.config_get = &configGet;
   api.route_add = &routeAdd;
   api.request_method = &requestMethod;

@@ -65,13 +65,14 @@ namespace portico::abi {
 namespace {
 
 // Leases a session of `Lease` (portico_db or portico_redis) from the pool `which` names,
-// registering it with the generation (and the request being served, if any).
+// registering it with the generation and with the call whose context it was taken through.
 template <typename Lease, typename Pool>
 portico_status acquire(portico_host_ctx* ctx, uint32_t timeoutMs, Lease** out, portico_error* err,
                        Pool* (resources::Resources::*which)(), const char* missing) {
   return guarded(err, [&] {
     if (ctx == nullptr || out == nullptr) return PORTICO_ERR_INVALID_ARGUMENT;
-    Pool* pool = ctx->services->resources ? (ctx->services->resources->*which)() : nullptr;
+    Pool* pool =
+        ctx->plugin->services->resources ? (ctx->plugin->services->resources->*which)() : nullptr;
     if (pool == nullptr) {
       portico_error_set(err, missing);
       return PORTICO_ERR_UNAVAILABLE;
@@ -81,7 +82,7 @@ portico_status acquire(portico_host_ctx* ctx, uint32_t timeoutMs, Lease** out, p
     lease->conn =
         pool->borrow(timeoutMs ? static_cast<int>(timeoutMs) : pool->options().borrowTimeoutMs);
     *out = lease.get();
-    ctx->leases->add(lease.release());
+    ctx->plugin->leases->add(lease.release(), ctx->scope);
     return PORTICO_OK;
   });
 }

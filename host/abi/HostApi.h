@@ -19,25 +19,43 @@
 #include "http/Router.h"
 #include "portico/plugin.h"
 
+#include "abi/CallScope.h"
+
 namespace portico::abi {
 struct HostServices;
 class LeaseRegistry;
+struct PluginContext;
 }  // namespace portico::abi
 namespace portico::auth {
 struct Principal;
 }
 
-// One generation of a plugin: what its init received and what it registered.
+// What a plugin holds to reach the host: its generation's own context (handed to init, valid
+// until destroy), or the context of one call into it (ABI 1.3: request_ctx, and the ctx the
+// *_ctx event and job handlers receive; valid while that call runs). Leases taken through a
+// call's context belong to that call, whichever thread takes them, and its log lines carry the
+// call's id; through the generation's they belong to the generation (reclaimed at drain).
 struct portico_host_ctx {
+  portico::abi::PluginContext* plugin;
+  const portico::abi::CallScope* scope;  // null: the generation's own context
+};
+
+namespace portico::abi {
+
+// One generation of a plugin: what its init received and what it registered.
+struct PluginContext {
   std::string pluginName;
   std::shared_ptr<spdlog::logger> logger;
-  const portico::abi::HostServices* services = nullptr;
-  portico::abi::LeaseRegistry* leases = nullptr;
+  const HostServices* services = nullptr;
+  LeaseRegistry* leases = nullptr;
   bool acceptingRoutes = false;  // only during init: routes, subscriptions, job handlers
-  portico::abi::Registrations registered;
+  Registrations registered;
   std::mutex configMutex;
   std::map<std::string, std::string> configValues;  // keeps returned views alive until destroy
+  portico_host_ctx ctx{this, nullptr};              // the one init receives
 };
+
+}  // namespace portico::abi
 
 struct portico_request {
   std::string_view method;
@@ -49,6 +67,7 @@ struct portico_request {
   const portico::http::Request* http = nullptr;
   const portico::auth::Principal* principal = nullptr;  // null: anonymous
   const std::vector<std::string>* trustedProxies = nullptr;
+  portico_host_ctx* call = nullptr;         // this request's context (request_ctx)
   mutable std::string clientIp;             // worked out on first request_client_ip
   mutable std::deque<std::string> scratch;  // decoded query values handed out during the call
 };

@@ -9,29 +9,16 @@
 namespace portico::abi {
 namespace {
 
-// The request being served on this thread; the host is never unloaded, so thread_local is safe.
-thread_local const void* tlsScope = nullptr;
-
 std::atomic<uint64_t> reclaimedCount{0};
 
 }  // namespace
-
-RequestLeaseScope::RequestLeaseScope(LeaseRegistry& registry)
-    : registry_(registry), previous_(tlsScope) {
-  tlsScope = this;
-}
-
-RequestLeaseScope::~RequestLeaseScope() {
-  tlsScope = previous_;
-  registry_.reclaim(this, "still open when its request ended");
-}
 
 LeaseRegistry::~LeaseRegistry() {
   reclaimAll("still open when its generation closed");
 }
 
-void LeaseRegistry::add(Lease* lease) {
-  lease->scope_ = tlsScope;
+void LeaseRegistry::add(Lease* lease, const CallScope* scope) {
+  lease->scope_ = scope;
   lease->registry = this;
   std::lock_guard<std::mutex> lock(mutex_);
   open_.push_back(lease);
@@ -48,15 +35,16 @@ void LeaseRegistry::release(Lease* lease) {
   delete lease;
 }
 
-void LeaseRegistry::reclaim(const void* scope, const char* why) {
-  reclaimIf([scope](const Lease& l) { return l.scope_ == scope; }, why);
+void LeaseRegistry::reclaim(const CallScope* scope, const char* why) {
+  reclaimIf([scope](const Lease& l) { return l.scope_ == scope; }, why, scope);
 }
 
 void LeaseRegistry::reclaimAll(const char* why) {
-  reclaimIf([](const Lease&) { return true; }, why);
+  reclaimIf([](const Lease&) { return true; }, why, nullptr);
 }
 
-void LeaseRegistry::reclaimIf(const std::function<bool(const Lease&)>& match, const char* why) {
+void LeaseRegistry::reclaimIf(const std::function<bool(const Lease&)>& match, const char* why,
+                              const CallScope* scope) {
   std::vector<Lease*> taken;
   {
     std::lock_guard<std::mutex> lock(mutex_);
@@ -69,7 +57,12 @@ void LeaseRegistry::reclaimIf(const std::function<bool(const Lease&)>& match, co
     reclaimedCount.fetch_add(taken.size(), std::memory_order_relaxed);
   }
   for (Lease* l : taken) {
-    log::get("plugins")->warn("reclaimed a {} lease of {}: {}", l->kind(), owner_, why);
+    if (scope != nullptr) {
+      log::get("plugins")->warn("reclaimed a {} lease of {} taken for {} {}: {}", l->kind(), owner_,
+                                scope->kind, scope->id, why);
+    } else {
+      log::get("plugins")->warn("reclaimed a {} lease of {}: {}", l->kind(), owner_, why);
+    }
     l->giveBack();
   }
 }

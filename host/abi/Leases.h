@@ -1,9 +1,10 @@
 // Leases of pooled sessions (PostgreSQL, Redis) taken by a plugin generation.
 //
-// Every lease is registered with its generation and, when taken while a request is being served
-// on this thread, tagged with that request. A lease still open when its request ends, or after the
-// generation's drain hook has run, is reclaimed: its session is rolled back and returned to the
-// pool, and the owner is logged. A reclaimed lease object stays allocated until the generation
+// Every lease is registered with its generation and tagged with the call it was taken for (the
+// CallScope of the context it was taken through, whatever thread took it), or with none when
+// taken through the generation's own context. A lease still open when its call ends, or when the
+// generation closes, is reclaimed: its session is rolled back and returned to the pool, and the
+// owner is logged. A reclaimed lease object stays allocated until the generation
 // closes, so a late release by a misbehaving plugin is a harmless no-op rather than a double free.
 #pragma once
 
@@ -13,6 +14,8 @@
 #include <mutex>
 #include <string>
 #include <vector>
+
+#include "abi/CallScope.h"
 
 namespace portico::abi {
 
@@ -28,21 +31,7 @@ class Lease {
 
  private:
   friend class LeaseRegistry;
-  const void* scope_ = nullptr;  // the request that took it, if any
-};
-
-// Marks the request being served on this thread for as long as it lives: leases taken meanwhile
-// belong to it, and those still open at its end are reclaimed.
-class RequestLeaseScope {
- public:
-  explicit RequestLeaseScope(class LeaseRegistry& registry);
-  ~RequestLeaseScope();
-  RequestLeaseScope(const RequestLeaseScope&) = delete;
-  RequestLeaseScope& operator=(const RequestLeaseScope&) = delete;
-
- private:
-  LeaseRegistry& registry_;
-  const void* previous_;
+  const CallScope* scope_ = nullptr;  // the call it was taken for, if any
 };
 
 class LeaseRegistry {
@@ -50,20 +39,21 @@ class LeaseRegistry {
   explicit LeaseRegistry(std::string owner) : owner_(std::move(owner)) {}
   ~LeaseRegistry();
 
-  // Takes ownership; tags the lease with this thread's current request, if any.
-  void add(Lease* lease);
+  // Takes ownership; tags the lease with `scope` (null: the generation's own).
+  void add(Lease* lease, const CallScope* scope);
   // The plugin's release: gives the session back and frees the lease (no-op if reclaimed).
   void release(Lease* lease);
-  // Reclaims the open leases taken by one request (scope), or those taken outside any request
-  // (scope == nullptr: the plugin's own threads, after its drain hook).
-  void reclaim(const void* scope, const char* why);
+  // Reclaims the open leases taken for one call, when it ends.
+  void reclaim(const CallScope* scope, const char* why);
   void reclaimAll(const char* why);
 
   // Leases reclaimed since start, all generations together (portico_lease_reclaims_total).
   static uint64_t reclaimedTotal();
 
  private:
-  void reclaimIf(const std::function<bool(const Lease&)>& match, const char* why);
+  // scope: the call the matched leases were taken for, named in the log (null: none).
+  void reclaimIf(const std::function<bool(const Lease&)>& match, const char* why,
+                 const CallScope* scope);
 
   std::string owner_;  // "plugin 'x' generation N", for the log
   mutable std::mutex mutex_;

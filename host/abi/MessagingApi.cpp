@@ -32,27 +32,40 @@ portico_status eventPublish(portico_host_ctx* ctx, portico_str topic, portico_st
     return refuse(err, PORTICO_ERR_INVALID_ARGUMENT, "topic must be 1-128 of [A-Za-z0-9._:-]");
   }
   if (payload.len > kMaxPayload) return refuse(err, PORTICO_ERR_TOO_LARGE, "payload over 1 MiB");
-  if (ctx->services->events == nullptr)
+  if (ctx->plugin->services->events == nullptr)
     return refuse(err, PORTICO_ERR_UNAVAILABLE, "no Redis configured");
   return guarded(err, [&] {
-    ctx->services->events->publish(std::string(sv(topic)), std::string(sv(payload)));
+    ctx->plugin->services->events->publish(std::string(sv(topic)), std::string(sv(payload)));
+    return PORTICO_OK;
+  });
+}
+
+// Registers `spec` (its pattern or queue filled in here) for event_subscribe and its _ctx form.
+portico_status subscribe(portico_host_ctx* ctx, portico_str pattern, SubscriptionSpec spec,
+                         portico_error* err) {
+  if (ctx == nullptr || (spec.handler == nullptr && spec.ctxHandler == nullptr)) {
+    return PORTICO_ERR_INVALID_ARGUMENT;
+  }
+  if (!ctx->plugin->acceptingRoutes)
+    return refuse(err, PORTICO_ERR_WRONG_STATE, "subscribe only during init");
+  if (!validName(sv(pattern), 128, "._:-*?")) {
+    return refuse(err, PORTICO_ERR_INVALID_ARGUMENT, "pattern must be 1-128 of [A-Za-z0-9._:-*?]");
+  }
+  return guarded(err, [&] {
+    spec.pattern = std::string(sv(pattern));
+    ctx->plugin->registered.subscriptions.push_back(std::move(spec));
     return PORTICO_OK;
   });
 }
 
 portico_status eventSubscribe(portico_host_ctx* ctx, portico_str pattern, portico_event_fn handler,
                               void* data, portico_error* err) {
-  if (ctx == nullptr || handler == nullptr) return PORTICO_ERR_INVALID_ARGUMENT;
-  if (!ctx->acceptingRoutes)
-    return refuse(err, PORTICO_ERR_WRONG_STATE, "subscribe only during init");
-  if (!validName(sv(pattern), 128, "._:-*?")) {
-    return refuse(err, PORTICO_ERR_INVALID_ARGUMENT, "pattern must be 1-128 of [A-Za-z0-9._:-*?]");
-  }
-  return guarded(err, [&] {
-    ctx->registered.subscriptions.push_back(
-        SubscriptionSpec{std::string(sv(pattern)), handler, data});
-    return PORTICO_OK;
-  });
+  return subscribe(ctx, pattern, SubscriptionSpec{{}, handler, data}, err);
+}
+
+portico_status eventSubscribeCtx(portico_host_ctx* ctx, portico_str pattern,
+                                 portico_event_ctx_fn handler, void* data, portico_error* err) {
+  return subscribe(ctx, pattern, SubscriptionSpec{{}, nullptr, data, handler}, err);
 }
 
 portico_status jobEnqueue(portico_host_ctx* ctx, portico_str queue, portico_str payload,
@@ -62,7 +75,7 @@ portico_status jobEnqueue(portico_host_ctx* ctx, portico_str queue, portico_str 
     return refuse(err, PORTICO_ERR_INVALID_ARGUMENT, "queue must be 1-64 of [A-Za-z0-9._-]");
   }
   if (payload.len > kMaxPayload) return refuse(err, PORTICO_ERR_TOO_LARGE, "payload over 1 MiB");
-  if (ctx->services->jobs == nullptr)
+  if (ctx->plugin->services->jobs == nullptr)
     return refuse(err, PORTICO_ERR_UNAVAILABLE, "no Redis configured");
   portico_job_options o{};
   if (options != nullptr) {
@@ -70,7 +83,7 @@ portico_status jobEnqueue(portico_host_ctx* ctx, portico_str queue, portico_str 
     std::memcpy(&o, options, std::min(options->struct_size, sizeof o));
   }
   return guarded(err, [&] {
-    std::string id = ctx->services->jobs->enqueue(
+    std::string id = ctx->plugin->services->jobs->enqueue(
         std::string(sv(queue)), std::string(sv(payload)), static_cast<int>(o.delay_ms),
         static_cast<int>(o.max_attempts), static_cast<int>(o.backoff_ms));
     copyOut(id, idOut, PORTICO_JOB_ID_MAX);
@@ -78,35 +91,49 @@ portico_status jobEnqueue(portico_host_ctx* ctx, portico_str queue, portico_str 
   });
 }
 
-portico_status jobHandle(portico_host_ctx* ctx, portico_str queue, portico_job_fn handler,
-                         void* data, portico_error* err) {
-  if (ctx == nullptr || handler == nullptr) return PORTICO_ERR_INVALID_ARGUMENT;
-  if (!ctx->acceptingRoutes)
+// Registers `spec` for job_handle and its _ctx form.
+portico_status handleJobs(portico_host_ctx* ctx, portico_str queue, JobHandlerSpec spec,
+                          portico_error* err) {
+  if (ctx == nullptr || (spec.handler == nullptr && spec.ctxHandler == nullptr)) {
+    return PORTICO_ERR_INVALID_ARGUMENT;
+  }
+  if (!ctx->plugin->acceptingRoutes)
     return refuse(err, PORTICO_ERR_WRONG_STATE, "job_handle only during init");
   if (!validName(sv(queue), 64, "._-")) {
     return refuse(err, PORTICO_ERR_INVALID_ARGUMENT, "queue must be 1-64 of [A-Za-z0-9._-]");
   }
-  for (const auto& h : ctx->registered.jobHandlers) {
+  for (const auto& h : ctx->plugin->registered.jobHandlers) {
     if (h.queue == sv(queue))
       return refuse(err, PORTICO_ERR_CONFLICT, "queue already has a handler");
   }
   return guarded(err, [&] {
-    ctx->registered.jobHandlers.push_back(JobHandlerSpec{std::string(sv(queue)), handler, data});
+    spec.queue = std::string(sv(queue));
+    ctx->plugin->registered.jobHandlers.push_back(std::move(spec));
     return PORTICO_OK;
   });
+}
+
+portico_status jobHandle(portico_host_ctx* ctx, portico_str queue, portico_job_fn handler,
+                         void* data, portico_error* err) {
+  return handleJobs(ctx, queue, JobHandlerSpec{{}, handler, data}, err);
+}
+
+portico_status jobHandleCtx(portico_host_ctx* ctx, portico_str queue, portico_job_ctx_fn handler,
+                            void* data, portico_error* err) {
+  return handleJobs(ctx, queue, JobHandlerSpec{{}, nullptr, data, handler}, err);
 }
 
 portico_status jobStatus(portico_host_ctx* ctx, portico_str id, portico_job_state* state,
                          uint32_t* attempts, portico_error* err) {
   if (ctx == nullptr || state == nullptr) return PORTICO_ERR_INVALID_ARGUMENT;
-  if (ctx->services->jobs == nullptr)
+  if (ctx->plugin->services->jobs == nullptr)
     return refuse(err, PORTICO_ERR_UNAVAILABLE, "no Redis configured");
   if (!validName(sv(id), PORTICO_JOB_ID_MAX - 1, "-")) {
     *state = PORTICO_JOB_UNKNOWN;
     return PORTICO_OK;
   }
   return guarded(err, [&] {
-    auto [s, n] = ctx->services->jobs->status(std::string(sv(id)));
+    auto [s, n] = ctx->plugin->services->jobs->status(std::string(sv(id)));
     *state = s;
     if (attempts) *attempts = static_cast<uint32_t>(n);
     return PORTICO_OK;
@@ -118,8 +145,10 @@ portico_status jobStatus(portico_host_ctx* ctx, portico_str id, portico_job_stat
 void fillMessagingApi(portico_host_api& api) {
   api.event_publish = &eventPublish;
   api.event_subscribe = &eventSubscribe;
+  api.event_subscribe_ctx = &eventSubscribeCtx;
   api.job_enqueue = &jobEnqueue;
   api.job_handle = &jobHandle;
+  api.job_handle_ctx = &jobHandleCtx;
   api.job_status = &jobStatus;
 }
 

@@ -21,16 +21,20 @@ struct RouteSpec {
   std::vector<std::string> scopes;
 };
 
+// Event and job handlers come in two forms: the 1.1 ones, and the 1.3 ones that also receive
+// their call's context; exactly one of handler and ctxHandler is set.
 struct SubscriptionSpec {
   std::string pattern;
   portico_event_fn handler;
   void* data;
+  portico_event_ctx_fn ctxHandler = nullptr;
 };
 
 struct JobHandlerSpec {
   std::string queue;
   portico_job_fn handler;
   void* data;
+  portico_job_ctx_fn ctxHandler = nullptr;
 };
 
 struct Registrations {

@@ -104,9 +104,9 @@ int PorticoApp::main(const std::vector<std::string>& args) {
     config::Config cfg = path.empty() ? config::Config() : config::Config::fromFile(path);
     Settings settings = Settings::read(cfg);
     log::setup(settings.log);
-    log::get("porticod")->info("porticod {} (plugin ABI {}.{}) config {}", PORTICO_VERSION,
-                               PORTICO_ABI_MAJOR, PORTICO_ABI_MINOR,
-                               path.empty() ? "(defaults)" : path);
+    log::get("porticod")
+        ->info("porticod {} (plugin ABI {}.{}) config {}", PORTICO_VERSION, PORTICO_ABI_MAJOR,
+               PORTICO_ABI_MINOR, path.empty() ? "(defaults)" : path);
     if (!args.empty()) return runCommand(args, settings);
     return serve(cfg, settings);
   } catch (const migrate::MigrationError& e) {
@@ -200,9 +200,8 @@ int PorticoApp::serve(const config::Config& cfg, Settings& settings) {
   std::unique_ptr<admin::AdminHandler> adminHandler;
   std::unique_ptr<http::HttpServer> adminServer;
   if (settings.adminEnabled) {
-    adminHandler = std::make_unique<admin::AdminHandler>(plugins, auth, readiness,
-                                                         settings.adminToken,
-                                                         settings.maxUploadBytes);
+    adminHandler = std::make_unique<admin::AdminHandler>(
+        plugins, auth, readiness, settings.adminToken, settings.maxUploadBytes);
     adminServer = std::make_unique<http::HttpServer>(settings.admin, *adminHandler, nullptr);
   }
 

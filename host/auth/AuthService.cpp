@@ -45,8 +45,7 @@ AuthOptions AuthOptions::fromConfig(const config::Config& c) {
   o.maxTtlS = c.getInt("auth.max_ttl_s", 60, 366 * 86400);
   o.accessTtlS = c.getInt("auth.access_ttl_s", 10, o.maxTtlS);
   o.revocationCheckMs = c.getInt("auth.revocation_check_ms", 0, 60000);
-  o.cacheEntries = static_cast<size_t>(
-      c.getInt("auth.cache_entries", 16, 10000000));
+  o.cacheEntries = static_cast<size_t>(c.getInt("auth.cache_entries", 16, 10000000));
   return o;
 }
 

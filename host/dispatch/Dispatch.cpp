@@ -28,9 +28,12 @@ void callRoute(const RouteTable::Target<abi::RouteSpec>& route, const RouteReque
   preq.trustedProxies = &request.trustedProxies;
   portico_response pres;
   pres.maxBytes = request.maxResponseBytes;
-  CallOutcome out = callPlugin(
-      generation, preq.method, pattern, request.requestId,
-      [&](portico_error* err) { return route.spec->handler(route.spec->data, &preq, &pres, err); });
+  abi::CallScope scope{"request", request.requestId};
+  CallOutcome out = callPlugin(generation, scope, preq.method, pattern,
+                               [&](portico_host_ctx* call, portico_error* err) {
+                                 preq.call = call;
+                                 return route.spec->handler(route.spec->data, &preq, &pres, err);
+                               });
   auto fail = [&](const std::string& why) {
     log::get("plugin." + generation.name())
         ->error("handler for {} {} {}", preq.method, pattern, why);
@@ -75,9 +78,13 @@ bool topicMatches(std::string_view pattern, std::string_view topic) {
 void deliverEvent(const RouteTable& table, const std::string& topic, const std::string& payload) {
   for (const auto& target : table.subscriptions) {
     if (!topicMatches(target.spec->pattern, topic)) continue;
+    const abi::SubscriptionSpec& spec = *target.spec;
+    abi::CallScope scope{"event", topic};
     CallOutcome out = callPlugin(
-        *target.generation, "EVENT", target.spec->pattern, topic, [&](portico_error* err) {
-          return target.spec->handler(target.spec->data, ps(topic), ps(payload), err);
+        *target.generation, scope, "EVENT", spec.pattern,
+        [&](portico_host_ctx* call, portico_error* err) {
+          return spec.ctxHandler ? spec.ctxHandler(spec.data, call, ps(topic), ps(payload), err)
+                                 : spec.handler(spec.data, ps(topic), ps(payload), err);
         });
     if (out.status != PORTICO_OK) {
       log::get("plugin." + target.generation->name())
@@ -91,10 +98,14 @@ jobs::Outcome runJob(const RouteTable& table, const std::string& queue, const st
   auto it = table.jobHandlers.find(queue);
   if (it == table.jobHandlers.end()) return jobs::Outcome::NoHandler;
   const auto& target = it->second;
-  CallOutcome out = callPlugin(*target.generation, "JOB", queue, id, [&](portico_error* err) {
-    return target.spec->handler(target.spec->data, ps(id), ps(payload),
-                                static_cast<uint32_t>(attempt), err);
-  });
+  const abi::JobHandlerSpec& spec = *target.spec;
+  abi::CallScope scope{"job", id};
+  auto tries = static_cast<uint32_t>(attempt);
+  CallOutcome out = callPlugin(
+      *target.generation, scope, "JOB", queue, [&](portico_host_ctx* call, portico_error* err) {
+        return spec.ctxHandler ? spec.ctxHandler(spec.data, call, ps(id), ps(payload), tries, err)
+                               : spec.handler(spec.data, ps(id), ps(payload), tries, err);
+      });
   if (out.status == PORTICO_OK) return jobs::Outcome::Done;
   *error = "status " + std::to_string(out.status) + ": " + out.message;
   return jobs::Outcome::Failed;

@@ -56,7 +56,7 @@ bool Generation::init(const abi::HostServices& services, std::string* error) {
   ctx_.logger = log::get("plugin." + name_);
   ctx_.acceptingRoutes = true;
   ErrorBuffer e;
-  portico_status s = hooks_->init(abi::hostApi(), &ctx_, &instance_, &e.err);
+  portico_status s = hooks_->init(abi::hostApi(), &ctx_.ctx, &instance_, &e.err);
   ctx_.acceptingRoutes = false;
   if (s != PORTICO_OK) {
     *error = "init failed (status " + std::to_string(s) + "): " + e.message();
@@ -86,7 +86,6 @@ void Generation::drain() {
                                 e.message());
     }
   }
-  leases_->reclaim(nullptr, "still open after the drain hook returned");
 }
 
 void Generation::close() {

@@ -35,7 +35,9 @@ class Generation {
   // Lifecycle hooks; each returns false with the plugin's message in *error.
   bool init(const abi::HostServices& services, std::string* error);
   bool ready(std::string* error);
-  // Calls the drain hook, then reclaims leases the plugin's own threads left open.
+  // Calls the drain hook. Leases taken through the generation's own context stay: requests still
+  // running may hold them (a plugin built before ABI 1.3 takes every lease that way); close()
+  // reclaims what is left.
   void drain();
   // Calls destroy, dlcloses and checks /proc/self/maps. Only once nothing references this
   // generation any more.
@@ -69,6 +71,8 @@ class Generation {
   const std::vector<JobHandlerSpec>& jobHandlers() const { return ctx_.registered.jobHandlers; }
   int64_t inflight() const { return inflight_.load(std::memory_order_relaxed); }
   abi::LeaseRegistry& leases() { return *leases_; }
+  // What every context of this generation points at (the one init got, and each call's).
+  abi::PluginContext& context() { return ctx_; }
   GenerationState state() const { return state_.load(); }
   void setState(GenerationState s) { state_.store(s); }
   // -1 while still open, 0 closed but still mapped, 1 closed and unmapped.
@@ -87,7 +91,7 @@ class Generation {
   std::string sourcePath_;
   std::string sha256_;
   std::unique_ptr<abi::LeaseRegistry> leases_;
-  portico_host_ctx ctx_;
+  abi::PluginContext ctx_;
   void* instance_ = nullptr;
   bool initialized_ = false;
   std::atomic<int64_t> inflight_{0};

@@ -47,10 +47,10 @@ class PluginManager {
   // plugins.* and migrations.dir; defaults in conf/porticod.properties.
   struct Options {
     std::string dir;
-    std::string stateDir;       // copies go to <stateDir>/<pid>
+    std::string stateDir;  // copies go to <stateDir>/<pid>
     int drainTimeoutMs = 0;
-    std::string migrationsDir;  // for plugins that carry no migrations of their own
-    bool watch = false;         // reload a plugin whose file is replaced (PluginWatcher)
+    std::string migrationsDir;     // for plugins that carry no migrations of their own
+    bool watch = false;            // reload a plugin whose file is replaced (PluginWatcher)
     size_t historyPerPlugin = 64;  // not a setting: closed generations GET /admin/plugins keeps
 
     static Options fromConfig(const config::Config& cfg);

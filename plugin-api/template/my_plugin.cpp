@@ -26,8 +26,9 @@ class MyPlugin : public portico::Plugin {
                },
                {PORTICO_AUTH_REQUIRED});
     host.route("POST", "/my_plugin/visits/{name}",
-               [&host](const portico::Request& req, portico::Response& res) {
-                 portico::Db db(host);  // 503 for the client when the database is unavailable
+               [](const portico::Request& req, portico::Response& res) {
+                 // Leased for this request (503 for the client when the database is down).
+                 portico::Db db(req);
                  auto rows = db.query(
                      "INSERT INTO my_plugin_visits (name, visits) VALUES ($1, 1) ON CONFLICT "
                      "(name) DO UPDATE SET visits = my_plugin_visits.visits + 1 RETURNING visits",

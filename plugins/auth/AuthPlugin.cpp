@@ -76,7 +76,6 @@ class AuthPlugin : public portico::Plugin {
             static_cast<int>(configInt(host, "hash_queue", 32, 0, 4096)),
             std::chrono::milliseconds(configInt(host, "hash_patience_ms", 1000, 0, 60000)),
             std::chrono::milliseconds(configInt(host, "hash_wait_ms", 5000, 1, 60000))}),
-        limits_(host),
         sessions_(host,
                   SessionSettings{configInt(host, "refresh_ttl_s", 30 * 86400, 60, 365 * 86400),
                                   host.config_or("user_scope", "user")}),
@@ -109,13 +108,13 @@ class AuthPlugin : public portico::Plugin {
     std::string email = validEmail(body.required("email", kMaxEmailField));
     std::string password = body.required("password", kMaxPasswordField);
     requirePolicy(password, email, "password");
-    limits_.hit("register:ip:" + std::string(req.client_ip()), registerPerIp_);
+    limits_.hit(req.scope(), "register:ip:" + std::string(req.client_ip()), registerPerIp_);
     // Repeated sign-ups for one address probe whether it has an account (the 409).
-    limits_.hit("register:account:" + email, registerPerAccount_);
+    limits_.hit(req.scope(), "register:account:" + email, registerPerAccount_);
     std::string hash = hashes_.hash(password, cost_);
     std::string id;
     {
-      portico::Db db(host_);
+      portico::Db db(req);
       auto rows = db.query(
           "INSERT INTO auth_credentials (email, password_hash) VALUES ($1, $2) "
           "ON CONFLICT (email) DO NOTHING RETURNING user_id::text",
@@ -133,13 +132,13 @@ class AuthPlugin : public portico::Plugin {
     std::string email = validEmail(body.required("email", kMaxEmailField));
     std::string password = body.required("password", kMaxPasswordField);
     std::string ip(req.client_ip());
-    limits_.hit("login:ip:" + ip, loginPerIp_);
+    limits_.hit(req.scope(), "login:ip:" + ip, loginPerIp_);
     std::string failures = failureKey(email, ip);
-    limits_.check(failures, failuresPerAccount_);
+    limits_.check(req.scope(), failures, failuresPerAccount_);
     std::string userId;
     std::string hash = dummyHash_;
     {
-      portico::Db db(host_);  // released before hashing: a lease must not wait on bcrypt
+      portico::Db db(req);  // released before hashing: a lease must not wait on bcrypt
       // A disabled (deleted) account answers like an unknown one.
       auto rows = db.query(
           "SELECT user_id::text, password_hash FROM auth_credentials "
@@ -152,19 +151,19 @@ class AuthPlugin : public portico::Plugin {
     }
     bool matches = hashes_.verify(password, hash);
     if (!matches || userId.empty()) {
-      limits_.record(failures, window_);
+      limits_.record(req.scope(), failures, window_);
       throw HttpError(401, "email or password is wrong");
     }
-    limits_.reset(failures);
-    portico::Db db(host_);
+    limits_.reset(req.scope(), failures);
+    portico::Db db(req);
     res.json(sessions_.start(db, userId).toJson());
   }
 
   void refresh(const Request& req, Response& res) {
     JsonBody body(req, {"refresh_token"});
     std::string token = body.required("refresh_token", 128);
-    limits_.hit("refresh:ip:" + std::string(req.client_ip()), loginPerIp_);
-    res.json(sessions_.rotate(token).toJson());
+    limits_.hit(req.scope(), "refresh:ip:" + std::string(req.client_ip()), loginPerIp_);
+    res.json(sessions_.rotate(req.scope(), token).toJson());
   }
 
   // The access token names its session (the refresh token issued with it): logging out with it
@@ -176,7 +175,7 @@ class AuthPlugin : public portico::Plugin {
     if (!req.body().empty())
       refreshToken = JsonBody(req, {"refresh_token"}).text("refresh_token", 128, false);
     host_.revoke_token(principal.token_id, principal.expires_at);
-    portico::Db db(host_);
+    portico::Db db(req);
     sessions_.endSessionOf(db, std::string(principal.token_id), userId);
     if (refreshToken) sessions_.endFamily(db, *refreshToken, userId);
     res.status(204);
@@ -190,7 +189,7 @@ class AuthPlugin : public portico::Plugin {
     std::string email;
     std::string hash;
     {
-      portico::Db db(host_);
+      portico::Db db(req);
       auto rows = db.query("SELECT email, password_hash FROM auth_credentials WHERE user_id = $1",
                            {Uuid{userId}});
       if (rows.size() == 0) throw HttpError(404, "account no longer exists");
@@ -198,15 +197,15 @@ class AuthPlugin : public portico::Plugin {
       hash = std::string(rows.at(0, 1).as_text());
     }
     std::string failures = failureKey(email, std::string(req.client_ip()));
-    limits_.check(failures, failuresPerAccount_);
+    limits_.check(req.scope(), failures, failuresPerAccount_);
     if (!hashes_.verify(current, hash)) {
-      limits_.record(failures, window_);
+      limits_.record(req.scope(), failures, window_);
       throw HttpError(403, "field 'current_password': does not match");
     }
     requirePolicy(next, email, "new_password");
     std::string newHash = hashes_.hash(next, cost_);
     {
-      portico::Db db(host_);
+      portico::Db db(req);
       auto tx = db.begin();
       db.execute(
           "UPDATE auth_credentials SET password_hash = $2, password_changed_at = now() "
@@ -226,7 +225,7 @@ class AuthPlugin : public portico::Plugin {
       host_.error("auth.erase-account job " + std::string(job.id) + " has no user_id; dropped");
       return;
     }
-    portico::Db db(host_);
+    portico::Db db(job);
     db.execute("DELETE FROM auth_credentials WHERE user_id = $1", {Uuid{id->as_string()}});
     host_.revoke_subject(id->as_string());
   }

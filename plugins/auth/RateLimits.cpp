@@ -21,29 +21,30 @@ std::string fullKey(const std::string& key) {
 
 }  // namespace
 
-std::pair<int64_t, int64_t> RateLimits::count(const std::string& key, int64_t windowS) const {
-  portico::Redis redis(host_);
+std::pair<int64_t, int64_t> RateLimits::count(const portico::Scope& call, const std::string& key,
+                                              int64_t windowS) const {
+  portico::Redis redis(call);
   std::string window = std::to_string(windowS);
   auto reply = redis.command({"EVAL", kHitScript, "1", fullKey(key), window});
   if (reply.is_error() || reply.size() != 2) throw std::runtime_error("rate limit script failed");
   return {reply[0].integer(), reply[1].integer()};
 }
 
-void RateLimits::hit(const std::string& key, Limit limit) const {
-  auto [n, left] = count(key, limit.windowS);
+void RateLimits::hit(const portico::Scope& call, const std::string& key, Limit limit) const {
+  auto [n, left] = count(call, key, limit.windowS);
   if (n > limit.max) tooMany(left);
 }
 
-void RateLimits::check(const std::string& key, Limit limit) const {
-  portico::Redis redis(host_);
+void RateLimits::check(const portico::Scope& call, const std::string& key, Limit limit) const {
+  portico::Redis redis(call);
   std::string k = fullKey(key);
   auto count = redis.command({"GET", k});
   if (count.is_nil() || std::stoll(std::string(count.text())) < limit.max) return;
   tooMany(redis.command({"TTL", k}).integer());
 }
 
-void RateLimits::reset(const std::string& key) const {
-  portico::Redis redis(host_);
+void RateLimits::reset(const portico::Scope& call, const std::string& key) const {
+  portico::Redis redis(call);
   redis.command({"DEL", fullKey(key)});
 }
 

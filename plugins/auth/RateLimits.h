@@ -17,21 +17,22 @@ struct Limit {
 
 class RateLimits {
  public:
-  explicit RateLimits(const portico::Host& host) : host_(host) {}
+  // Each takes its Redis lease for `call`, the request being served.
 
   // Counts one event under key; throws HttpError 429 once the count passes limit.max.
-  void hit(const std::string& key, Limit limit) const;
+  void hit(const portico::Scope& call, const std::string& key, Limit limit) const;
   // Counts one event without judging it (a failure that check() will weigh next time).
-  void record(const std::string& key, int64_t windowS) const { count(key, windowS); }
+  void record(const portico::Scope& call, const std::string& key, int64_t windowS) const {
+    count(call, key, windowS);
+  }
   // Throws HttpError 429 if key has already reached limit.max, without counting.
-  void check(const std::string& key, Limit limit) const;
-  void reset(const std::string& key) const;
+  void check(const portico::Scope& call, const std::string& key, Limit limit) const;
+  void reset(const portico::Scope& call, const std::string& key) const;
 
  private:
   // {count in this window, seconds left}
-  std::pair<int64_t, int64_t> count(const std::string& key, int64_t windowS) const;
-
-  const portico::Host& host_;
+  std::pair<int64_t, int64_t> count(const portico::Scope& call, const std::string& key,
+                                    int64_t windowS) const;
 };
 
 }  // namespace auth_plugin

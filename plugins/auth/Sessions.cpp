@@ -92,9 +92,9 @@ TokenPair Sessions::start(portico::Db& db, const std::string& userId) const {
   return issuePair(db, userId, std::string(family.at(0, 0).as_text()));
 }
 
-TokenPair Sessions::rotate(const std::string& refreshToken) const {
+TokenPair Sessions::rotate(const portico::Scope& call, const std::string& refreshToken) const {
   Bytes hash{sha256(refreshToken)};
-  portico::Db db(host_);
+  portico::Db db(call);
   auto tx = db.begin();
   auto rows = db.query(
       "SELECT t.family_id::text, t.user_id::text, t.rotated_at IS NOT NULL AS rotated, "

@@ -34,7 +34,7 @@ class Sessions {
   // Exchanges a refresh token for a new pair. Throws HttpError 401 for an unknown, expired or
   // revoked token, or one of a disabled (deleted) account; when the token had already been rotated,
   // first ends its whole session.
-  TokenPair rotate(const std::string& refreshToken) const;
+  TokenPair rotate(const portico::Scope& call, const std::string& refreshToken) const;
   // Ends the session of refreshToken if it belongs to userId (logout): its refresh tokens and
   // every access token issued in it. Unknown tokens are ignored: logout must not tell an
   // attacker which tokens exist.

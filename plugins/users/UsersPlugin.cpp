@@ -89,14 +89,14 @@ class UsersPlugin : public portico::Plugin {
     host.route("GET", "/users/{id}", portico::handler(this, &UsersPlugin::getPublic));
     host.route("GET", "/internal/users/{id}", portico::handler(this, &UsersPlugin::getInternal),
                {PORTICO_AUTH_REQUIRED, "users:read"});
-    host.subscribe("USER_CREATED", [this](std::string_view, const Value& event) {
-      const Value* id = event.find("user_id");
-      const Value* email = event.find("email");
+    host.subscribe("USER_CREATED", [this](const portico::Event& event) {
+      const Value* id = event.payload.find("user_id");
+      const Value* email = event.payload.find("email");
       if (id == nullptr || !id->is_string() || !isUuid(id->as_string())) return;
       std::string name;
       if (email && email->is_string())
         name = email->as_string().substr(0, email->as_string().find('@'));
-      portico::Db db(host_);
+      portico::Db db(event);
       ensureProfile(db, id->as_string(), name);
     });
   }
@@ -134,7 +134,7 @@ class UsersPlugin : public portico::Plugin {
       res.write(*cached);
       return;
     }
-    portico::Db db(host_);
+    portico::Db db(req);
     std::string body = ownProfile(db, id).profile.dump();
     cache_.put(id, body);
     res.write(body);
@@ -144,7 +144,7 @@ class UsersPlugin : public portico::Plugin {
     std::string id = userId(req);
     ProfilePatch patch = readProfilePatch(portico::common::JsonBody(
         req, {"display_name", "avatar_url", "bio", "locale", "time_zone"}));
-    portico::Db db(host_);
+    portico::Db db(req);
     if (patch.timeZone &&
         db.query("SELECT 1 FROM pg_timezone_names WHERE name = $1", {*patch.timeZone}).size() ==
             0) {
@@ -167,7 +167,7 @@ class UsersPlugin : public portico::Plugin {
 
   void getSettings(const Request& req, Response& res) {
     std::string id = userId(req);
-    portico::Db db(host_);
+    portico::Db db(req);
     res.write(ownProfile(db, id).settings);
   }
 
@@ -176,7 +176,7 @@ class UsersPlugin : public portico::Plugin {
     Value settings = req.json();
     validateSettings(settings);
     std::string text = settings.dump();
-    portico::Db db(host_);
+    portico::Db db(req);
     ownProfile(db, id);
     db.execute("UPDATE user_profiles SET settings = $2, updated_at = now() WHERE user_id = $1",
                {Uuid{id}, Jsonb{text}});
@@ -193,7 +193,7 @@ class UsersPlugin : public portico::Plugin {
     std::string job = host_.enqueue("auth.erase-account", portico::json::object({{"user_id", id}}),
                                     portico::JobOptions{0, 10, 1000});
     {
-      portico::Db db(host_);
+      portico::Db db(req);
       ownProfile(db, id);
       auto tx = db.begin();
       db.execute(
@@ -224,7 +224,7 @@ class UsersPlugin : public portico::Plugin {
   ProfileRow someoneElse(const Request& req) {
     std::string_view id = *req.param("id");
     if (!isUuid(id)) throw HttpError(400, "user id must be a UUID");
-    portico::Db db(host_);
+    portico::Db db(req);
     auto row = findProfile(db, std::string(id));
     if (!row || row->deleted) throw HttpError(404, "no such user");
     return std::move(*row);

@@ -49,7 +49,7 @@ _Static_assert(offsetof(portico_job_options, struct_size) == 0, "portico_job_opt
 _Static_assert(offsetof(portico_job_options, delay_ms) == 8, "portico_job_options.delay_ms");
 _Static_assert(offsetof(portico_job_options, max_attempts) == 12, "portico_job_options.max_attempts");
 _Static_assert(offsetof(portico_job_options, backoff_ms) == 16, "portico_job_options.backoff_ms");
-_Static_assert(sizeof(portico_host_api) == 408, "portico_host_api");
+_Static_assert(sizeof(portico_host_api) == 432, "portico_host_api");
 _Static_assert(offsetof(portico_host_api, struct_size) == 0, "portico_host_api.struct_size");
 _Static_assert(offsetof(portico_host_api, abi_major) == 8, "portico_host_api.abi_major");
 _Static_assert(offsetof(portico_host_api, abi_minor) == 12, "portico_host_api.abi_minor");
@@ -101,6 +101,9 @@ _Static_assert(offsetof(portico_host_api, token_revoke) == 376, "portico_host_ap
 _Static_assert(offsetof(portico_host_api, subject_revoke) == 384, "portico_host_api.subject_revoke");
 _Static_assert(offsetof(portico_host_api, token_jwks) == 392, "portico_host_api.token_jwks");
 _Static_assert(offsetof(portico_host_api, log_enabled) == 400, "portico_host_api.log_enabled");
+_Static_assert(offsetof(portico_host_api, request_ctx) == 408, "portico_host_api.request_ctx");
+_Static_assert(offsetof(portico_host_api, event_subscribe_ctx) == 416, "portico_host_api.event_subscribe_ctx");
+_Static_assert(offsetof(portico_host_api, job_handle_ctx) == 424, "portico_host_api.job_handle_ctx");
 _Static_assert(sizeof(portico_plugin_hooks) == 40, "portico_plugin_hooks");
 _Static_assert(offsetof(portico_plugin_hooks, struct_size) == 0, "portico_plugin_hooks.struct_size");
 _Static_assert(offsetof(portico_plugin_hooks, init) == 8, "portico_plugin_hooks.init");

@@ -143,6 +143,21 @@ TEST_F(Data, LeaseLeftOpenIsReclaimedAtRequestEnd) {
             std::string::npos);
 }
 
+// The lease is tied to the request through the context it was taken with, not through the thread
+// that took it: a helper thread's lease is reclaimed with its request, and its log line carries
+// the request id.
+TEST_F(Data, LeaseTakenOnAHelperThreadIsReclaimedWithItsRequest) {
+  double before = e2e::metric(host->port(), "portico_lease_reclaims_total");
+  auto r = e2e::get(host->port(), "/data/leak-from-thread");
+  ASSERT_EQ(r.status, 200) << r.body;
+  std::string id = r.headers.at("x-request-id");
+  EXPECT_EQ(e2e::metric(host->port(), "portico_lease_reclaims_total"), before + 1);
+  EXPECT_EQ(e2e::metric(host->port(), kPostgresInUse), 0);
+  std::string logs = host->logs();
+  EXPECT_NE(logs.find("[" + id + "] helper thread leaking a lease"), std::string::npos) << logs;
+  EXPECT_NE(logs.find("generation 1 taken for request " + id), std::string::npos) << logs;
+}
+
 TEST_F(Data, RedisRepliesOfEveryType) {
   auto r = e2e::request(host->port(), "POST", "/data/redis");
   ASSERT_EQ(r.status, 200) << r.body;

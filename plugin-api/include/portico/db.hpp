@@ -136,13 +136,18 @@ class Rows {
 };
 
 // A leased PostgreSQL session: acquired by the constructor, released by the destructor. Throws
-// HttpError(503) when the database is unavailable or every session stays busy.
+// HttpError(503) when the database is unavailable or every session stays busy. Take it for the
+// call being served, Db db(req) / Db db(job) / Db db(event), so that one left open is reclaimed
+// when the call returns; Db db(host) belongs to the generation.
 class Db {
  public:
-  explicit Db(const Host& host, uint32_t timeout_ms = 0) : api_(host.api()) {
+  explicit Db(const Scope& scope, uint32_t timeout_ms = 0) : api_(scope.api) {
     detail::ErrorBuffer e;
-    detail::check(api_->db_acquire(host.ctx(), timeout_ms, &db_, &e.err), e.err, "database");
+    detail::check(api_->db_acquire(scope.ctx, timeout_ms, &db_, &e.err), e.err, "database");
   }
+  // Host, Request, Job or Event: whatever has a scope().
+  template <typename Owner, typename = decltype(std::declval<const Owner&>().scope())>
+  explicit Db(const Owner& owner, uint32_t timeout_ms = 0) : Db(owner.scope(), timeout_ms) {}
   Db(const Db&) = delete;
   Db& operator=(const Db&) = delete;
   ~Db() { api_->db_release(db_); }

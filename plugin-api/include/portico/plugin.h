@@ -20,8 +20,10 @@
  *        the handler (request_principal); request_client_ip; token_issue, token_revoke,
  *        subject_revoke and token_jwks so that an auth service signs with the host's keys.
  *   1.3  A plugin carries its schema: portico_migration and the migrations / migration_count
- *        members appended to portico_plugin_info, applied by the host before init. log_enabled,
- *        so that a plugin skips formatting lines the host would drop.
+ *        members appended to portico_plugin_info, applied by the host before init. Contexts of
+ *        one call: request_ctx, and event and job handlers that receive one
+ *        (event_subscribe_ctx, job_handle_ctx): what is taken through them belongs to that call,
+ *        from any thread. log_enabled, so that a plugin skips formatting lines the host drops.
  *
  * ---------------------------------------------------------------------------------------------
  * COMPATIBILITY POLICY
@@ -154,8 +156,15 @@ static inline void portico_error_set(portico_error* err, const char* message) {
 /* Opaque handles (all host-owned)                                                             */
 /* ------------------------------------------------------------------------------------------ */
 
-/* One loaded generation of a plugin, as seen by that plugin. Handed to init; valid until destroy
- * returns. May be used from any thread. */
+/* How a plugin reaches the host. Two kinds, passed wherever a function takes one:
+ *   - the generation's own context, handed to init: valid until destroy returns. Leases taken
+ *     through it belong to the generation (reclaimed when it closes); its log lines carry no id.
+ *   - 1.3: the context of one call into the plugin (a request: request_ctx; an event or a job:
+ *     handed to handlers registered with event_subscribe_ctx / job_handle_ctx). Valid until that
+ *     call returns. Leases taken through it belong to the call, from whichever thread takes
+ *     them, and are reclaimed when it returns; log lines carry the request id, topic or job id.
+ *     Everything else (config_get, publish, enqueue, tokens) acts as on the generation's.
+ * Either may be used from any thread while valid. */
 typedef struct portico_host_ctx portico_host_ctx;
 
 /* One HTTP request. Valid only during the handler call it is passed to; never keep it. Read-only;
@@ -246,8 +255,9 @@ typedef struct portico_principal {
 /* ------------------------------------------------------------------------------------------ */
 
 /* A PostgreSQL session leased from the host's pool (db_acquire .. db_release). Host-owned. Use it
- * from one thread at a time. A lease still open when the request that took it ends, or when its
- * generation is unloaded, is reclaimed by the host (rolled back, returned to the pool, logged). */
+ * from one thread at a time. A lease taken through a call's context (1.3) and still open when
+ * that call returns, or any lease still open when its generation closes, is reclaimed by the
+ * host (rolled back, returned to the pool, logged). */
 typedef struct portico_db portico_db;
 
 /* The rows of one query. Host-owned; valid until db_rows_free, independent of the lease that ran
@@ -313,6 +323,15 @@ typedef portico_status (*portico_event_fn)(void* user_data, portico_str topic, p
 typedef portico_status (*portico_job_fn)(void* user_data, portico_str job_id, portico_str payload,
                                          uint32_t attempt, portico_error* err);
 
+/* 1.3: the same handlers, also given the context of this call (see portico_host_ctx): take
+ * leases through `call` and they are reclaimed when the handler returns. */
+typedef portico_status (*portico_event_ctx_fn)(void* user_data, portico_host_ctx* call,
+                                               portico_str topic, portico_str payload,
+                                               portico_error* err);
+typedef portico_status (*portico_job_ctx_fn)(void* user_data, portico_host_ctx* call,
+                                             portico_str job_id, portico_str payload,
+                                             uint32_t attempt, portico_error* err);
+
 /* Options of job_enqueue. Caller-owned; zero members take the host's defaults. */
 typedef struct portico_job_options {
   size_t struct_size;    /* sizeof(portico_job_options) as the caller compiled it */
@@ -350,7 +369,7 @@ typedef struct portico_host_api {
   uint32_t abi_minor;
   portico_str host_version; /* porticod's own version, e.g. "0.1.0"; static */
 
-  /* Writes one line to this plugin's logger, tagged with the current request id if any. */
+  /* Writes one line to this plugin's logger; through a call's context (1.3) tagged with its id. */
   void (*log)(portico_host_ctx* ctx, portico_log_level level, portico_str message);
 
   /* Looks up `key` in this plugin's own config section ([plugin.<name>.<key>], overridable from
@@ -511,6 +530,16 @@ typedef struct portico_host_api {
   /* True when a line of `level` logged through ctx would be written (the host's log.level).
    * Lets a plugin skip building a message nobody reads. Cheap; any thread. */
   bool (*log_enabled)(portico_host_ctx* ctx, portico_log_level level);
+  /* This request's own context (see portico_host_ctx). Valid until the handler returns. */
+  portico_host_ctx* (*request_ctx)(const portico_request* req);
+  /* event_subscribe and job_handle whose handlers also receive their call's context. The same
+   * rules otherwise (during init only; one plugin per queue). */
+  portico_status (*event_subscribe_ctx)(portico_host_ctx* ctx, portico_str pattern,
+                                        portico_event_ctx_fn handler, void* user_data,
+                                        portico_error* err);
+  portico_status (*job_handle_ctx)(portico_host_ctx* ctx, portico_str queue,
+                                   portico_job_ctx_fn handler, void* user_data,
+                                   portico_error* err);
 } portico_host_api;
 
 /* ------------------------------------------------------------------------------------------ */

@@ -48,10 +48,12 @@ class RedisReply : public RedisValue {
 // A leased Redis connection, with the same rules as Db.
 class Redis {
  public:
-  explicit Redis(const Host& host, uint32_t timeout_ms = 0) : api_(host.api()) {
+  explicit Redis(const Scope& scope, uint32_t timeout_ms = 0) : api_(scope.api) {
     detail::ErrorBuffer e;
-    detail::check(api_->redis_acquire(host.ctx(), timeout_ms, &redis_, &e.err), e.err, "redis");
+    detail::check(api_->redis_acquire(scope.ctx, timeout_ms, &redis_, &e.err), e.err, "redis");
   }
+  template <typename Owner, typename = decltype(std::declval<const Owner&>().scope())>
+  explicit Redis(const Owner& owner, uint32_t timeout_ms = 0) : Redis(owner.scope(), timeout_ms) {}
   Redis(const Redis&) = delete;
   Redis& operator=(const Redis&) = delete;
   ~Redis() { api_->redis_release(redis_); }

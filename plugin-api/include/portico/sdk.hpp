@@ -91,10 +91,41 @@ struct Principal {
   }
 };
 
+enum class LogLevel {
+  Trace = PORTICO_LOG_TRACE,
+  Debug = PORTICO_LOG_DEBUG,
+  Info = PORTICO_LOG_INFO,
+  Warn = PORTICO_LOG_WARN,
+  Error = PORTICO_LOG_ERROR
+};
+
+// What a lease or a log line belongs to: the plugin generation (Host::scope), or one call into it
+// (Request, Event, Job: ABI 1.3). A lease taken for a call may be taken on any thread while the
+// call runs, and is reclaimed when it returns if still open; log lines name the call's id.
+struct Scope {
+  const portico_host_api* api;
+  portico_host_ctx* ctx;
+
+  void log(LogLevel level, std::string_view message) const {
+    api->log(ctx, static_cast<portico_log_level>(level), str(message));
+  }
+};
+
 // Read-only view of the current request. Valid only inside the handler call.
 class Request {
  public:
-  Request(const portico_host_api* api, const portico_request* req) : api_(api), req_(req) {}
+  // generation: the ctx init received, for hosts older than 1.3 (no request_ctx).
+  Request(const portico_host_api* api, const portico_request* req,
+          portico_host_ctx* generation = nullptr)
+      : api_(api), req_(req), generation_(generation) {}
+
+  // This request's scope: take its leases here (portico::Db db(req)).
+  Scope scope() const {
+    if (PORTICO_HAS_MEMBER(api_, portico_host_api, request_ctx)) {
+      return Scope{api_, api_->request_ctx(req_)};
+    }
+    return Scope{api_, generation_};
+  }
 
   std::string_view method() const { return view(api_->request_method(req_)); }
   std::string_view path() const { return view(api_->request_path(req_)); }
@@ -148,6 +179,7 @@ class Request {
 
   const portico_host_api* api_;
   const portico_request* req_;
+  portico_host_ctx* generation_;
 };
 
 // The response under construction. Buffered in the plugin and handed to the host in one piece
@@ -170,14 +202,6 @@ class Response {
   int status_ = 200;
   std::vector<std::pair<std::string, std::string>> headers_;
   std::string body_;
-};
-
-enum class LogLevel {
-  Trace = PORTICO_LOG_TRACE,
-  Debug = PORTICO_LOG_DEBUG,
-  Info = PORTICO_LOG_INFO,
-  Warn = PORTICO_LOG_WARN,
-  Error = PORTICO_LOG_ERROR
 };
 
 namespace detail {
@@ -207,6 +231,16 @@ struct Job {
   std::string_view id;
   json::Value payload;
   uint32_t attempt;  // from 1
+  Scope call;        // this run's scope (1.3; the generation's on an older host)
+  Scope scope() const { return call; }
+};
+
+// An event as its handler sees it.
+struct Event {
+  std::string_view topic;
+  json::Value payload;
+  Scope call;  // this delivery's scope (1.3; the generation's on an older host)
+  Scope scope() const { return call; }
 };
 
 struct JobOptions {
@@ -293,7 +327,7 @@ class Host {
 
   // ---- Events and jobs (ABI 1.1) ----
 
-  using EventHandler = std::function<void(std::string_view topic, const json::Value& payload)>;
+  using EventHandler = std::function<void(const Event& event)>;
   // Throwing fails the attempt: the job is retried with backoff, then dead-lettered.
   using JobHandler = std::function<void(const Job& job)>;
   // At-most-once, to every host. Throws HttpError(503) without Redis.
@@ -318,11 +352,21 @@ class Host {
   }
 
   // From the plugin's constructor: handler runs for every event whose topic matches pattern.
-  void subscribe(std::string_view pattern, EventHandler handler) {
-    events_.push_back(std::move(handler));
+  // handler takes (const Event&), or (std::string_view topic, const json::Value& payload).
+  template <typename F>
+  void subscribe(std::string_view pattern, F handler) {
+    if constexpr (std::is_invocable_v<F&, const Event&>) {
+      events_.push_back(Subscription{this, std::move(handler)});
+    } else {
+      events_.push_back(Subscription{
+          this, [h = std::move(handler)](const Event& e) mutable { h(e.topic, e.payload); }});
+    }
     detail::ErrorBuffer e;
     portico_status s =
-        api_->event_subscribe(ctx_, str(pattern), &Host::onEvent, &events_.back(), &e.err);
+        PORTICO_HAS_MEMBER(api_, portico_host_api, event_subscribe_ctx)
+            ? api_->event_subscribe_ctx(ctx_, str(pattern), &Host::onEventCtx, &events_.back(),
+                                        &e.err)
+            : api_->event_subscribe(ctx_, str(pattern), &Host::onEvent, &events_.back(), &e.err);
     if (s != PORTICO_OK) events_.pop_back();
     detail::check(s, e.err, "subscribe");
   }
@@ -341,9 +385,12 @@ class Host {
 
   // From the plugin's constructor: runs the jobs of queue.
   void handle_jobs(std::string_view queue, JobHandler handler) {
-    jobs_.push_back(std::move(handler));
+    jobs_.push_back(JobRunner{this, std::move(handler)});
     detail::ErrorBuffer e;
-    portico_status s = api_->job_handle(ctx_, str(queue), &Host::onJob, &jobs_.back(), &e.err);
+    portico_status s =
+        PORTICO_HAS_MEMBER(api_, portico_host_api, job_handle_ctx)
+            ? api_->job_handle_ctx(ctx_, str(queue), &Host::onJobCtx, &jobs_.back(), &e.err)
+            : api_->job_handle(ctx_, str(queue), &Host::onJob, &jobs_.back(), &e.err);
     if (s != PORTICO_OK) jobs_.pop_back();
     detail::check(s, e.err, "handle_jobs");
   }
@@ -399,44 +446,67 @@ class Host {
 
   const portico_host_api* api() const { return api_; }
   portico_host_ctx* ctx() const { return ctx_; }
+  // The generation's scope: leases taken here live until returned or until the generation drains.
+  // In a handler, take them for the call instead (Db db(req), Db db(job), Db db(event)).
+  Scope scope() const { return Scope{api_, ctx_}; }
 
  private:
   struct Entry {
     Host* host;
     Handler handler;
   };
+  struct Subscription {
+    Host* host;
+    EventHandler handler;
+  };
+  struct JobRunner {
+    Host* host;
+    JobHandler handler;
+  };
 
-  static portico_status onEvent(void* data, portico_str topic, portico_str payload,
-                                portico_error* err) {
+  // Runs `body`, turning what it throws into a status and a message for the host.
+  template <typename F>
+  static portico_status caught(portico_error* err, const char* what, F&& body) {
     try {
-      (*static_cast<EventHandler*>(data))(view(topic), json::parse(view(payload)));
+      body();
       return PORTICO_OK;
     } catch (const std::exception& e) {
       portico_error_set(err, e.what());
     } catch (...) {
-      portico_error_set(err, "unknown exception in event handler");
+      portico_error_set(err, what);
     }
     return PORTICO_ERR_INTERNAL;
   }
 
+  static portico_status onEventCtx(void* data, portico_host_ctx* call, portico_str topic,
+                                   portico_str payload, portico_error* err) {
+    return caught(err, "unknown exception in event handler", [&] {
+      auto* s = static_cast<Subscription*>(data);
+      s->handler(Event{view(topic), json::parse(view(payload)), Scope{s->host->api_, call}});
+    });
+  }
+  static portico_status onEvent(void* data, portico_str topic, portico_str payload,
+                                portico_error* err) {
+    return onEventCtx(data, static_cast<Subscription*>(data)->host->ctx_, topic, payload, err);
+  }
+
+  static portico_status onJobCtx(void* data, portico_host_ctx* call, portico_str id,
+                                 portico_str payload, uint32_t attempt, portico_error* err) {
+    return caught(err, "unknown exception in job handler", [&] {
+      auto* r = static_cast<JobRunner*>(data);
+      r->handler(Job{view(id), json::parse(view(payload)), attempt, Scope{r->host->api_, call}});
+    });
+  }
   static portico_status onJob(void* data, portico_str id, portico_str payload, uint32_t attempt,
                               portico_error* err) {
-    try {
-      (*static_cast<JobHandler*>(data))(Job{view(id), json::parse(view(payload)), attempt});
-      return PORTICO_OK;
-    } catch (const std::exception& e) {
-      portico_error_set(err, e.what());
-    } catch (...) {
-      portico_error_set(err, "unknown exception in job handler");
-    }
-    return PORTICO_ERR_INTERNAL;
+    return onJobCtx(data, static_cast<JobRunner*>(data)->host->ctx_, id, payload, attempt, err);
   }
 
   static portico_status dispatch(void* data, const portico_request* req, portico_response* res,
                                  portico_error* err) {
     auto* entry = static_cast<Entry*>(data);
     const portico_host_api* api = entry->host->api_;
-    Request request(api, req);
+    Request request(api, req, entry->host->ctx_);
     Response response;
     try {
       try {
@@ -477,8 +547,8 @@ class Host {
   const portico_host_api* api_;
   portico_host_ctx* ctx_;
   std::deque<Entry> routes_;  // deques: the pointers handed to the host must stay stable
-  std::deque<EventHandler> events_;
-  std::deque<JobHandler> jobs_;
+  std::deque<Subscription> events_;
+  std::deque<JobRunner> jobs_;
 };
 
 // A route handler that calls a member function of the plugin:
