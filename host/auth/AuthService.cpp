@@ -42,7 +42,7 @@ AuthOptions AuthOptions::fromConfig(const config::Config& c) {
   o.issuer = c.getString("auth.issuer");
   o.audience = c.getString("auth.audience");
   o.clockSkewS = c.getInt("auth.clock_skew_s", 0, 300);
-  o.maxTtlS = c.getInt("auth.max_ttl_s", 60, 366 * 86400);
+  o.maxTtlS = c.getInt("auth.max_ttl_s", 60, int64_t{366} * 86400);
   o.accessTtlS = c.getInt("auth.access_ttl_s", 10, o.maxTtlS);
   o.revocationCheckMs = c.getInt("auth.revocation_check_ms", 0, 60000);
   o.cacheEntries = static_cast<size_t>(c.getInt("auth.cache_entries", 16, 10000000));
@@ -193,6 +193,7 @@ std::vector<std::pair<std::string, uint64_t>> AuthService::outcomeCounts() const
   static const char* const names[kOutcomes] = {"accepted", "anonymous", "missing",    "invalid",
                                                "revoked",  "forbidden", "unavailable"};
   std::vector<std::pair<std::string, uint64_t>> out;
+  out.reserve(kOutcomes);
   for (int i = 0; i < kOutcomes; ++i) out.emplace_back(names[i], outcomes_[i].load());
   return out;
 }

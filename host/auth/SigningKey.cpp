@@ -140,12 +140,12 @@ std::string SigningKey::sign(std::string_view input) const {
                      reinterpret_cast<const unsigned char*>(input.data()), input.size()) != 1) {
     throw KeyError("signing with key '" + kid_ + "' failed");
   }
-  if (alg_ == Algorithm::RS256) return std::string(der.begin(), der.begin() + len);
+  if (alg_ == Algorithm::RS256) return std::string(der.begin(), der.begin() + static_cast<std::ptrdiff_t>(len));
   // JWS wants ECDSA as fixed-width r||s (RFC 7518 section 3.4), OpenSSL gives DER.
   const unsigned char* cursor = der.data();
   EcdsaSig sig(d2i_ECDSA_SIG(nullptr, &cursor, static_cast<long>(len)));
   if (!sig) throw KeyError("ECDSA signature did not parse");
-  std::string out(2 * kP256Bytes, '\0');
+  std::string out(size_t{2} * kP256Bytes, '\0');
   auto* bytes = reinterpret_cast<unsigned char*>(out.data());
   if (BN_bn2binpad(ECDSA_SIG_get0_r(sig.get()), bytes, kP256Bytes) != kP256Bytes ||
       BN_bn2binpad(ECDSA_SIG_get0_s(sig.get()), bytes + kP256Bytes, kP256Bytes) != kP256Bytes) {
@@ -164,7 +164,7 @@ bool SigningKey::verify(std::string_view input, std::string_view signature) cons
   if (alg_ == Algorithm::RS256) {
     der = std::string(signature);
   } else {
-    if (signature.size() != 2 * kP256Bytes) return false;
+    if (signature.size() != size_t{2} * kP256Bytes) return false;
     const auto* bytes = reinterpret_cast<const unsigned char*>(signature.data());
     EcdsaSig sig(ECDSA_SIG_new());
     BIGNUM* r = BN_bin2bn(bytes, kP256Bytes, nullptr);

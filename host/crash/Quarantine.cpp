@@ -32,7 +32,7 @@ std::string nowText() {
 
 }  // namespace
 
-Quarantine::Quarantine(std::string stateDir)
+Quarantine::Quarantine(const std::string& stateDir)
     : quarantineDir_(stateDir + "/quarantine"),
       goodDir_(stateDir + "/last-good"),
       recordPath_(stateDir + "/crash-record") {

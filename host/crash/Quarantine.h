@@ -18,7 +18,7 @@ namespace portico::crash {
 
 class Quarantine {
  public:
-  explicit Quarantine(std::string stateDir);
+  explicit Quarantine(const std::string& stateDir);
 
   const std::string& recordPath() const { return recordPath_; }
 

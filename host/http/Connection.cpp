@@ -188,7 +188,7 @@ class Connection : public Poco::Net::TCPServerConnection {
     }
     SocketStream stream(socket().impl()->sockfd(), shared_->stopFd, milliseconds(o.timeoutMs));
     // Outlives each request: bytes past one request (a pipelined next one) stay here.
-    beast::flat_buffer buffer(static_cast<size_t>(o.maxHeaderBytes) + 64 * 1024);
+    beast::flat_buffer buffer(static_cast<size_t>(o.maxHeaderBytes) + size_t{64} * 1024);
     for (int served = 0;; ++served) {
       int waitMs = served == 0 ? o.timeoutMs : o.keepAliveTimeoutMs;
       if (shared_->stopping) return;

@@ -411,7 +411,9 @@ std::shared_ptr<const RouteTable> PluginManager::routes() const {
   return published_.current();
 }
 
-void PluginManager::retireLocked(std::shared_ptr<Generation> gen) {
+// By value on purpose: the manager's reference is handed in and dropped here.
+void PluginManager::retireLocked(
+    std::shared_ptr<Generation> gen) {  // NOLINT(performance-unnecessary-value-param)
   gen->setState(GenerationState::Draining);
   gen->markRetired();
   retiring_.push_back(gen.get());

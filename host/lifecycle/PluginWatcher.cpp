@@ -19,8 +19,12 @@ PluginWatcher::PluginWatcher(PluginManager& plugins) : plugins_(plugins) {
 }
 
 PluginWatcher::~PluginWatcher() {
-  watcher_->itemAdded -= Poco::delegate(this, &PluginWatcher::onChange);
-  watcher_->itemMovedTo -= Poco::delegate(this, &PluginWatcher::onChange);
+  try {
+    watcher_->itemAdded -= Poco::delegate(this, &PluginWatcher::onChange);
+    watcher_->itemMovedTo -= Poco::delegate(this, &PluginWatcher::onChange);
+  } catch (const Poco::Exception&) {
+    // Only a failed event lock can throw here; the watcher goes with this object either way.
+  }
 }
 
 void PluginWatcher::onChange(const Poco::DirectoryWatcher::DirectoryEvent& event) {

@@ -32,7 +32,9 @@ class PublishedRoutes {
  public:
   PublishedRoutes() : table_(std::make_shared<const RouteTable>()) {}
   std::shared_ptr<const RouteTable> current() const { return std::atomic_load(&table_); }
-  void publish(std::shared_ptr<const RouteTable> table) { std::atomic_store(&table_, table); }
+  void publish(std::shared_ptr<const RouteTable> table) {
+    std::atomic_store(&table_, std::move(table));
+  }
 
  private:
   std::shared_ptr<const RouteTable> table_;

@@ -77,7 +77,7 @@ class AuthPlugin : public portico::Plugin {
             std::chrono::milliseconds(configInt(host, "hash_patience_ms", 1000, 0, 60000)),
             std::chrono::milliseconds(configInt(host, "hash_wait_ms", 5000, 1, 60000))}),
         sessions_(host,
-                  SessionSettings{configInt(host, "refresh_ttl_s", 30 * 86400, 60, 365 * 86400),
+                  SessionSettings{configInt(host, "refresh_ttl_s", int64_t{30} * 86400, 60, int64_t{365} * 86400),
                                   host.config_or("user_scope", "user")}),
         window_(configInt(host, "limit_window_s", 900, 1, 86400)),
         loginPerIp_{configInt(host, "login_ip_limit", 100, 1, 1000000000), window_},

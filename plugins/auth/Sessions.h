@@ -20,7 +20,7 @@ struct TokenPair {
 };
 
 struct SessionSettings {
-  int64_t refreshTtlS = 30 * 86400;
+  int64_t refreshTtlS = int64_t{30} * 86400;
   std::string userScope = "user";  // scopes every user token carries
 };
 

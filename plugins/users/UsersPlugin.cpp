@@ -89,7 +89,7 @@ class UsersPlugin : public portico::Plugin {
     host.route("GET", "/users/{id}", portico::handler(this, &UsersPlugin::getPublic));
     host.route("GET", "/internal/users/{id}", portico::handler(this, &UsersPlugin::getInternal),
                {PORTICO_AUTH_REQUIRED, "users:read"});
-    host.subscribe("USER_CREATED", [this](const portico::Event& event) {
+    host.subscribe("USER_CREATED", [](const portico::Event& event) {
       const Value* id = event.payload.find("user_id");
       const Value* email = event.payload.find("email");
       if (id == nullptr || !id->is_string() || !isUuid(id->as_string())) return;

@@ -19,7 +19,7 @@ RedisUrl RedisUrl::parse(const std::string& url) {
   const std::string& info = uri.getUserInfo();
   size_t colon = info.find(':');
   r.password = colon == std::string::npos ? std::string() : info.substr(colon + 1);
-  std::string path = uri.getPath();
+  const std::string& path = uri.getPath();
   if (path.size() > 1) {
     size_t used = 0;
     r.db = std::stoi(path.substr(1), &used);

@@ -65,6 +65,7 @@ class Redis {
   }
   RedisReply command(const std::vector<std::string>& argv) {
     std::vector<portico_str> args;
+    args.reserve(argv.size());
     for (const auto& a : argv) args.push_back(str(a));
     return send(args);
   }

@@ -55,6 +55,7 @@ TEST(HashPool, BoundsTheQueueAndTheWait) {
   std::atomic<int> busy{0};
   std::atomic<int> done{0};
   std::vector<std::thread> callers;
+  callers.reserve(8);
   for (int i = 0; i < 8; ++i) {
     callers.emplace_back([&] {
       try {
