@@ -140,7 +140,8 @@ std::string SigningKey::sign(std::string_view input) const {
                      reinterpret_cast<const unsigned char*>(input.data()), input.size()) != 1) {
     throw KeyError("signing with key '" + kid_ + "' failed");
   }
-  if (alg_ == Algorithm::RS256) return std::string(der.begin(), der.begin() + static_cast<std::ptrdiff_t>(len));
+  if (alg_ == Algorithm::RS256)
+    return std::string(der.begin(), der.begin() + static_cast<std::ptrdiff_t>(len));
   // JWS wants ECDSA as fixed-width r||s (RFC 7518 section 3.4), OpenSSL gives DER.
   const unsigned char* cursor = der.data();
   EcdsaSig sig(d2i_ECDSA_SIG(nullptr, &cursor, static_cast<long>(len)));

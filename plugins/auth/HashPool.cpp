@@ -37,7 +37,8 @@ bool HashPool::verify(std::string password, std::string hash) {
 void HashPool::submit(const std::shared_ptr<Job>& job) {
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    if (jobs_.size() >= static_cast<size_t>(options_.queue) + static_cast<size_t>(options_.threads)) throw busy();
+    if (jobs_.size() >= static_cast<size_t>(options_.queue) + static_cast<size_t>(options_.threads))
+      throw busy();
     jobs_.push_back(job);
   }
   wake_.notify_one();

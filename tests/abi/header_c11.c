@@ -1,5 +1,6 @@
 /* plugin.h must compile as strict C11 (-std=c11 -Wpedantic -Werror): a plugin may be written in C
- * by a compiler that knows nothing of C++. The assertions pin the rules every table follows; layout.c pins each member. */
+ * by a compiler that knows nothing of C++. The assertions pin the rules every table follows;
+ * layout.c pins each member. */
 #include "portico/plugin.h"
 
 _Static_assert(PORTICO_OK == 0, "OK must be zero");

@@ -47,7 +47,8 @@ _Static_assert(offsetof(portico_principal, service) == 80, "portico_principal.se
 _Static_assert(sizeof(portico_job_options) == 24, "portico_job_options");
 _Static_assert(offsetof(portico_job_options, struct_size) == 0, "portico_job_options.struct_size");
 _Static_assert(offsetof(portico_job_options, delay_ms) == 8, "portico_job_options.delay_ms");
-_Static_assert(offsetof(portico_job_options, max_attempts) == 12, "portico_job_options.max_attempts");
+_Static_assert(offsetof(portico_job_options, max_attempts) == 12,
+               "portico_job_options.max_attempts");
 _Static_assert(offsetof(portico_job_options, backoff_ms) == 16, "portico_job_options.backoff_ms");
 _Static_assert(sizeof(portico_host_api) == 432, "portico_host_api");
 _Static_assert(offsetof(portico_host_api, struct_size) == 0, "portico_host_api.struct_size");
@@ -63,18 +64,25 @@ _Static_assert(offsetof(portico_host_api, request_query) == 72, "portico_host_ap
 _Static_assert(offsetof(portico_host_api, request_id) == 80, "portico_host_api.request_id");
 _Static_assert(offsetof(portico_host_api, request_body) == 88, "portico_host_api.request_body");
 _Static_assert(offsetof(portico_host_api, request_param) == 96, "portico_host_api.request_param");
-_Static_assert(offsetof(portico_host_api, request_query_param) == 104, "portico_host_api.request_query_param");
-_Static_assert(offsetof(portico_host_api, request_header) == 112, "portico_host_api.request_header");
-_Static_assert(offsetof(portico_host_api, response_set_status) == 120, "portico_host_api.response_set_status");
-_Static_assert(offsetof(portico_host_api, response_add_header) == 128, "portico_host_api.response_add_header");
-_Static_assert(offsetof(portico_host_api, response_write) == 136, "portico_host_api.response_write");
+_Static_assert(offsetof(portico_host_api, request_query_param) == 104,
+               "portico_host_api.request_query_param");
+_Static_assert(offsetof(portico_host_api, request_header) == 112,
+               "portico_host_api.request_header");
+_Static_assert(offsetof(portico_host_api, response_set_status) == 120,
+               "portico_host_api.response_set_status");
+_Static_assert(offsetof(portico_host_api, response_add_header) == 128,
+               "portico_host_api.response_add_header");
+_Static_assert(offsetof(portico_host_api, response_write) == 136,
+               "portico_host_api.response_write");
 _Static_assert(offsetof(portico_host_api, db_acquire) == 144, "portico_host_api.db_acquire");
 _Static_assert(offsetof(portico_host_api, db_release) == 152, "portico_host_api.db_release");
 _Static_assert(offsetof(portico_host_api, db_execute) == 160, "portico_host_api.db_execute");
 _Static_assert(offsetof(portico_host_api, db_query) == 168, "portico_host_api.db_query");
 _Static_assert(offsetof(portico_host_api, db_rows_count) == 176, "portico_host_api.db_rows_count");
-_Static_assert(offsetof(portico_host_api, db_rows_columns) == 184, "portico_host_api.db_rows_columns");
-_Static_assert(offsetof(portico_host_api, db_rows_column_name) == 192, "portico_host_api.db_rows_column_name");
+_Static_assert(offsetof(portico_host_api, db_rows_columns) == 184,
+               "portico_host_api.db_rows_columns");
+_Static_assert(offsetof(portico_host_api, db_rows_column_name) == 192,
+               "portico_host_api.db_rows_column_name");
 _Static_assert(offsetof(portico_host_api, db_rows_get) == 200, "portico_host_api.db_rows_get");
 _Static_assert(offsetof(portico_host_api, db_rows_free) == 208, "portico_host_api.db_rows_free");
 _Static_assert(offsetof(portico_host_api, db_begin) == 216, "portico_host_api.db_begin");
@@ -83,29 +91,42 @@ _Static_assert(offsetof(portico_host_api, db_rollback) == 232, "portico_host_api
 _Static_assert(offsetof(portico_host_api, redis_acquire) == 240, "portico_host_api.redis_acquire");
 _Static_assert(offsetof(portico_host_api, redis_release) == 248, "portico_host_api.redis_release");
 _Static_assert(offsetof(portico_host_api, redis_command) == 256, "portico_host_api.redis_command");
-_Static_assert(offsetof(portico_host_api, redis_reply_type) == 264, "portico_host_api.redis_reply_type");
-_Static_assert(offsetof(portico_host_api, redis_reply_integer) == 272, "portico_host_api.redis_reply_integer");
-_Static_assert(offsetof(portico_host_api, redis_reply_string) == 280, "portico_host_api.redis_reply_string");
-_Static_assert(offsetof(portico_host_api, redis_reply_length) == 288, "portico_host_api.redis_reply_length");
-_Static_assert(offsetof(portico_host_api, redis_reply_element) == 296, "portico_host_api.redis_reply_element");
-_Static_assert(offsetof(portico_host_api, redis_reply_free) == 304, "portico_host_api.redis_reply_free");
+_Static_assert(offsetof(portico_host_api, redis_reply_type) == 264,
+               "portico_host_api.redis_reply_type");
+_Static_assert(offsetof(portico_host_api, redis_reply_integer) == 272,
+               "portico_host_api.redis_reply_integer");
+_Static_assert(offsetof(portico_host_api, redis_reply_string) == 280,
+               "portico_host_api.redis_reply_string");
+_Static_assert(offsetof(portico_host_api, redis_reply_length) == 288,
+               "portico_host_api.redis_reply_length");
+_Static_assert(offsetof(portico_host_api, redis_reply_element) == 296,
+               "portico_host_api.redis_reply_element");
+_Static_assert(offsetof(portico_host_api, redis_reply_free) == 304,
+               "portico_host_api.redis_reply_free");
 _Static_assert(offsetof(portico_host_api, event_publish) == 312, "portico_host_api.event_publish");
-_Static_assert(offsetof(portico_host_api, event_subscribe) == 320, "portico_host_api.event_subscribe");
+_Static_assert(offsetof(portico_host_api, event_subscribe) == 320,
+               "portico_host_api.event_subscribe");
 _Static_assert(offsetof(portico_host_api, job_enqueue) == 328, "portico_host_api.job_enqueue");
 _Static_assert(offsetof(portico_host_api, job_handle) == 336, "portico_host_api.job_handle");
 _Static_assert(offsetof(portico_host_api, job_status) == 344, "portico_host_api.job_status");
-_Static_assert(offsetof(portico_host_api, request_principal) == 352, "portico_host_api.request_principal");
-_Static_assert(offsetof(portico_host_api, request_client_ip) == 360, "portico_host_api.request_client_ip");
+_Static_assert(offsetof(portico_host_api, request_principal) == 352,
+               "portico_host_api.request_principal");
+_Static_assert(offsetof(portico_host_api, request_client_ip) == 360,
+               "portico_host_api.request_client_ip");
 _Static_assert(offsetof(portico_host_api, token_issue) == 368, "portico_host_api.token_issue");
 _Static_assert(offsetof(portico_host_api, token_revoke) == 376, "portico_host_api.token_revoke");
-_Static_assert(offsetof(portico_host_api, subject_revoke) == 384, "portico_host_api.subject_revoke");
+_Static_assert(offsetof(portico_host_api, subject_revoke) == 384,
+               "portico_host_api.subject_revoke");
 _Static_assert(offsetof(portico_host_api, token_jwks) == 392, "portico_host_api.token_jwks");
 _Static_assert(offsetof(portico_host_api, log_enabled) == 400, "portico_host_api.log_enabled");
 _Static_assert(offsetof(portico_host_api, request_ctx) == 408, "portico_host_api.request_ctx");
-_Static_assert(offsetof(portico_host_api, event_subscribe_ctx) == 416, "portico_host_api.event_subscribe_ctx");
-_Static_assert(offsetof(portico_host_api, job_handle_ctx) == 424, "portico_host_api.job_handle_ctx");
+_Static_assert(offsetof(portico_host_api, event_subscribe_ctx) == 416,
+               "portico_host_api.event_subscribe_ctx");
+_Static_assert(offsetof(portico_host_api, job_handle_ctx) == 424,
+               "portico_host_api.job_handle_ctx");
 _Static_assert(sizeof(portico_plugin_hooks) == 40, "portico_plugin_hooks");
-_Static_assert(offsetof(portico_plugin_hooks, struct_size) == 0, "portico_plugin_hooks.struct_size");
+_Static_assert(offsetof(portico_plugin_hooks, struct_size) == 0,
+               "portico_plugin_hooks.struct_size");
 _Static_assert(offsetof(portico_plugin_hooks, init) == 8, "portico_plugin_hooks.init");
 _Static_assert(offsetof(portico_plugin_hooks, ready) == 16, "portico_plugin_hooks.ready");
 _Static_assert(offsetof(portico_plugin_hooks, drain) == 24, "portico_plugin_hooks.drain");
@@ -118,7 +139,8 @@ _Static_assert(offsetof(portico_plugin_info, name) == 16, "portico_plugin_info.n
 _Static_assert(offsetof(portico_plugin_info, version) == 32, "portico_plugin_info.version");
 _Static_assert(offsetof(portico_plugin_info, hooks) == 48, "portico_plugin_info.hooks");
 _Static_assert(offsetof(portico_plugin_info, migrations) == 56, "portico_plugin_info.migrations");
-_Static_assert(offsetof(portico_plugin_info, migration_count) == 64, "portico_plugin_info.migration_count");
+_Static_assert(offsetof(portico_plugin_info, migration_count) == 64,
+               "portico_plugin_info.migration_count");
 #else
 #error "the pinned layout is for LP64 targets; add this target's figures before relying on it"
 #endif

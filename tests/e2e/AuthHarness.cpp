@@ -58,16 +58,11 @@ std::pair<int, std::string> jose(const json::Value& request) {
 Porticod::Options authHostOptions(std::map<std::string, std::string> config) {
   const TestKeys& keys = testKeys();
   std::map<std::string, std::string> cfg = {
-      {"auth.keys", "es1, rs1, hs1"},
-      {"auth.signing_key", "es1"},
-      {"auth.key.es1.alg", "ES256"},
-      {"auth.key.es1.file", keys.es1},
-      {"auth.key.rs1.alg", "RS256"},
-      {"auth.key.rs1.file", keys.rs1Pub},
-      {"auth.key.hs1.alg", "HS256"},
-      {"http.trusted_proxies", "127.0.0.1"},
-      {"plugin.auth.bcrypt_cost", "4"},
-      {"plugin.auth.register_ip_limit", "5"},
+      {"auth.keys", "es1, rs1, hs1"},   {"auth.signing_key", "es1"},
+      {"auth.key.es1.alg", "ES256"},    {"auth.key.es1.file", keys.es1},
+      {"auth.key.rs1.alg", "RS256"},    {"auth.key.rs1.file", keys.rs1Pub},
+      {"auth.key.hs1.alg", "HS256"},    {"http.trusted_proxies", "127.0.0.1"},
+      {"plugin.auth.bcrypt_cost", "4"}, {"plugin.auth.register_ip_limit", "5"},
   };
   for (auto& [k, v] : config) cfg[k] = v;
   Porticod::Options o;

@@ -98,8 +98,7 @@ double secondsUntil(uint16_t port, const std::string& path, int status) {
 TEST(Outage, PostgresThenRedisRestartUnderLoad) {
   e2e::PrivateServices services;
   e2e::Porticod p({{{e2e::fixturePath("datatest_v1.so"), "datatest.so"}},
-                   {{"database.url", services.databaseUrl()},
-                    {"redis.url", services.redisUrl()}},
+                   {{"database.url", services.databaseUrl()}, {"redis.url", services.redisUrl()}},
                    {},
                    true});
   auto created = e2e::request(p.port(), "POST", "/data/items", R"({"name":"outage"})");

@@ -5,10 +5,10 @@
 #include <ctime>
 
 #include "auth/AuthService.h"
-#include "config/Config.h"
 #include "auth/Base64Url.h"
 #include "auth/Jwt.h"
 #include "auth/Keyring.h"
+#include "config/Config.h"
 
 using namespace portico::auth;
 namespace json = portico::json;

@@ -538,8 +538,7 @@ typedef struct portico_host_api {
                                         portico_event_ctx_fn handler, void* user_data,
                                         portico_error* err);
   portico_status (*job_handle_ctx)(portico_host_ctx* ctx, portico_str queue,
-                                   portico_job_ctx_fn handler, void* user_data,
-                                   portico_error* err);
+                                   portico_job_ctx_fn handler, void* user_data, portico_error* err);
 } portico_host_api;
 
 /* ------------------------------------------------------------------------------------------ */
