@@ -1,133 +1,146 @@
 #include "metrics/Metrics.h"
 
-#include <cstdio>
+#include <prometheus/collectable.h>
+#include <prometheus/text_serializer.h>
+
+#include <mutex>
 
 namespace portico::metrics {
-namespace {
 
-std::string escapeLabelValue(const std::string& v) {
-  std::string out;
-  out.reserve(v.size());
-  for (char c : v) {
-    if (c == '\\')
-      out += "\\\\";
-    else if (c == '"')
-      out += "\\\"";
-    else if (c == '\n')
-      out += "\\n";
-    else
-      out += c;
+// The series whose values come from a Source at scrape time, as prometheus-cpp families.
+class Metrics::ScrapedSources : public prometheus::Collectable {
+ public:
+  void add(std::string name, std::string help, prometheus::MetricType type, Source source) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    sources_.push_back({std::move(name), std::move(help), type, std::move(source)});
   }
-  return out;
-}
 
-std::string formatNumber(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.15g", v);
-  return buf;
-}
-
-void header(std::string& out, const std::string& name, const char* type, const std::string& help) {
-  out += "# HELP " + name + " " + help + "\n# TYPE " + name + " " + type + "\n";
-}
-
-}  // namespace
-
-std::string formatLabels(const Labels& labels) {
-  if (labels.empty()) return "";
-  std::string out = "{";
-  for (size_t i = 0; i < labels.size(); ++i) {
-    if (i) out += ',';
-    out += labels[i].first + "=\"" + escapeLabelValue(labels[i].second) + "\"";
+  std::vector<prometheus::MetricFamily> Collect() const override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    std::vector<prometheus::MetricFamily> out;
+    out.reserve(sources_.size());
+    for (const auto& s : sources_) {
+      prometheus::MetricFamily family{s.name, s.help, s.type, {}};
+      for (auto& [labels, value] : s.source()) {
+        prometheus::ClientMetric metric;
+        for (auto& [name, text] : labels) metric.label.push_back({name, text});
+        if (s.type == prometheus::MetricType::Counter) {
+          metric.counter.value = value;
+        } else {
+          metric.gauge.value = value;
+        }
+        family.metric.push_back(std::move(metric));
+      }
+      out.push_back(std::move(family));
+    }
+    return out;
   }
-  return out + "}";
+
+ private:
+  struct Scraped {
+    std::string name;
+    std::string help;
+    prometheus::MetricType type;
+    Source source;
+  };
+  mutable std::mutex mutex_;
+  std::vector<Scraped> sources_;
+};
+
+const prometheus::Histogram::BucketBoundaries& Metrics::buckets() {
+  static const prometheus::Histogram::BucketBoundaries bounds = {
+      0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 5.0};
+  return bounds;
 }
 
-void HistogramFamily::observe(const Labels& labels, double seconds) {
-  std::string key;
-  for (const auto& [k, v] : labels) key.append(v).append(1, '\x1f');
-  Series* series = nullptr;
+Metrics::Metrics()
+    : registry_(std::make_shared<prometheus::Registry>()),
+      scraped_(std::make_shared<ScrapedSources>()),
+      requests_(prometheus::BuildHistogram()
+                    .Name("http_request_duration_seconds")
+                    .Help("Time from request line to response sent, by method, route template, "
+                          "status and plugin.")
+                    .Register(*registry_)),
+      jobDurations_(prometheus::BuildHistogram()
+                        .Name("background_job_duration_seconds")
+                        .Help("Time a job handler ran, by queue and outcome.")
+                        .Register(*registry_)),
+      reloads_(prometheus::BuildCounter()
+                   .Name("portico_plugin_reloads_total")
+                   .Help("Plugin loads and reloads by plugin and result.")
+                   .Register(*registry_)),
+      escapes_(prometheus::BuildCounter()
+                   .Name("portico_plugin_exceptions_total")
+                   .Help("C++ exceptions that plugin handlers let out of the C ABI, by plugin.")
+                   .Register(*registry_)),
+      jobs_(prometheus::BuildCounter()
+                .Name("background_jobs_total")
+                .Help("Jobs by queue and status (enqueued, done, failed, dead).")
+                .Register(*registry_)),
+      activeConnections_(prometheus::BuildGauge()
+                             .Name("http_active_connections")
+                             .Help("Open client connections on the public listener.")
+                             .Register(*registry_)
+                             .Add({})) {}
+
+Metrics::~Metrics() = default;
+
+template <typename T>
+template <typename... Args>
+T& Metrics::Series<T>::get(const prometheus::Labels& labels, std::string key, Args&&... args) {
   {
     std::shared_lock<std::shared_mutex> lock(mutex_);
-    auto it = series_.find(key);
-    if (it != series_.end()) series = it->second.get();
+    auto it = byKey_.find(key);
+    if (it != byKey_.end()) return *it->second;
   }
-  if (series == nullptr) {
-    std::unique_lock<std::shared_mutex> lock(mutex_);
-    auto& slot = series_[key];
-    if (!slot) {
-      slot = std::make_unique<Series>();
-      std::string formatted = formatLabels(labels);
-      slot->labels = formatted.substr(1, formatted.size() - 2);
-    }
-    series = slot.get();
-  }
-  size_t bucket = 0;
-  while (bucket < kBuckets.size() && seconds > kBuckets[bucket]) ++bucket;
-  series->buckets[bucket].fetch_add(1, std::memory_order_relaxed);
-  series->count.fetch_add(1, std::memory_order_relaxed);
-  series->sumNanos.fetch_add(static_cast<uint64_t>(seconds * 1e9), std::memory_order_relaxed);
+  T& series = family_.Add(labels, std::forward<Args>(args)...);
+  std::unique_lock<std::shared_mutex> lock(mutex_);
+  byKey_.emplace(std::move(key), &series);
+  return series;
 }
 
-void HistogramFamily::render(std::string& out) const {
-  header(out, name_, "histogram", help_);
-  std::shared_lock<std::shared_mutex> lock(mutex_);
-  for (const auto& [key, s] : series_) {
-    uint64_t cumulative = 0;
-    for (size_t i = 0; i <= kBuckets.size(); ++i) {
-      cumulative += s->buckets[i].load(std::memory_order_relaxed);
-      std::string le = i < kBuckets.size() ? formatNumber(kBuckets[i]) : "+Inf";
-      out += name_ + "_bucket{" + s->labels + ",le=\"" + le + "\"} " + std::to_string(cumulative) +
-             "\n";
-    }
-    out += name_ + "_sum{" + s->labels + "} " +
-           formatNumber(static_cast<double>(s->sumNanos.load(std::memory_order_relaxed)) / 1e9) +
-           "\n";
-    out += name_ + "_count{" + s->labels + "} " +
-           std::to_string(s->count.load(std::memory_order_relaxed)) + "\n";
-  }
+void Metrics::observeRequest(const std::string& method, const std::string& route, int status,
+                             const std::string& plugin, double seconds) {
+  std::string code = std::to_string(status);
+  // Label values are separated by a byte no HTTP method, route template or plugin name holds.
+  std::string key = method + '\n' + route + '\n' + code + '\n' + plugin;
+  requestSeries_
+      .get({{"method", method}, {"route", route}, {"status_code", code}, {"plugin", plugin}},
+           std::move(key), buckets())
+      .Observe(seconds);
 }
 
-void CounterFamily::add(const Labels& labels, uint64_t n) {
-  std::string key = formatLabels(labels);
-  std::lock_guard<std::mutex> lock(mutex_);
-  values_[key] += n;
+void Metrics::countReload(const std::string& plugin, bool ok) {
+  reloads_.Add({{"plugin", plugin}, {"result", ok ? "success" : "failure"}}).Increment();
 }
 
-void CounterFamily::render(std::string& out) const {
-  header(out, name_, "counter", help_);
-  std::lock_guard<std::mutex> lock(mutex_);
-  for (const auto& [labels, n] : values_) out += name_ + labels + " " + std::to_string(n) + "\n";
+void Metrics::countEscapedException(const std::string& plugin) {
+  escapes_.Add({{"plugin", plugin}}).Increment();
+}
+
+void Metrics::countJob(const std::string& queue, const std::string& status) {
+  jobs_.Add({{"queue", queue}, {"status", status}}).Increment();
+}
+
+void Metrics::observeJob(const std::string& queue, const std::string& status, double seconds) {
+  jobDurations_.Add({{"queue", queue}, {"status", status}}, buckets()).Observe(seconds);
 }
 
 void Metrics::registerGauge(std::string name, std::string help, Source source) {
-  std::lock_guard<std::mutex> lock(mutex_);
-  scraped_.push_back(Scraped{std::move(name), std::move(help), "gauge", std::move(source)});
+  scraped_->add(std::move(name), std::move(help), prometheus::MetricType::Gauge, std::move(source));
 }
 
 void Metrics::registerCounter(std::string name, std::string help, Source source) {
-  std::lock_guard<std::mutex> lock(mutex_);
-  scraped_.push_back(Scraped{std::move(name), std::move(help), "counter", std::move(source)});
+  scraped_->add(std::move(name), std::move(help), prometheus::MetricType::Counter,
+                std::move(source));
 }
 
 std::string Metrics::render() const {
-  std::string out;
-  requests_.render(out);
-  header(out, "http_active_connections", "gauge",
-         "Open client connections on the public listener.");
-  out += "http_active_connections " + std::to_string(activeConnections_.load()) + "\n";
-  reloads_.render(out);
-  escapes_.render(out);
-  jobs_.render(out);
-  jobDurations_.render(out);
-  std::lock_guard<std::mutex> lock(mutex_);
-  for (const auto& g : scraped_) {
-    header(out, g.name, g.type, g.help);
-    for (const auto& [labels, value] : g.source()) {
-      out += g.name + formatLabels(labels) + " " + formatNumber(value) + "\n";
-    }
-  }
-  return out;
+  auto families = registry_->Collect();
+  auto scraped = scraped_->Collect();
+  families.insert(families.end(), std::make_move_iterator(scraped.begin()),
+                  std::make_move_iterator(scraped.end()));
+  return prometheus::TextSerializer().Serialize(families);
 }
 
 }  // namespace portico::metrics

@@ -2,11 +2,15 @@
 
 #include <gtest/gtest.h>
 
-using portico::metrics::formatLabels;
 using portico::metrics::Metrics;
 
 TEST(Metrics, LabelValuesAreEscaped) {
-  EXPECT_EQ(formatLabels({{"a", "x\"y\\z\nw"}}), R"({a="x\"y\\z\nw"})");
+  Metrics m;
+  m.registerGauge("g_escaped", "escaping", [] {
+    return std::vector<std::pair<portico::metrics::Labels, double>>{{{{"a", "x\"y\\z\nw"}}, 1}};
+  });
+  std::string text = m.render();
+  EXPECT_NE(text.find(R"(g_escaped{a="x\"y\\z\nw"} 1)"), std::string::npos) << text;
 }
 
 TEST(Metrics, HistogramBucketsAreCumulative) {
@@ -16,14 +20,14 @@ TEST(Metrics, HistogramBucketsAreCumulative) {
   m.observeRequest("GET", "/a", 200, "p", 100.0);
   std::string text = m.render();
   const std::string prefix =
-      R"(http_request_duration_seconds_bucket{method="GET",route="/a",status_code="200",plugin="p",le=)";
+      R"(http_request_duration_seconds_bucket{method="GET",plugin="p",route="/a",status_code="200",le=)";
   EXPECT_NE(text.find(prefix + R"("0.0005"} 1)"), std::string::npos) << text;
   EXPECT_NE(text.find(prefix + R"("0.005"} 2)"), std::string::npos) << text;
   EXPECT_NE(text.find(prefix + R"("5"} 2)"), std::string::npos) << text;
   EXPECT_NE(text.find(prefix + R"("+Inf"} 3)"), std::string::npos) << text;
   EXPECT_NE(
       text.find(
-          R"(http_request_duration_seconds_count{method="GET",route="/a",status_code="200",plugin="p"} 3)"),
+          R"(http_request_duration_seconds_count{method="GET",plugin="p",route="/a",status_code="200"} 3)"),
       std::string::npos);
 }
 
