@@ -493,20 +493,28 @@ TEST_F(Auth, HotSwapUnderSignInLoadFailsNoRequest) {
     threads.emplace_back([&] {
       auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
       while (!stop && std::chrono::steady_clock::now() < deadline) {
-        auto login =
-            e2e::post(*host, "/auth/login",
-                      json::object({{"email", email}, {"password", "correct horse battery"}}));
-        e2e::Reply next = login;
-        if (login.status == 200) {
-          next = e2e::post(*host, "/auth/refresh",
-                           json::object({{"refresh_token", login.json().at("refresh_token")}}));
+        // A client error (timeout, reset, a body that is not JSON) is a failed request, never an
+        // exception out of the thread (that would abort the whole test binary).
+        std::string why;
+        try {
+          auto login =
+              e2e::post(*host, "/auth/login",
+                        json::object({{"email", email}, {"password", "correct horse battery"}}));
+          e2e::Reply next = login;
+          if (login.status == 200) {
+            next = e2e::post(*host, "/auth/refresh",
+                             json::object({{"refresh_token", login.json().at("refresh_token")}}));
+          }
+          if (next.status != 200) why = std::to_string(next.status) + " " + next.body;
+        } catch (const std::exception& e) {
+          why = std::string("client error: ") + e.what();
         }
-        if (next.status == 200) {
+        if (why.empty()) {
           ++ok;
         } else {
           ++failed;
           std::lock_guard<std::mutex> lock(m);
-          sample = std::to_string(next.status) + " " + next.body;
+          sample = why;
         }
       }
     });
