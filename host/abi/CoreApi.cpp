@@ -1,6 +1,6 @@
 // The 1.0 core of the host's function table: logging, config, routes, the request and the
 // response.
-#include <cctype>
+#include <optional>
 #include <string>
 
 #include "abi/AbiGlue.h"
@@ -8,6 +8,7 @@
 #include "abi/HostApi.h"
 #include "abi/HostServices.h"
 #include "auth/AuthService.h"
+#include "common/IgnoreCase.h"
 #include "config/Config.h"
 #include "http/RequestTarget.h"
 #include "log/Logging.h"
@@ -33,13 +34,7 @@ bool isFramingHeader(std::string_view name) {
                                         "keep-alive",     "upgrade",           "te",
                                         "trailer"};
   for (const char* f : framing) {
-    std::string_view fv(f);
-    if (fv.size() != name.size()) continue;
-    bool same = true;
-    for (size_t i = 0; i < name.size() && same; ++i) {
-      same = std::tolower(static_cast<unsigned char>(name[i])) == fv[i];
-    }
-    if (same) return true;
+    if (common::equalsIgnoreCase(name, f)) return true;
   }
   return false;
 }
@@ -62,13 +57,10 @@ spdlog::level::level_enum toSpdlog(portico_log_level level) {
 void hostLog(portico_host_ctx* ctx, portico_log_level level, portico_str message) {
   try {
     if (ctx == nullptr) return;
-    if (ctx->scope != nullptr) {
-      // The call's id, handed to the formatter for this one line (the caller may be any thread).
-      log::RequestScope tagged(ctx->scope->id);
-      ctx->plugin->logger->log(toSpdlog(level), "{}", sv(message));
-    } else {
-      ctx->plugin->logger->log(toSpdlog(level), "{}", sv(message));
-    }
+    // A call's id, handed to the formatter for this one line (the caller may be any thread).
+    std::optional<log::RequestScope> tagged;
+    if (ctx->scope != nullptr) tagged.emplace(ctx->scope->id);
+    ctx->plugin->logger->log(toSpdlog(level), "{}", sv(message));
   } catch (...) {
     // Logging must never fail a plugin.
   }

@@ -40,7 +40,7 @@ portico_status eventPublish(portico_host_ctx* ctx, portico_str topic, portico_st
   });
 }
 
-// Registers `spec` (its pattern or queue filled in here) for event_subscribe and its _ctx form.
+// Registers `spec` (its pattern filled in here) for event_subscribe and its _ctx form.
 portico_status subscribe(portico_host_ctx* ctx, portico_str pattern, SubscriptionSpec spec,
                          portico_error* err) {
   if (ctx == nullptr || (spec.handler == nullptr && spec.ctxHandler == nullptr)) {

@@ -27,9 +27,7 @@ migrate::MigrationSet migrationsOf(const std::string& owner, const std::string& 
         std::string why;
         auto file = lifecycle::PluginFile::open(it.path().toString(), &why);
         if (!file || file->name() != owner) continue;
-        auto set = file->migrations(migrationsDir);
-        file->close();
-        return set;
+        return file->migrations(migrationsDir);
       }
     }
   }

@@ -54,6 +54,7 @@ void callRoute(const RouteTable::Target<abi::RouteSpec>& route, const RouteReque
   if (!response.has("Content-Type")) response.set("Content-Type", "application/json");
   response.body = std::move(pres.body);
 }
+
 bool topicMatches(std::string_view pattern, std::string_view topic) {
   // Iterative glob with backtracking to the last '*': linear for the patterns we accept.
   size_t p = 0, t = 0, star = std::string_view::npos, resume = 0;

@@ -127,9 +127,8 @@ migrate::MigrationSet PluginFile::migrations(const std::string& migrationsDir) c
   return set;
 }
 
-void PluginFile::close() {
+PluginFile::~PluginFile() {
   if (library_) library_->close(nullptr);
-  library_.reset();
 }
 
 }  // namespace portico::lifecycle

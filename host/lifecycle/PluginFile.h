@@ -31,8 +31,11 @@ class PluginFile {
 
   // Hands the open library to a generation.
   std::unique_ptr<Library> release() { return std::move(library_); }
-  // dlcloses a library nobody took.
-  void close();
+
+  // dlcloses the library unless a generation took it: only negotiate has run in it.
+  ~PluginFile();
+  PluginFile(const PluginFile&) = delete;
+  PluginFile& operator=(const PluginFile&) = delete;
 
  private:
   PluginFile(std::unique_ptr<Library> library, const portico_plugin_info* info);

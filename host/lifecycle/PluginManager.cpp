@@ -253,7 +253,7 @@ PluginManager::Result PluginManager::load(const std::string& path, const std::st
     return fail(422, "cannot load " + path + ": " + why);
   }
   auto closeCopy = [&] {
-    file->close();
+    file.reset();
     std::remove(copy.c_str());
   };
   const portico_plugin_info* info = &file->info();
