@@ -3,15 +3,19 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
-#include <future>
 #include <thread>
 
+#include "Generations.h"
 #include "Http.h"
 #include "LoadClients.h"
 #include "Porticod.h"
 
 using e2e::admin;
+using e2e::HeldRequest;
+using e2e::pluginEntry;
 using e2e::Porticod;
+using e2e::waitForInflight;
+using e2e::waitUntilDrained;
 
 namespace {
 
@@ -22,33 +26,6 @@ constexpr bool kDlcloseUnmaps = false;
 #else
 constexpr bool kDlcloseUnmaps = true;
 #endif
-
-// Polls the admin list until no old generation of `plugin` is still draining.
-portico::json::Value waitUntilDrained(const Porticod& p, const std::string& plugin, int timeoutMs) {
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeoutMs);
-  for (;;) {
-    auto list = admin(p, "GET", "/admin/plugins").json();
-    for (const auto& entry : list.at("plugins").as_array()) {
-      if (entry.at("name").as_string() != plugin) continue;
-      bool draining = false;
-      for (const auto& old : entry.at("old_generations").as_array()) {
-        draining = draining || old.at("state").as_string() != "closed";
-      }
-      if (!draining || std::chrono::steady_clock::now() > deadline) return entry;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-}
-
-// The admin list's entry for `plugin`; throws (failing the test) when it is not listed.
-portico::json::Value pluginEntry(const Porticod& p, const std::string& plugin) {
-  auto reply = admin(p, "GET", "/admin/plugins");
-  const portico::json::Value list = reply.json();
-  for (const auto& entry : list.at("plugins").as_array()) {
-    if (entry.at("name").as_string() == plugin) return entry;
-  }
-  throw std::runtime_error("plugin " + plugin + " not in " + reply.body);
-}
 
 }  // namespace
 
@@ -89,13 +66,8 @@ TEST(HotSwap, FiftyReloadsUnderLoadFailNoRequest) {
 TEST(HotSwap, SlowRequestCompletesOnItsOwnGeneration) {
   Porticod p({{{e2e::fixturePath("slow_v1.so"), "slow.so"}}, {}, {}, true});
 
-  auto slow = std::async(std::launch::async, [&] { return e2e::get(p.port(), "/slow?ms=1500"); });
-  // Wait until the slow request is inside generation 1.
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
-  while (pluginEntry(p, "slow").at("inflight").as_int() != 1) {
-    ASSERT_LT(std::chrono::steady_clock::now(), deadline) << "slow request never started";
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
+  HeldRequest slow(p);
+  waitForInflight(p, "slow", 1);
 
   auto swap = admin(p, "PUT", "/admin/plugins/slow", e2e::readFile(e2e::fixturePath("slow_v2.so")));
   ASSERT_EQ(swap.status, 200) << swap.body;
@@ -110,7 +82,7 @@ TEST(HotSwap, SlowRequestCompletesOnItsOwnGeneration) {
   EXPECT_EQ(old.at("inflight").as_int(), 1);
   EXPECT_FALSE(old.at("unmapped").as_bool());
 
-  auto reply = slow.get();
+  auto reply = slow.reply();
   ASSERT_EQ(reply.status, 200) << reply.body;
   EXPECT_EQ(reply.json().at("version").as_string(), "1.0.0");
 
@@ -125,15 +97,15 @@ TEST(HotSwap, StuckGenerationIsReportedAndKeptMapped) {
               {{"plugins.drain_timeout_ms", "300"}},
               {},
               true});
-  auto slow = std::async(std::launch::async, [&] { return e2e::get(p.port(), "/slow?ms=2000"); });
-  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  HeldRequest slow(p);
+  waitForInflight(p, "slow", 1);
   ASSERT_EQ(admin(p, "POST", "/admin/plugins/slow/reload").status, 200);
   std::this_thread::sleep_for(std::chrono::milliseconds(700));
   auto old = pluginEntry(p, "slow").at("old_generations").as_array().at(0);
   EXPECT_EQ(old.at("state").as_string(), "stuck");
   EXPECT_FALSE(old.at("unmapped").as_bool());
   // The request that outlived the deadline still completes on the code it started in.
-  auto reply = slow.get();
+  auto reply = slow.reply();
   EXPECT_EQ(reply.status, 200);
   EXPECT_NE(p.logs().find("is stuck"), std::string::npos);
   // Once it finally drains, the generation is closed after all.

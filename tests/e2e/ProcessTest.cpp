@@ -11,6 +11,7 @@
 #include <future>
 #include <thread>
 
+#include "Generations.h"
 #include "Http.h"
 #include "Porticod.h"
 #include "portico/plugin.h"
@@ -82,7 +83,7 @@ TEST(Process, APortInUseIsRefusedNotShared) {
 TEST(Process, SigtermDrainsAndExitsCleanly) {
   Porticod p({{{e2e::fixturePath("slow_v1.so"), "slow.so"}}, {}, {}, true});
   auto slow = std::async(std::launch::async, [&] { return e2e::get(p.port(), "/slow?ms=800"); });
-  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  e2e::waitForInflight(p, "slow", 1);
   EXPECT_EQ(p.stop(), 0);
   EXPECT_EQ(slow.get().status, 200) << "a request in flight at SIGTERM still completes";
   EXPECT_NE(p.logs().find("stopped"), std::string::npos);
