@@ -215,6 +215,15 @@ portico_status responseAddHeader(portico_response* res, portico_str name, portic
         v.find('\0') != std::string_view::npos) {
       return PORTICO_ERR_INVALID_ARGUMENT;
     }
+    // A response has one Content-Type: the plugin's replaces the default and any earlier one.
+    if (common::equalsIgnoreCase(sv(name), "Content-Type")) {
+      for (auto& [existing, current] : res->headers) {
+        if (common::equalsIgnoreCase(existing, "Content-Type")) {
+          current = std::string(v);
+          return PORTICO_OK;
+        }
+      }
+    }
     res->headers.emplace_back(std::string(sv(name)), std::string(v));
     return PORTICO_OK;
   });

@@ -43,9 +43,12 @@ int call(const std::string& method, const std::string& path, const std::string* 
   if (body) out.write(body->data(), static_cast<std::streamsize>(body->size()));
   Poco::Net::HTTPResponse response;
   std::istream& in = session.receiveResponse(response);
-  Poco::StreamCopier::copyStream(in, std::cout);
-  std::cout << "\n";
-  return response.getStatus() < 300 ? 0 : 1;
+  // A refusal goes to stderr, so that it still shows when the answer is sent to /dev/null.
+  bool ok = response.getStatus() < 300;
+  std::ostream& to = ok ? std::cout : std::cerr;
+  Poco::StreamCopier::copyStream(in, to);
+  to << "\n";
+  return ok ? 0 : 1;
 }
 
 }  // namespace

@@ -51,7 +51,9 @@ void callRoute(const RouteTable::Target<abi::RouteSpec>& route, const RouteReque
   }
   response.status = static_cast<int>(pres.status);
   response.headers = std::move(pres.headers);
-  if (!response.has("Content-Type")) response.set("Content-Type", "application/json");
+  // 204 and 304 carry no body (the server drops one written anyway), so no type either.
+  bool bodiless = pres.status == 204 || pres.status == 304;
+  if (!bodiless && !response.has("Content-Type")) response.set("Content-Type", "application/json");
   response.body = std::move(pres.body);
 }
 

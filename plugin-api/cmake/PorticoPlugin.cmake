@@ -5,7 +5,9 @@
 #   - hidden visibility: only the negotiation symbol is exported, nothing to clash with;
 #   - -fno-gnu-unique (GCC): STB_GNU_UNIQUE symbols (static members of templates, inline
 #     variables) pin a library in memory forever and make dlclose a no-op;
-#   - -z defs: every symbol must resolve at link time, so a plugin never binds to host internals.
+#   - -z defs: every symbol must resolve at link time, so a plugin never binds to host internals;
+#   - a version script (portico-plugin.map) that exports portico_plugin_negotiate and nothing
+#     else, not even the std:: template instances libstdc++ marks visible.
 # MIGRATIONS embeds <dir>/NNNN_name.up.sql and .down.sql into the library (ABI 1.3): the host
 # applies them before the plugin's init, on first load and on every hot swap. A C++ plugin using
 # PORTICO_PLUGIN gets them with no code; a C plugin points portico_plugin_info.migrations at
@@ -26,7 +28,9 @@ function(portico_add_plugin target)
     set_target_properties(${target} PROPERTIES OUTPUT_NAME ${ARG_OUTPUT_NAME})
   endif()
   target_compile_options(${target} PRIVATE $<$<COMPILE_LANG_AND_ID:CXX,GNU>:-fno-gnu-unique>)
-  target_link_options(${target} PRIVATE "LINKER:-z,defs")
+  set(_map ${CMAKE_CURRENT_FUNCTION_LIST_DIR}/portico-plugin.map)
+  target_link_options(${target} PRIVATE "LINKER:-z,defs" "LINKER:--version-script=${_map}")
+  set_property(TARGET ${target} APPEND PROPERTY LINK_DEPENDS ${_map})
   if(ARG_MIGRATIONS)
     get_filename_component(_dir "${ARG_MIGRATIONS}" ABSOLUTE)
     file(GLOB _sql CONFIGURE_DEPENDS "${_dir}/*.sql")

@@ -15,7 +15,6 @@
 #include "Caller.h"
 #include "Email.h"
 #include "HashPool.h"
-#include "JsonBody.h"
 #include "PasswordPolicy.h"
 #include "PluginConfig.h"
 #include "RateLimits.h"
@@ -30,7 +29,6 @@ using portico::Request;
 using portico::Response;
 using portico::Uuid;
 using portico::common::configInt;
-using portico::common::JsonBody;
 
 constexpr size_t kMaxEmailField = 320;
 constexpr size_t kMaxPasswordField = 1024;
@@ -104,9 +102,10 @@ class AuthPlugin : public portico::Plugin {
 
  private:
   void registerAccount(const Request& req, Response& res) {
-    JsonBody body(req, {"email", "password"});
-    std::string email = validEmail(body.required("email", kMaxEmailField));
-    std::string password = body.required("password", kMaxPasswordField);
+    auto body = req.json();
+    body.only({"email", "password"});
+    std::string email = validEmail(body.at("email").as_string(kMaxEmailField));
+    std::string password = body.at("password").as_string(kMaxPasswordField);
     requirePolicy(password, email, "password");
     limits_.hit(req.scope(), "register:ip:" + std::string(req.client_ip()), registerPerIp_);
     // Repeated sign-ups for one address probe whether it has an account (the 409).
@@ -128,9 +127,10 @@ class AuthPlugin : public portico::Plugin {
   }
 
   void login(const Request& req, Response& res) {
-    JsonBody body(req, {"email", "password"});
-    std::string email = validEmail(body.required("email", kMaxEmailField));
-    std::string password = body.required("password", kMaxPasswordField);
+    auto body = req.json();
+    body.only({"email", "password"});
+    std::string email = validEmail(body.at("email").as_string(kMaxEmailField));
+    std::string password = body.at("password").as_string(kMaxPasswordField);
     std::string ip(req.client_ip());
     limits_.hit(req.scope(), "login:ip:" + ip, loginPerIp_);
     std::string failures = failureKey(email, ip);
@@ -160,8 +160,8 @@ class AuthPlugin : public portico::Plugin {
   }
 
   void refresh(const Request& req, Response& res) {
-    JsonBody body(req, {"refresh_token"});
-    std::string token = body.required("refresh_token", 128);
+    auto body = req.json();
+    std::string token = body.only({"refresh_token"}).at("refresh_token").as_string(128);
     limits_.hit(req.scope(), "refresh:ip:" + std::string(req.client_ip()), loginPerIp_);
     res.json(sessions_.rotate(req.scope(), token).toJson());
   }
@@ -172,8 +172,11 @@ class AuthPlugin : public portico::Plugin {
     portico::Principal principal = req.user();
     std::string userId = portico::common::userId(principal);
     std::optional<std::string> refreshToken;
-    if (!req.body().empty())
-      refreshToken = JsonBody(req, {"refresh_token"}).text("refresh_token", 128, false);
+    if (!req.body().empty()) {
+      if (auto given = req.json().only({"refresh_token"}).find("refresh_token")) {
+        refreshToken = given->as_string(128);
+      }
+    }
     host_.revoke_token(principal.token_id, principal.expires_at);
     portico::Db db(req);
     sessions_.endSessionOf(db, std::string(principal.token_id), userId);
@@ -183,9 +186,10 @@ class AuthPlugin : public portico::Plugin {
 
   void changePassword(const Request& req, Response& res) {
     std::string userId = portico::common::userId(req);
-    JsonBody body(req, {"current_password", "new_password"});
-    std::string current = body.required("current_password", kMaxPasswordField);
-    std::string next = body.required("new_password", kMaxPasswordField);
+    auto body = req.json();
+    body.only({"current_password", "new_password"});
+    std::string current = body.at("current_password").as_string(kMaxPasswordField);
+    std::string next = body.at("new_password").as_string(kMaxPasswordField);
     std::string email;
     std::string hash;
     {

@@ -78,33 +78,37 @@ bool isLocaleTag(const std::string& tag) {
   return true;
 }
 
-ProfilePatch readProfilePatch(const portico::common::JsonBody& body) {
+ProfilePatch readProfilePatch(const portico::Input& body) {
   ProfilePatch patch;
-  if (auto name = body.text("display_name", 256, false)) {
-    std::string t = trimmed(*name);
+  if (auto name = body.find("display_name")) {
+    std::string t = trimmed(name->as_string(256));
     if (t.empty() || characters(t) > 64) bad("display_name", "must be 1 to 64 characters");
     if (hasControl(t, false)) bad("display_name", "must not contain control characters");
     patch.displayName = t;
   }
-  if (const auto* avatar = body.find("avatar_url")) {
+  if (auto avatar = body.find("avatar_url")) {
     patch.setAvatar = true;
     if (!avatar->is_null()) {
-      auto url = body.text("avatar_url", 2048, false);
-      if (!isHttpsUrl(*url)) bad("avatar_url", "must be an https:// URL or null");
+      const std::string& url = avatar->as_string(2048);
+      if (!isHttpsUrl(url)) bad("avatar_url", "must be an https:// URL or null");
       patch.avatarUrl = url;
     }
   }
-  if (auto bio = body.text("bio", 500, false)) {
-    if (hasControl(*bio, true)) bad("bio", "must not contain control characters");
-    patch.bio = bio;
+  if (auto bio = body.find("bio")) {
+    if (hasControl(bio->as_string(500), true)) bad("bio", "must not contain control characters");
+    patch.bio = bio->as_string();
   }
-  if (auto locale = body.text("locale", 35, false)) {
-    if (!isLocaleTag(*locale)) bad("locale", "must be a BCP 47 tag such as 'en' or 'pt-BR'");
-    patch.locale = locale;
+  if (auto locale = body.find("locale")) {
+    if (!isLocaleTag(locale->as_string(35))) {
+      bad("locale", "must be a BCP 47 tag such as 'en' or 'pt-BR'");
+    }
+    patch.locale = locale->as_string();
   }
-  if (auto tz = body.text("time_zone", 64, false)) {
-    if (!isTimeZoneName(*tz)) bad("time_zone", "must be an IANA zone name such as 'Europe/Berlin'");
-    patch.timeZone = tz;
+  if (auto tz = body.find("time_zone")) {
+    if (!isTimeZoneName(tz->as_string(64))) {
+      bad("time_zone", "must be an IANA zone name such as 'Europe/Berlin'");
+    }
+    patch.timeZone = tz->as_string();
   }
   return patch;
 }

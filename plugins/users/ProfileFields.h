@@ -9,7 +9,7 @@
 #include <optional>
 #include <string>
 
-#include "JsonBody.h"
+#include "portico/input.hpp"
 
 namespace users_plugin {
 
@@ -23,7 +23,7 @@ struct ProfilePatch {
 };
 
 // Throws portico::HttpError 400 naming the first bad field.
-ProfilePatch readProfilePatch(const portico::common::JsonBody& body);
+ProfilePatch readProfilePatch(const portico::Input& body);
 
 // The BCP 47 shape check shared with the settings document.
 bool isLocaleTag(const std::string& tag);

@@ -16,7 +16,6 @@
 #include <thread>
 
 #include "Caller.h"
-#include "JsonBody.h"
 #include "PluginConfig.h"
 #include "ProfileCache.h"
 #include "ProfileFields.h"
@@ -102,10 +101,13 @@ class UsersPlugin : public portico::Plugin {
   }
 
  private:
+  // A row made on first sight (the event came late or never) has no name yet; the event's fills
+  // it in. A name the user set is never overwritten, and a deleted account stays anonymous.
   static void ensureProfile(portico::Db& db, const std::string& id, const std::string& name) {
     db.execute(
         "INSERT INTO user_profiles (user_id, display_name) VALUES ($1, $2) "
-        "ON CONFLICT (user_id) DO NOTHING",
+        "ON CONFLICT (user_id) DO UPDATE SET display_name = EXCLUDED.display_name "
+        "WHERE user_profiles.display_name = '' AND user_profiles.deleted_at IS NULL",
         {Uuid{id}, name});
   }
 
@@ -142,8 +144,8 @@ class UsersPlugin : public portico::Plugin {
 
   void patchMe(const Request& req, Response& res) {
     std::string id = userId(req);
-    ProfilePatch patch = readProfilePatch(portico::common::JsonBody(
-        req, {"display_name", "avatar_url", "bio", "locale", "time_zone"}));
+    ProfilePatch patch = readProfilePatch(
+        req.json().only({"display_name", "avatar_url", "bio", "locale", "time_zone"}));
     portico::Db db(req);
     if (patch.timeZone &&
         db.query("SELECT 1 FROM pg_timezone_names WHERE name = $1", {*patch.timeZone}).size() ==

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cstdio>
 #include <cstdlib>
 #include <ctime>
 #include <fstream>
@@ -53,6 +54,35 @@ std::pair<int, std::string> jose(const json::Value& request) {
   auto result = runCommand("NODE_PATH=/usr/share/nodejs node " JOSE_TOOL " " + path);
   std::remove(path.c_str());
   return result;
+}
+
+json::Value validClaims(const std::string& subject) {
+  auto t = static_cast<int64_t>(std::time(nullptr));
+  // The jti must be a UUIDv7: porticod reads the issue instant from it.
+  char jti[37];
+  std::snprintf(jti, sizeof jti, "%08llx-%04llx-7abc-8def-0123456789ab",
+                static_cast<unsigned long long>((t * 1000) >> 16),
+                static_cast<unsigned long long>((t * 1000) & 0xffff));
+  return json::object({{"sub", subject},
+                       {"scope", "user"},
+                       {"iss", "portico"},
+                       {"aud", "portico"},
+                       {"iat", t},
+                       {"nbf", t},
+                       {"exp", t + 300},
+                       {"jti", jti},
+                       {"token_use", "access"}});
+}
+
+std::string forge(const std::string& alg, const std::string& key, const std::string& kid,
+                  const json::Value& claims) {
+  auto [code, token] = jose(json::object({{"op", "sign"},
+                                          {"alg", alg},
+                                          {"key", key},
+                                          {"header", json::object({{"kid", kid}})},
+                                          {"payload", claims}}));
+  EXPECT_EQ(code, 0) << "jose could not sign";
+  return token;
 }
 
 Porticod::Options authHostOptions(std::map<std::string, std::string> config) {

@@ -27,6 +27,13 @@ const TestKeys& testKeys();
 // Runs jose-tool.js with request; returns {exit code, stdout}.
 std::pair<int, std::string> jose(const portico::json::Value& request);
 
+// Claims porticod accepts in an access token for `subject` (for a test to spoil, or to act as a
+// user the auth plugin never made), and a token signed with them by jose, not by porticod (key:
+// PEM text, or the HS256 secret).
+portico::json::Value validClaims(const std::string& subject);
+std::string forge(const std::string& alg, const std::string& key, const std::string& kid,
+                  const portico::json::Value& claims);
+
 // A porticod with the auth and users plugins on the test PostgreSQL and Redis; `config` adds to
 // or overrides the defaults (keys es1+rs1+hs1 signing with es1, bcrypt cost 4).
 Porticod::Options authHostOptions(std::map<std::string, std::string> config = {});

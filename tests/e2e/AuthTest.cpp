@@ -61,36 +61,6 @@ int64_t now() {
   return static_cast<int64_t>(std::time(nullptr));
 }
 
-// Claims porticod would accept, for the forgeries to spoil one at a time. The jti must be a
-// UUIDv7 (porticod reads the issue instant from it).
-json::Value validClaims(const std::string& sub) {
-  int64_t t = now();
-  char jti[37];
-  std::snprintf(jti, sizeof jti, "%08llx-%04llx-7abc-8def-0123456789ab",
-                static_cast<unsigned long long>((t * 1000) >> 16),
-                static_cast<unsigned long long>((t * 1000) & 0xffff));
-  return json::object({{"sub", sub},
-                       {"scope", "user"},
-                       {"iss", "portico"},
-                       {"aud", "portico"},
-                       {"iat", t},
-                       {"nbf", t},
-                       {"exp", t + 300},
-                       {"jti", jti},
-                       {"token_use", "access"}});
-}
-
-std::string forge(const std::string& alg, const std::string& key, const std::string& kid,
-                  const json::Value& claims) {
-  auto [code, token] = e2e::jose(json::object({{"op", "sign"},
-                                               {"alg", alg},
-                                               {"key", key},
-                                               {"header", json::object({{"kid", kid}})},
-                                               {"payload", claims}}));
-  EXPECT_EQ(code, 0) << "jose could not sign";
-  return token;
-}
-
 void expectRefused(const e2e::Reply& r, const std::string& what) {
   EXPECT_EQ(r.status, 401) << what << ": " << r.body;
   EXPECT_NE(r.headers.count("www-authenticate"), 0u) << what;
@@ -164,35 +134,36 @@ TEST_F(Auth, ForgedTokensAreRefused) {
   Session s = e2e::signUp(*host, e2e::uniqueEmail("forge"));
   const auto& keys = e2e::testKeys();
   std::string es1 = e2e::readFile(keys.es1);
-  json::Value claims = validClaims(s.userId);
+  json::Value claims = e2e::validClaims(s.userId);
 
   // Controls: what the forgeries start from is accepted, so each refusal below is for its flaw.
-  ASSERT_EQ(me(forge("ES256", es1, "es1", claims)).status, 200);
-  ASSERT_EQ(me(forge("HS256", keys.hsSecret, "hs1", claims)).status, 200);
+  ASSERT_EQ(me(e2e::forge("ES256", es1, "es1", claims)).status, 200);
+  ASSERT_EQ(me(e2e::forge("HS256", keys.hsSecret, "hs1", claims)).status, 200);
 
-  expectRefused(me(forge("none", "", "es1", claims)), "alg none");
-  expectRefused(me(forge("ES256", e2e::readFile(keys.otherEc), "es1", claims)), "wrong key");
-  expectRefused(me(forge("HS256", e2e::readFile(keys.rs1Pub), "rs1", claims)),
+  expectRefused(me(e2e::forge("none", "", "es1", claims)), "alg none");
+  expectRefused(me(e2e::forge("ES256", e2e::readFile(keys.otherEc), "es1", claims)), "wrong key");
+  expectRefused(me(e2e::forge("HS256", e2e::readFile(keys.rs1Pub), "rs1", claims)),
                 "HS256 signed with the RS256 public key");
   json::Value expired = claims;
   expired.set("exp", now() - 120);
-  expectRefused(me(forge("ES256", es1, "es1", expired)), "expired");
+  expectRefused(me(e2e::forge("ES256", es1, "es1", expired)), "expired");
   json::Value early = claims;
   early.set("nbf", now() + 600);
-  expectRefused(me(forge("ES256", es1, "es1", early)), "not yet valid");
+  expectRefused(me(e2e::forge("ES256", es1, "es1", early)), "not yet valid");
   json::Value audience = claims;
   audience.set("aud", "someone-else");
-  expectRefused(me(forge("ES256", es1, "es1", audience)), "wrong aud");
+  expectRefused(me(e2e::forge("ES256", es1, "es1", audience)), "wrong aud");
   json::Value issuer = claims;
   issuer.set("iss", "evil");
-  expectRefused(me(forge("ES256", es1, "es1", issuer)), "wrong iss");
-  expectRefused(me(forge("ES256", es1, "es9", claims)), "unknown kid");
+  expectRefused(me(e2e::forge("ES256", es1, "es1", issuer)), "wrong iss");
+  expectRefused(me(e2e::forge("ES256", es1, "es9", claims)), "unknown kid");
 
   // A real token with its payload swapped for another user's: the signature no longer fits.
-  json::Value other = validClaims("00000000-0000-4000-8000-000000000000");
+  json::Value other = e2e::validClaims("00000000-0000-4000-8000-000000000000");
   std::string real = s.access;
-  std::string tampered = segment(real, 0) + "." + segment(forge("ES256", es1, "es1", other), 1) +
-                         "." + segment(real, 2);
+  std::string tampered = segment(real, 0) + "." +
+                         segment(e2e::forge("ES256", es1, "es1", other), 1) + "." +
+                         segment(real, 2);
   expectRefused(me(tampered), "tampered payload");
   expectRefused(me("not.a.token"), "garbage");
   EXPECT_EQ(me(s.access).status, 200);

@@ -99,13 +99,86 @@ TEST(Fixtures, ThrowingHandlerIsContainedAsJson500) {
   EXPECT_EQ(e2e::get(p.port(), "/hello/after").status, 200);
 }
 
-TEST(Fixtures, PluginWrittenInPlainCLoadsAndServes) {
-  Porticod p({{{e2e::fixturePath("cplugin.so"), "cplugin.so"}}, {}, {}, true});
-  auto r = e2e::get(p.port(), "/c/ada");
+TEST(Fixtures, AClientsMistakeIs400NamingTheFieldAndThePluginsOwnIs500) {
+  Porticod p({{{e2e::fixturePath("throws.so"), "throws.so"}}, {}, {}, true});
+  const std::string good = R"({"n": 3, "user": {"name": "ada"}, "tags": ["a", "b"]})";
+  auto ok = e2e::request(p.port(), "POST", "/throw/input?page=2", good);
+  ASSERT_EQ(ok.status, 200) << ok.body;
+  EXPECT_EQ(ok.json().at("name").as_string(), "ada");
+  EXPECT_EQ(ok.json().at("page").as_int(), 2);
+
+  struct Case {
+    std::string target, body, message;
+  };
+  const std::vector<Case> cases = {
+      {"/throw/input", "[1, 2]", "request body must be an object"},
+      {"/throw/input", "{\"n\": ", "request body is not valid JSON"},
+      {"/throw/input", R"({"user": {"name": "ada"}, "tags": []})", "field 'n' is required"},
+      {"/throw/input", R"({"n": "3", "user": {"name": "ada"}, "tags": []})",
+       "field 'n' must be an integer from 1 to 10"},
+      {"/throw/input", R"({"n": 11, "user": {"name": "ada"}, "tags": []})",
+       "field 'n' must be an integer from 1 to 10"},
+      {"/throw/input", R"({"n": 1e300, "user": {"name": "ada"}, "tags": []})",
+       "field 'n' must be an integer from 1 to 10"},
+      {"/throw/input", R"({"n": 3, "user": "ada", "tags": []})", "field 'user' must be an object"},
+      {"/throw/input", R"({"n": 3, "user": {}, "tags": []})", "field 'user.name' is required"},
+      {"/throw/input", R"({"n": 3, "user": {"name": 7}, "tags": []})",
+       "field 'user.name' must be a string"},
+      {"/throw/input", R"({"n": 3, "user": {"name": "adalovelace"}, "tags": []})",
+       "field 'user.name' is longer than 8 bytes"},
+      {"/throw/input", R"({"n": 3, "user": {"name": "ada"}, "tags": ["a", 2]})",
+       "field 'tags[1]' must be a string"},
+      {"/throw/input", R"({"n": 3, "user": {"name": "ada"}, "tags": ["a", "b", "c", "d"]})",
+       "field 'tags' has more than 3 elements"},
+      {"/throw/input", R"({"n": 3, "user": {"name": "ada"}, "tags": [], "ratio": 2})",
+       "field 'ratio' must be a number from 0 to 1"},
+      {"/throw/input", R"({"n": 3, "user": {"name": "ada"}, "tags": [], "colour": 1})",
+       "unknown field 'colour'"},
+      {"/throw/input?page=0", good, "query parameter 'page' must be an integer from 1 to 100"},
+      {"/throw/input?page=2x", good, "query parameter 'page' must be an integer from 1 to 100"},
+  };
+  for (const auto& c : cases) {
+    auto r = e2e::request(p.port(), "POST", c.target, c.body);
+    EXPECT_EQ(r.status, 400) << c.body << " -> " << r.body;
+    EXPECT_NE(r.json().at("message").as_string().find(c.message), std::string::npos)
+        << c.body << " -> " << r.body;
+  }
+
+  auto own = e2e::get(p.port(), "/throw/own-json");
+  EXPECT_EQ(own.status, 500) << own.body;
+  EXPECT_EQ(own.json().at("message").as_string(), "internal error in plugin 'thrower'");
+}
+
+TEST(Fixtures, AResponseHasOneContentTypeAndA204None) {
+  Porticod p({{{e2e::fixturePath("responses.so"), "responses.so"}}, {}, {}, true});
+  auto count = [](const std::string& raw, const std::string& line) {
+    size_t n = 0;
+    for (size_t at = raw.find(line); at != std::string::npos; at = raw.find(line, at + 1)) ++n;
+    return n;
+  };
+  std::string text = e2e::rawExchange(p.port(), "GET /responses/text HTTP/1.1\r\nHost: x\r\n\r\n");
+  EXPECT_EQ(count(text, "Content-Type: "), 1u) << text;
+  EXPECT_EQ(count(text, "Content-Type: text/plain; charset=utf-8\r\n"), 1u) << text;
+  EXPECT_EQ(count(text, "X-Tag: "), 2u) << text;
+
+  std::string empty =
+      e2e::rawExchange(p.port(), "DELETE /responses/empty HTTP/1.1\r\nHost: x\r\n\r\n");
+  EXPECT_EQ(empty.rfind("HTTP/1.1 204 ", 0), 0u) << empty;
+  EXPECT_EQ(count(empty, "Content-Type"), 0u) << empty;
+  EXPECT_EQ(empty.find("dropped"), std::string::npos) << empty;
+}
+
+TEST(Fixtures, TheCTemplateLoadsServesAndReadsItsConfig) {
+  Porticod p({{{e2e::fixturePath("my_c_plugin.so"), "my_c_plugin.so"}},
+              {{"plugin.my_c_plugin.greeting", "salut"}},
+              {},
+              true});
+  auto r = e2e::get(p.port(), "/my_c_plugin/greet/ada");
   ASSERT_EQ(r.status, 200) << r.body;
-  EXPECT_EQ(r.json().at("name").as_string(), "ada");
-  EXPECT_TRUE(r.json().at("c").as_bool());
-  EXPECT_EQ(e2e::get(p.port(), "/c/a%22b").status, 400);
+  EXPECT_EQ(r.json().at("greeting").as_string(), "salut, ada");
+  auto bad = e2e::get(p.port(), "/my_c_plugin/greet/a%22b");
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_NE(bad.json().at("message").as_string().find("letters or digits"), std::string::npos);
 }
 
 TEST(Fixtures, LogEnabledFollowsTheHostsLevelAndSkipsBuildingDroppedLines) {

@@ -68,4 +68,14 @@ void PrivateServices::redisCommand(const std::string& args) {
         std::to_string(redisPort_) + " " + args + " >/dev/null");
 }
 
+std::pair<int, std::string> suiteRedis(const std::string& args) {
+  // redis-cli reads "redis://:password@" as user "" with that password; the password goes
+  // through its environment instead, which also keeps it off the command line.
+  return runCommand(
+      "REDISCLI_AUTH=\"$(printf %s \"$PORTICO_REDIS_URL\" | sed -E "
+      "'s|^redis://:([^@]*)@.*|\\1|')\" "
+      "redis-cli -u \"$(printf %s \"$PORTICO_REDIS_URL\" | sed -E 's|//:[^@]*@|//|')\" " +
+      args);
+}
+
 }  // namespace e2e

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 
 namespace e2e {
 
@@ -33,5 +34,9 @@ class PrivateServices {
   std::string databaseUrl_;
   std::string redisUrl_;
 };
+
+// Runs one redis-cli command (e.g. "PUBLISH channel payload", arguments shell-quoted) against
+// the suite's Redis (PORTICO_REDIS_URL); returns {exit code, output}.
+std::pair<int, std::string> suiteRedis(const std::string& args);
 
 }  // namespace e2e

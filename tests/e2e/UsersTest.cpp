@@ -1,10 +1,13 @@
 // The users plugin over HTTP: profiles made from USER_CREATED, strict validation that names the
 // field, settings, the public view, and account deletion.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <thread>
 
 #include "AuthHarness.h"
@@ -62,7 +65,7 @@ TEST_F(Users, SignUpCreatesTheProfileThroughUserCreated) {
   // have none); the event may take a moment.
   std::string expected = email.substr(0, email.find('@'));
   json::Value profile;
-  for (int i = 0; i < 100; ++i) {
+  for (int i = 0; i < 250; ++i) {
     profile = call("GET", "/users/me").json();
     if (profile.at("display_name").as_string() == expected) break;
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
@@ -72,6 +75,42 @@ TEST_F(Users, SignUpCreatesTheProfileThroughUserCreated) {
   EXPECT_EQ(profile.at("locale").as_string(), "en");
   EXPECT_EQ(profile.at("time_zone").as_string(), "UTC");
   EXPECT_TRUE(profile.at("avatar_url").is_null());
+}
+
+TEST_F(Users, AUserSeenBeforeTheirUserCreatedEventGetsTheNameFromIt) {
+  // A user the auth plugin never announced: the first call makes a nameless profile, as when the
+  // event is late; then the event arrives and must still name the profile.
+  char id[37];
+  std::snprintf(id, sizeof id, "0190a8c4-1234-7abc-8def-%012llx",
+                (static_cast<unsigned long long>(std::time(nullptr)) << 16 ^
+                 static_cast<unsigned long long>(::getpid())) &
+                    0xffffffffffffULL);
+  std::string token =
+      e2e::forge("ES256", e2e::readFile(e2e::testKeys().es1), "es1", e2e::validClaims(id));
+  auto first = e2e::withToken(*host, "GET", "/users/me", token);
+  ASSERT_EQ(first.status, 200) << first.body;
+  EXPECT_EQ(first.json().at("display_name").as_string(), "");
+
+  std::string announce = "PUBLISH portico:event:USER_CREATED '{\"user_id\":\"" + std::string(id) +
+                         "\",\"email\":\"late.comer@example.com\"}'";
+  auto [code, receivers] = e2e::suiteRedis(announce);
+  ASSERT_EQ(code, 0);
+  ASSERT_GE(std::atoi(receivers.c_str()), 1) << "no porticod subscribed";
+  std::string name;
+  for (int i = 0; i < 250 && name != "late.comer"; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    name = e2e::withToken(*host, "GET", "/users/me", token).json().at("display_name").as_string();
+  }
+  EXPECT_EQ(name, "late.comer");
+
+  // A name the user chose is theirs: a repeated event does not overwrite it.
+  ASSERT_EQ(e2e::withToken(*host, "PATCH", "/users/me", token, R"({"display_name":"Mine"})").status,
+            200);
+  ASSERT_EQ(e2e::suiteRedis(announce).first, 0);
+  // Delivery takes milliseconds; should it take longer, this passes without having checked.
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  EXPECT_EQ(e2e::withToken(*host, "GET", "/users/me", token).json().at("display_name").as_string(),
+            "Mine");
 }
 
 TEST_F(Users, PatchChangesTheGivenFieldsOnly) {

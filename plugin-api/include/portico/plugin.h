@@ -400,12 +400,14 @@ typedef struct portico_host_api {
                                    portico_str* value);
 
   /* Response composition. The body is buffered by the host and sent after the handler returns.
-   * Default status is 200 and default Content-Type is application/json. */
+   * Default status is 200 and default Content-Type is application/json; a 204 or 304 gets no
+   * Content-Type, and a body written for one is not sent. */
   portico_status (*response_set_status)(portico_response* res, uint32_t http_status);
-  /* Adds a header; a second call with the same name adds a second line. Refused with
-   * PORTICO_ERR_INVALID_ARGUMENT: names that are not HTTP tokens, values with CR, LF or NUL, and
-   * the headers that frame the message (Content-Length, Transfer-Encoding, Connection, ...),
-   * which belong to the host. */
+  /* Adds a header; a second call with the same name adds a second line, except for
+   * Content-Type, which a response has once: it replaces the default and any earlier one.
+   * Refused with PORTICO_ERR_INVALID_ARGUMENT: names that are not HTTP tokens, values with CR,
+   * LF or NUL, and the headers that frame the message (Content-Length, Transfer-Encoding,
+   * Connection, ...), which belong to the host. */
   portico_status (*response_add_header)(portico_response* res, portico_str name, portico_str value);
   /* Appends to the body. PORTICO_ERR_TOO_LARGE past the host's response limit. */
   portico_status (*response_write)(portico_response* res, portico_str data);

@@ -15,10 +15,13 @@
 //
 // The SDK owns the C boundary: it negotiates, catches every exception before it could reach the
 // host (fail closed: an escaping exception becomes PORTICO_ERR_INTERNAL and a 500), and turns an
-// HttpError into a JSON error response. Everything in plugin.h stays valid to call directly.
+// HttpError into a JSON error response. A handler reads what the client sent through
+// req.json() (portico/input.hpp: the client's mistakes answer 400 naming the field) and reaches
+// the host through req.host(). Everything in plugin.h stays valid to call directly.
 #ifndef PORTICO_SDK_HPP
 #define PORTICO_SDK_HPP
 
+#include <charconv>
 #include <deque>
 #include <functional>
 #include <memory>
@@ -30,10 +33,14 @@
 #include <utility>
 #include <vector>
 
+#include "portico/errors.hpp"
+#include "portico/input.hpp"
 #include "portico/json.hpp"
 #include "portico/plugin.h"
 
 namespace portico {
+
+class Host;
 
 inline std::string_view view(portico_str s) {
   return s.ptr ? std::string_view(s.ptr, s.len) : "";
@@ -41,33 +48,6 @@ inline std::string_view view(portico_str s) {
 inline portico_str str(std::string_view s) {
   return portico_str{s.data(), s.size()};
 }
-
-// Throw from a handler to answer `status` with {"status", "message", "request_id"}, plus any
-// headers given (Retry-After on a 429, WWW-Authenticate on a 401, ...). `detail` goes to the
-// plugin's log, never to the client: driver text names hosts, ports and users.
-class HttpError : public std::runtime_error {
- public:
-  using Headers = std::vector<std::pair<std::string, std::string>>;
-  HttpError(int status, const std::string& message, Headers headers = {}, std::string detail = {})
-      : std::runtime_error(message),
-        status_(status),
-        headers_(std::move(headers)),
-        detail_(std::move(detail)) {}
-  int status() const { return status_; }
-  const Headers& headers() const { return headers_; }
-  const std::string& detail() const { return detail_; }
-
- private:
-  int status_;
-  Headers headers_;
-  std::string detail_;
-};
-
-// A statement failed in PostgreSQL (syntax, constraint, ...); what() is PostgreSQL's message.
-class DbError : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
 
 // The verified caller of a request (see portico_principal). Views are valid until the handler
 // returns.
@@ -114,18 +94,13 @@ struct Scope {
 // Read-only view of the current request. Valid only inside the handler call.
 class Request {
  public:
-  // generation: the ctx init received, for hosts older than 1.3 (no request_ctx).
-  Request(const portico_host_api* api, const portico_request* req,
-          portico_host_ctx* generation = nullptr)
-      : api_(api), req_(req), generation_(generation) {}
+  Request(const portico_host_api* api, const portico_request* req, const Host& host)
+      : api_(api), req_(req), host_(host) {}
 
+  // The host of the generation serving this request: publish, enqueue, config, log.
+  const Host& host() const { return host_; }
   // This request's scope: take its leases here (portico::Db db(req)).
-  Scope scope() const {
-    if (PORTICO_HAS_MEMBER(api_, portico_host_api, request_ctx)) {
-      return Scope{api_, api_->request_ctx(req_)};
-    }
-    return Scope{api_, generation_};
-  }
+  Scope scope() const;
 
   std::string_view method() const { return view(api_->request_method(req_)); }
   std::string_view path() const { return view(api_->request_path(req_)); }
@@ -141,6 +116,16 @@ class Request {
   }
   std::optional<std::string_view> header(std::string_view name) const {
     return lookup(api_->request_header, name);
+  }
+  // A path parameter that must be an integer in [min, max]; 400 naming it otherwise.
+  int64_t param_int(std::string_view name, int64_t min, int64_t max) const {
+    return to_int(param(name).value_or(""), "path parameter", name, min, max);
+  }
+  // A query parameter that may be left out but, when given, must be an integer in [min, max].
+  std::optional<int64_t> query_int(std::string_view name, int64_t min, int64_t max) const {
+    auto text = query_param(name);
+    if (!text) return std::nullopt;
+    return to_int(*text, "query parameter", name, min, max);
   }
 
   // The caller, when the route's auth mode and the request's token gave one.
@@ -160,10 +145,11 @@ class Request {
   // The client's address (through trusted proxies only).
   std::string_view client_ip() const { return view(api_->request_client_ip(req_)); }
 
-  // The body parsed as JSON; a malformed body becomes a 400 for the client.
-  json::Value json() const {
+  // The body as JSON, read so that the client's mistakes answer 400 naming the field
+  // (portico/input.hpp); a malformed body is a 400 too.
+  Input json() const {
     try {
-      return json::parse(body());
+      return Input(json::parse(body()));
     } catch (const json::ParseError& e) {
       throw HttpError(400, std::string("request body is not valid JSON: ") + e.what());
     }
@@ -176,10 +162,22 @@ class Request {
     if (get(req_, str(name), &out) != PORTICO_OK) return std::nullopt;
     return view(out);
   }
+  static int64_t to_int(std::string_view text, const char* kind, std::string_view name, int64_t min,
+                        int64_t max) {
+    int64_t v = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+    if (text.empty() || ec != std::errc() || end != text.data() + text.size() || v < min ||
+        v > max) {
+      throw HttpError(400, std::string(kind) + " '" + std::string(name) +
+                               "' must be an integer from " + std::to_string(min) + " to " +
+                               std::to_string(max));
+    }
+    return v;
+  }
 
   const portico_host_api* api_;
   const portico_request* req_;
-  portico_host_ctx* generation_;
+  const Host& host_;
 };
 
 // The response under construction. Buffered in the plugin and handed to the host in one piece
@@ -506,7 +504,7 @@ class Host {
                                  portico_error* err) {
     auto* entry = static_cast<Entry*>(data);
     const portico_host_api* api = entry->host->api_;
-    Request request(api, req, entry->host->ctx_);
+    Request request(api, req, *entry->host);
     Response response;
     try {
       try {
@@ -550,6 +548,13 @@ class Host {
   std::deque<Subscription> events_;
   std::deque<JobRunner> jobs_;
 };
+
+inline Scope Request::scope() const {
+  if (PORTICO_HAS_MEMBER(api_, portico_host_api, request_ctx)) {
+    return Scope{api_, api_->request_ctx(req_)};
+  }
+  return host_.scope();  // a host older than 1.3: leases belong to the generation
+}
 
 // A route handler that calls a member function of the plugin:
 //   host.route("GET", "/users/me", portico::handler(this, &Users::getMe), {PORTICO_AUTH_REQUIRED});

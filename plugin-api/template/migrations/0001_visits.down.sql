@@ -1,1 +1,0 @@
-DROP TABLE my_plugin_visits;

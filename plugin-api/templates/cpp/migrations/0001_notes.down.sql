@@ -1,0 +1,1 @@
+DROP TABLE my_plugin_notes;
