@@ -2,8 +2,8 @@
 # A third party's view of the SDK: configure plugin-api on its own (any find_package there fails
 # this test: it must need nothing but CMake), install it into an empty prefix, then build both
 # installed templates against that prefix only: C++ with find_package(PorticoPluginAPI), C with
-# plain cc and pkg-config, using the commands their READMEs give. Each plugin must export one
-# symbol. Both .so land in OUT_DIR for the e2e test that loads them.
+# plain cc and pkg-config, as their READMEs say, and the C example of the installed ABI.md. Each
+# plugin must export one symbol. The .so files land in OUT_DIR for the e2e test that loads them.
 set -euo pipefail
 source_dir=$1 out_dir=$2
 work=$(mktemp -d)
@@ -49,12 +49,21 @@ export PKG_CONFIG_PATH=$prefix/share/pkgconfig
   cc -std=c11 -Wall -Wextra -Wpedantic -Werror -fPIC -shared -Wl,-z,defs \
      $(pkg-config --cflags portico-plugin-api) -o my_c_plugin.so my_c_plugin.c)
 
-for so in "$work/mine/cpp/build/my_plugin.so" "$work/mine/c/my_c_plugin.so"; do
+# The C example in ABI.md, as installed, builds the same way.
+awk '/^```c$/ { keep = 1; next } /^```/ { keep = 0 } keep' \
+    "$prefix/share/doc/portico-plugin-api/ABI.md" >"$work/mine/c/hello_c.c"
+[ -s "$work/mine/c/hello_c.c" ] || fail "ABI.md has no C example"
+(cd "$work/mine/c" &&
+  cc -std=c11 -Wall -Wextra -Wpedantic -Werror -fPIC -shared -Wl,-z,defs \
+     $(pkg-config --cflags portico-plugin-api) -o hello_c.so hello_c.c)
+
+for so in "$work/mine/cpp/build/my_plugin.so" "$work/mine/c/my_c_plugin.so" "$work/mine/c/hello_c.so"; do
   exported=$(nm -D --defined-only "$so" | awk '{print $NF}')
   [ "$exported" = portico_plugin_negotiate ] ||
     fail "$(basename "$so") exports more than the entry point: $(echo $exported)"
 done
 
 mkdir -p "$out_dir"
-cp "$work/mine/cpp/build/my_plugin.so" "$work/mine/c/my_c_plugin.so" "$out_dir/"
+cp "$work/mine/cpp/build/my_plugin.so" "$work/mine/c/my_c_plugin.so" "$work/mine/c/hello_c.so" \
+   "$out_dir/"
 echo "plugins built against the SDK installed alone in $prefix: $(ls "$out_dir")"

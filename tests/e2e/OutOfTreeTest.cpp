@@ -1,6 +1,6 @@
-// The two templates, built by abi.build_out_of_tree against the SDK installed on its own (CMake
-// package and pkg-config), load and serve: every host service the C++ template shows works, and
-// the client's mistakes answer 400 naming the field.
+// The two templates and ABI.md's C example, built by abi.build_out_of_tree against the SDK
+// installed on its own (CMake package and pkg-config), load and serve: every host service the C++
+// template shows works, and the client's mistakes answer 400 naming the field.
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -13,11 +13,12 @@ namespace json = portico::json;
 
 TEST(OutOfTree, TemplatesBuiltAgainstTheInstalledSdkServeEveryService) {
   std::string dir = BUILD_DIR "/out-of-tree/";
-  e2e::Porticod p(
-      {{{dir + "my_plugin.so", "my_plugin.so"}, {dir + "my_c_plugin.so", "my_c_plugin.so"}},
-       {{"plugin.my_plugin.greeting", "bonjour"}},
-       {},
-       true});
+  e2e::Porticod p({{{dir + "my_plugin.so", "my_plugin.so"},
+                    {dir + "my_c_plugin.so", "my_c_plugin.so"},
+                    {dir + "hello_c.so", "hello_c.so"}},
+                   {{"plugin.my_plugin.greeting", "bonjour"}},
+                   {},
+                   true});
   auto greet = e2e::get(p.port(), "/my_plugin/greet/ada");
   ASSERT_EQ(greet.status, 200) << greet.body << p.logs();
   EXPECT_EQ(greet.json().at("greeting").as_string(), "bonjour, ada");
@@ -74,4 +75,8 @@ TEST(OutOfTree, TemplatesBuiltAgainstTheInstalledSdkServeEveryService) {
   ASSERT_EQ(c.status, 200) << c.body;
   EXPECT_EQ(c.json().at("greeting").as_string(), "hello, grace");
   EXPECT_EQ(e2e::get(p.port(), "/my_c_plugin/greet/a%22b").status, 400);
+
+  auto smallest = e2e::get(p.port(), "/hello");
+  ASSERT_EQ(smallest.status, 200) << smallest.body;
+  EXPECT_EQ(smallest.json().at("hello").as_string(), "world");
 }
