@@ -14,5 +14,7 @@ void fillDataApi(portico_host_api& api);
 void fillMessagingApi(portico_host_api& api);
 // request_principal, request_client_ip, token_* and subject_revoke (1.2).
 void fillAuthApi(portico_host_api& api);
+// http_fetch and http_response_* (1.4).
+void fillHttpApi(portico_host_api& api);
 
 }  // namespace portico::abi

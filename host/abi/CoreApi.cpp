@@ -8,6 +8,7 @@
 #include "abi/HostApi.h"
 #include "abi/HostServices.h"
 #include "auth/AuthService.h"
+#include "common/HeaderRules.h"
 #include "common/IgnoreCase.h"
 #include "config/Config.h"
 #include "http/RequestTarget.h"
@@ -15,29 +16,6 @@
 
 namespace portico::abi {
 namespace {
-
-bool isHeaderToken(std::string_view s) {
-  if (s.empty()) return false;
-  for (unsigned char c : s) {
-    bool ok =
-        (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-        std::string_view("!#$%&'*+-.^_`|~").find(static_cast<char>(c)) != std::string_view::npos;
-    if (!ok) return false;
-  }
-  return true;
-}
-
-// Headers that frame the message belong to the host: a plugin setting them could split or
-// truncate the response on the wire.
-bool isFramingHeader(std::string_view name) {
-  static const char* const framing[] = {"content-length", "transfer-encoding", "connection",
-                                        "keep-alive",     "upgrade",           "te",
-                                        "trailer"};
-  for (const char* f : framing) {
-    if (common::equalsIgnoreCase(name, f)) return true;
-  }
-  return false;
-}
 
 spdlog::level::level_enum toSpdlog(portico_log_level level) {
   switch (level) {
@@ -207,12 +185,9 @@ portico_status responseSetStatus(portico_response* res, uint32_t status) {
 
 portico_status responseAddHeader(portico_response* res, portico_str name, portico_str value) {
   return guarded(nullptr, [&] {
-    if (res == nullptr || !isHeaderToken(sv(name)) || isFramingHeader(sv(name))) {
-      return PORTICO_ERR_INVALID_ARGUMENT;
-    }
     std::string_view v = sv(value);
-    if (v.find_first_of("\r\n", 0) != std::string_view::npos ||
-        v.find('\0') != std::string_view::npos) {
+    if (res == nullptr || !common::isHeaderToken(sv(name)) || common::isFramingHeader(sv(name)) ||
+        !common::isSafeHeaderValue(v)) {
       return PORTICO_ERR_INVALID_ARGUMENT;
     }
     // A response has one Content-Type: the plugin's replaces the default and any earlier one.

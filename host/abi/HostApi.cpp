@@ -15,6 +15,7 @@ portico_host_api makeTable() {
   fillDataApi(api);
   fillMessagingApi(api);
   fillAuthApi(api);
+  fillHttpApi(api);
   return api;
 }
 

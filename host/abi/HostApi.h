@@ -5,6 +5,8 @@
 
 #include <spdlog/logger.h>
 
+#include <atomic>
+#include <cstdint>
 #include <deque>
 #include <map>
 #include <memory>
@@ -52,7 +54,10 @@ struct PluginContext {
   Registrations registered;
   std::mutex configMutex;
   std::map<std::string, std::string> configValues;  // keeps returned views alive until destroy
-  portico_host_ctx ctx{this, nullptr};              // the one init receives
+  // Set when the generation is retired: its drain deadline (steady-clock ns), by which its
+  // outbound calls are cut off. 0 while it serves.
+  std::atomic<int64_t> outboundCutoff{0};
+  portico_host_ctx ctx{this, nullptr};  // the one init receives
 };
 
 }  // namespace portico::abi

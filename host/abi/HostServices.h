@@ -20,6 +20,9 @@ class JobQueue;
 namespace portico::auth {
 class AuthService;
 }
+namespace portico::outbound {
+class HttpClient;
+}
 
 namespace portico::abi {
 
@@ -30,6 +33,7 @@ struct HostServices {
   bus::EventBus* events = nullptr;            // needs Redis
   jobs::JobQueue* jobs = nullptr;             // needs Redis
   auth::AuthService* auth = nullptr;          // token signing and revocation
+  outbound::HttpClient* outbound = nullptr;   // plugins' outbound HTTP
 };
 
 }  // namespace portico::abi

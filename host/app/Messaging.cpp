@@ -46,9 +46,12 @@ Messaging::Messaging(const MessagingOptions& options, const resources::RedisUrl&
         for (const auto& [queue, target] : table->jobHandlers) queues.push_back(queue);
         return queues;
       },
-      [&routes](const std::string& queue, const std::string& id, const std::string& payload,
-                int attempt, std::string* error) {
-        return dispatch::runJob(*routes.current(), queue, id, payload, attempt, error);
+      [&routes, visibility = std::chrono::milliseconds(options.jobs.visibilityTimeoutMs)](
+          const std::string& queue, const std::string& id, const std::string& payload, int attempt,
+          std::string* error) {
+        // Past its visibility timeout another host may take the job: its calls end before.
+        return dispatch::runJob(*routes.current(), queue, id, payload, attempt,
+                                std::chrono::steady_clock::now() + visibility, error);
       },
       metrics);
 }

@@ -24,6 +24,7 @@
 #include "log/Logging.h"
 #include "metrics/Metrics.h"
 #include "migrate/Migrator.h"
+#include "outbound/HttpClient.h"
 #include "resources/Readiness.h"
 #include "resources/Resources.h"
 
@@ -188,13 +189,15 @@ int PorticoApp::serve(const config::Config& cfg, Settings& settings) {
   services.events = messaging.events();
   services.jobs = messaging.jobs();
   services.auth = &auth;
+  outbound::HttpClient outbound(settings.outbound, cfg, &metrics);
+  services.outbound = &outbound;
   lifecycle::PluginManager plugins(settings.plugins, services, routes, metrics, migrator.get(),
                                    &quarantine);
 
   resources::Readiness readiness(resources);
   if (auto probe = messaging.jobsProbe()) readiness.add(std::move(probe));
   PublicHandler publicHandler(plugins, metrics, readiness, auth, settings.maxResponseBytes,
-                              settings.trustedProxies);
+                              settings.trustedProxies, settings.requestDeadlineMs);
   AccessObserver observer(metrics, settings.accessLog);
   http::HttpServer publicServer(settings.http, publicHandler, &observer);
   std::unique_ptr<admin::AdminHandler> adminHandler;

@@ -82,7 +82,8 @@ void PublicHandler::handle(http::Request& request, http::Response& response,
   std::string bodyText = body.str();
   dispatch::callRoute(route,
                       {request, target.path, target.query, exchange.requestId, bodyText,
-                       match.params, who.principal.get(), trustedProxies_, maxResponseBytes_},
+                       match.params, who.principal.get(), trustedProxies_, maxResponseBytes_,
+                       std::chrono::steady_clock::now() + requestDeadline_},
                       response, metrics_);
 }
 

@@ -2,6 +2,7 @@
 // (/health, /ready, /metrics), otherwise route to a plugin through the current route table.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -27,15 +28,18 @@ namespace portico::app {
 class PublicHandler : public http::Handler {
  public:
   // trustedProxies: peers whose X-Forwarded-For is believed (http.trusted_proxies).
+  // requestDeadlineMs: http.request_deadline_ms, how long a plugin's outbound calls may run.
   PublicHandler(lifecycle::PluginManager& plugins, metrics::Metrics& metrics,
                 const resources::Readiness& readiness, auth::AuthService& auth,
-                uint64_t maxResponseBytes, std::vector<std::string> trustedProxies)
+                uint64_t maxResponseBytes, std::vector<std::string> trustedProxies,
+                int requestDeadlineMs)
       : plugins_(plugins),
         metrics_(metrics),
         readiness_(readiness),
         auth_(auth),
         maxResponseBytes_(maxResponseBytes),
-        trustedProxies_(std::move(trustedProxies)) {}
+        trustedProxies_(std::move(trustedProxies)),
+        requestDeadline_(requestDeadlineMs) {}
 
   void handle(http::Request& request, http::Response& response, http::Exchange& exchange) override;
 
@@ -49,6 +53,7 @@ class PublicHandler : public http::Handler {
   auth::AuthService& auth_;
   uint64_t maxResponseBytes_;
   std::vector<std::string> trustedProxies_;
+  std::chrono::milliseconds requestDeadline_;
 };
 
 }  // namespace portico::app

@@ -14,6 +14,7 @@ Settings Settings::read(const config::Config& cfg) {
   s.maxBodyBytes = static_cast<uint64_t>(cfg.getInt("http.max_body_bytes", 0));
   s.maxResponseBytes = static_cast<uint64_t>(cfg.getInt("http.max_response_bytes", 1));
   s.trustedProxies = cfg.getList("http.trusted_proxies");
+  s.requestDeadlineMs = static_cast<int>(cfg.getInt("http.request_deadline_ms", 1, 86400000));
   s.shutdownGraceMs = static_cast<int>(cfg.getInt("http.shutdown_grace_ms", 0, 600000));
 
   s.adminEnabled = cfg.getBool("admin.enabled");
@@ -25,6 +26,7 @@ Settings Settings::read(const config::Config& cfg) {
   s.resources = resources::ResourcesOptions::fromConfig(cfg);
   s.messaging = MessagingOptions::fromConfig(cfg);
   s.auth = auth::AuthOptions::fromConfig(cfg);
+  s.outbound = outbound::Options::fromConfig(cfg);
   s.keys = auth::Keyring::fromConfig(cfg);
   return s;
 }

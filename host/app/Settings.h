@@ -12,6 +12,7 @@
 #include "http/ServerOptions.h"
 #include "lifecycle/PluginManager.h"
 #include "log/Logging.h"
+#include "outbound/OutboundOptions.h"
 #include "resources/Resources.h"
 
 namespace portico::config {
@@ -28,6 +29,7 @@ struct Settings {
   uint64_t maxBodyBytes = 0;      // http.max_body_bytes: for routes that set none
   uint64_t maxResponseBytes = 0;  // http.max_response_bytes
   std::vector<std::string> trustedProxies;
+  int requestDeadlineMs = 0;  // http.request_deadline_ms
   int shutdownGraceMs = 0;
 
   bool adminEnabled = false;
@@ -39,6 +41,7 @@ struct Settings {
   resources::ResourcesOptions resources;
   MessagingOptions messaging;
   auth::AuthOptions auth;
+  outbound::Options outbound;
   auth::Keyring keys;  // auth.keys, auth.signing_key, auth.key.<kid>.*: loaded from their files
 
   // Throws config::ConfigError naming a key whose value is malformed or out of range.

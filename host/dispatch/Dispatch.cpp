@@ -6,6 +6,7 @@
 #include "http/ErrorResponse.h"
 #include "log/Logging.h"
 #include "metrics/Metrics.h"
+#include "outbound/TraceContext.h"
 
 namespace portico::dispatch {
 
@@ -28,7 +29,9 @@ void callRoute(const RouteTable::Target<abi::RouteSpec>& route, const RouteReque
   preq.trustedProxies = &request.trustedProxies;
   portico_response pres;
   pres.maxBytes = request.maxResponseBytes;
-  abi::CallScope scope{"request", request.requestId};
+  std::string traceparent =
+      outbound::traceparentFor(request.http.header("traceparent").value_or(""), request.requestId);
+  abi::CallScope scope{"request", request.requestId, request.deadline, traceparent};
   CallOutcome out = callPlugin(generation, scope, preq.method, pattern,
                                [&](portico_host_ctx* call, portico_error* err) {
                                  preq.call = call;
@@ -82,7 +85,8 @@ void deliverEvent(const RouteTable& table, const std::string& topic, const std::
   for (const auto& target : table.subscriptions) {
     if (!topicMatches(target.spec->pattern, topic)) continue;
     const abi::SubscriptionSpec& spec = *target.spec;
-    abi::CallScope scope{"event", topic};
+    std::string traceparent = outbound::traceparentFor("", topic + "/" + payload);
+    abi::CallScope scope{"event", topic, std::chrono::steady_clock::time_point::max(), traceparent};
     CallOutcome out = callPlugin(
         *target.generation, scope, "EVENT", spec.pattern,
         [&](portico_host_ctx* call, portico_error* err) {
@@ -97,12 +101,14 @@ void deliverEvent(const RouteTable& table, const std::string& topic, const std::
 }
 
 jobs::Outcome runJob(const RouteTable& table, const std::string& queue, const std::string& id,
-                     const std::string& payload, int attempt, std::string* error) {
+                     const std::string& payload, int attempt,
+                     std::chrono::steady_clock::time_point deadline, std::string* error) {
   auto it = table.jobHandlers.find(queue);
   if (it == table.jobHandlers.end()) return jobs::Outcome::NoHandler;
   const auto& target = it->second;
   const abi::JobHandlerSpec& spec = *target.spec;
-  abi::CallScope scope{"job", id};
+  std::string traceparent = outbound::traceparentFor("", id);
+  abi::CallScope scope{"job", id, deadline, traceparent};
   auto tries = static_cast<uint32_t>(attempt);
   CallOutcome out = callPlugin(
       *target.generation, scope, "JOB", queue, [&](portico_host_ctx* call, portico_error* err) {

@@ -2,6 +2,7 @@
 // bus) and jobs (the job queue), each on the generation a published route table names.
 #pragma once
 
+#include <chrono>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -33,6 +34,7 @@ struct RouteRequest {
   const auth::Principal* principal;  // null: anonymous
   const std::vector<std::string>& trustedProxies;
   uint64_t maxResponseBytes;
+  std::chrono::steady_clock::time_point deadline;  // outbound calls made for it end by then
 };
 
 // Runs the route's handler and writes its answer into `response`; a failed or escaped call is
@@ -47,9 +49,9 @@ bool topicMatches(std::string_view pattern, std::string_view topic);
 void deliverEvent(const lifecycle::RouteTable& table, const std::string& topic,
                   const std::string& payload);
 
-// Runs one job on the generation handling `queue`.
+// Runs one job on the generation handling `queue`; its outbound calls end by `deadline`.
 jobs::Outcome runJob(const lifecycle::RouteTable& table, const std::string& queue,
                      const std::string& id, const std::string& payload, int attempt,
-                     std::string* error);
+                     std::chrono::steady_clock::time_point deadline, std::string* error);
 
 }  // namespace portico::dispatch

@@ -416,6 +416,11 @@ void PluginManager::retireLocked(
     std::shared_ptr<Generation> gen) {  // NOLINT(performance-unnecessary-value-param)
   gen->setState(GenerationState::Draining);
   gen->markRetired();
+  // Its outbound calls may finish, but not past the drain deadline: after that nothing of the
+  // generation should still be running.
+  auto cutoff = gen->retiredAt() + std::chrono::milliseconds(options_.drainTimeoutMs);
+  gen->context().outboundCutoff.store(
+      std::chrono::duration_cast<std::chrono::nanoseconds>(cutoff.time_since_epoch()).count());
   retiring_.push_back(gen.get());
   wake_.notify_all();
   // `gen` drops the manager's reference here; the route tables and requests drop theirs later.

@@ -77,6 +77,22 @@ Metrics::Metrics()
                 .Name("background_jobs_total")
                 .Help("Jobs by queue and status (enqueued, done, failed, dead).")
                 .Register(*registry_)),
+      outbound_(prometheus::BuildCounter()
+                    .Name("portico_outbound_requests_total")
+                    .Help("Outbound HTTP requests of plugins by plugin, destination and status "
+                          "(the peer's code, or denied, timeout, unavailable, circuit_open, "
+                          "error).")
+                    .Register(*registry_)),
+      outboundDurations_(prometheus::BuildHistogram()
+                             .Name("portico_outbound_request_duration_seconds")
+                             .Help("Time of one outbound HTTP exchange, by plugin and "
+                                   "destination.")
+                             .Register(*registry_)),
+      outboundConnections_(prometheus::BuildCounter()
+                               .Name("portico_outbound_connections_opened_total")
+                               .Help("Connections the outbound HTTP client opened.")
+                               .Register(*registry_)
+                               .Add({})),
       activeConnections_(prometheus::BuildGauge()
                              .Name("http_active_connections")
                              .Help("Open client connections on the public listener.")
@@ -108,6 +124,16 @@ void Metrics::observeRequest(const std::string& method, const std::string& route
       .get({{"method", method}, {"route", route}, {"status_code", code}, {"plugin", plugin}},
            std::move(key), buckets())
       .Observe(seconds);
+}
+
+void Metrics::observeOutbound(const std::string& plugin, const std::string& host,
+                              const std::string& status, double seconds) {
+  outbound_.Add({{"plugin", plugin}, {"host", host}, {"status", status}}).Increment();
+  outboundDurations_.Add({{"plugin", plugin}, {"host", host}}, buckets()).Observe(seconds);
+}
+
+void Metrics::countOutboundConnections(long opened) {
+  if (opened > 0) outboundConnections_.Increment(static_cast<double>(opened));
 }
 
 void Metrics::countReload(const std::string& plugin, bool ok) {

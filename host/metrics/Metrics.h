@@ -41,6 +41,12 @@ class Metrics {
   // status: enqueued, done, failed (will retry), dead.
   void countJob(const std::string& queue, const std::string& status);
   void observeJob(const std::string& queue, const std::string& status, double seconds);
+  // One outbound HTTP exchange (or a call refused before it went out): status is the peer's
+  // code, or denied, timeout, unavailable, circuit_open, error.
+  void observeOutbound(const std::string& plugin, const std::string& host,
+                       const std::string& status, double seconds);
+  // Connections the outbound client had to open (reuse keeps this near zero).
+  void countOutboundConnections(long opened);
   void registerGauge(std::string name, std::string help, Source source);
   // A counter read at scrape time; the source must never go down.
   void registerCounter(std::string name, std::string help, Source source);
@@ -75,6 +81,9 @@ class Metrics {
   prometheus::Family<prometheus::Counter>& reloads_;
   prometheus::Family<prometheus::Counter>& escapes_;
   prometheus::Family<prometheus::Counter>& jobs_;
+  prometheus::Family<prometheus::Counter>& outbound_;
+  prometheus::Family<prometheus::Histogram>& outboundDurations_;
+  prometheus::Counter& outboundConnections_;
   prometheus::Gauge& activeConnections_;
   Series<prometheus::Histogram> requestSeries_{requests_};
 };

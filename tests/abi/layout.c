@@ -50,7 +50,7 @@ _Static_assert(offsetof(portico_job_options, delay_ms) == 8, "portico_job_option
 _Static_assert(offsetof(portico_job_options, max_attempts) == 12,
                "portico_job_options.max_attempts");
 _Static_assert(offsetof(portico_job_options, backoff_ms) == 16, "portico_job_options.backoff_ms");
-_Static_assert(sizeof(portico_host_api) == 432, "portico_host_api");
+_Static_assert(sizeof(portico_host_api) == 488, "portico_host_api");
 _Static_assert(offsetof(portico_host_api, struct_size) == 0, "portico_host_api.struct_size");
 _Static_assert(offsetof(portico_host_api, abi_major) == 8, "portico_host_api.abi_major");
 _Static_assert(offsetof(portico_host_api, abi_minor) == 12, "portico_host_api.abi_minor");
@@ -124,6 +124,46 @@ _Static_assert(offsetof(portico_host_api, event_subscribe_ctx) == 416,
                "portico_host_api.event_subscribe_ctx");
 _Static_assert(offsetof(portico_host_api, job_handle_ctx) == 424,
                "portico_host_api.job_handle_ctx");
+_Static_assert(offsetof(portico_host_api, http_fetch) == 432, "portico_host_api.http_fetch");
+_Static_assert(offsetof(portico_host_api, http_response_status) == 440,
+               "portico_host_api.http_response_status");
+_Static_assert(offsetof(portico_host_api, http_response_header_count) == 448,
+               "portico_host_api.http_response_header_count");
+_Static_assert(offsetof(portico_host_api, http_response_header_at) == 456,
+               "portico_host_api.http_response_header_at");
+_Static_assert(offsetof(portico_host_api, http_response_header) == 464,
+               "portico_host_api.http_response_header");
+_Static_assert(offsetof(portico_host_api, http_response_body) == 472,
+               "portico_host_api.http_response_body");
+_Static_assert(offsetof(portico_host_api, http_response_free) == 480,
+               "portico_host_api.http_response_free");
+_Static_assert(sizeof(portico_http_header) == 32, "portico_http_header");
+_Static_assert(sizeof(portico_http_request) == 128, "portico_http_request");
+_Static_assert(offsetof(portico_http_header, name) == 0, "portico_http_header.name");
+_Static_assert(offsetof(portico_http_header, value) == 16, "portico_http_header.value");
+_Static_assert(offsetof(portico_http_request, struct_size) == 0,
+               "portico_http_request.struct_size");
+_Static_assert(offsetof(portico_http_request, method) == 8, "portico_http_request.method");
+_Static_assert(offsetof(portico_http_request, url) == 24, "portico_http_request.url");
+_Static_assert(offsetof(portico_http_request, headers) == 40, "portico_http_request.headers");
+_Static_assert(offsetof(portico_http_request, header_count) == 48,
+               "portico_http_request.header_count");
+_Static_assert(offsetof(portico_http_request, body) == 56, "portico_http_request.body");
+_Static_assert(offsetof(portico_http_request, body_reader) == 72,
+               "portico_http_request.body_reader");
+_Static_assert(offsetof(portico_http_request, body_reader_data) == 80,
+               "portico_http_request.body_reader_data");
+_Static_assert(offsetof(portico_http_request, body_length) == 88,
+               "portico_http_request.body_length");
+_Static_assert(offsetof(portico_http_request, connect_timeout_ms) == 96,
+               "portico_http_request.connect_timeout_ms");
+_Static_assert(offsetof(portico_http_request, timeout_ms) == 100,
+               "portico_http_request.timeout_ms");
+_Static_assert(offsetof(portico_http_request, max_attempts) == 104,
+               "portico_http_request.max_attempts");
+_Static_assert(offsetof(portico_http_request, on_body) == 112, "portico_http_request.on_body");
+_Static_assert(offsetof(portico_http_request, on_body_data) == 120,
+               "portico_http_request.on_body_data");
 _Static_assert(sizeof(portico_plugin_hooks) == 40, "portico_plugin_hooks");
 _Static_assert(offsetof(portico_plugin_hooks, struct_size) == 0,
                "portico_plugin_hooks.struct_size");

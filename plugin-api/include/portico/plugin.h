@@ -24,6 +24,10 @@
  *        one call: request_ctx, and event and job handlers that receive one
  *        (event_subscribe_ctx, job_handle_ctx): what is taken through them belongs to that call,
  *        from any thread. log_enabled, so that a plugin skips formatting lines the host drops.
+ *   1.4  Outbound HTTP through the host's client (http_fetch and the http_response_* accessors,
+ *        portico_http_request, portico_http_header): an allow-list per plugin, retries, a
+ *        circuit breaker per destination, streamed request and response bodies.
+ *        Status code PORTICO_ERR_DENIED.
  *
  * ---------------------------------------------------------------------------------------------
  * COMPATIBILITY POLICY
@@ -80,7 +84,7 @@ extern "C" {
 
 /* ABI version this header describes. See the compatibility policy above. */
 #define PORTICO_ABI_MAJOR 1u
-#define PORTICO_ABI_MINOR 3u
+#define PORTICO_ABI_MINOR 4u
 
 /* Name of the one symbol a plugin exports; see portico_negotiate_fn. */
 #define PORTICO_ENTRY_SYMBOL "portico_plugin_negotiate"
@@ -112,6 +116,7 @@ typedef enum portico_status {
   PORTICO_ERR_INTERNAL = 8,         /* anything else; the error buffer says what */
   PORTICO_ERR_QUERY = 9,            /* 1.1: the database refused a statement; message is its own */
   PORTICO_ERR_TIMEOUT = 10,         /* 1.1: no pooled session became free in time */
+  PORTICO_ERR_DENIED = 11,          /* 1.4: refused by policy (outbound allow-list, ...) */
   PORTICO_STATUS_FORCE_32BIT = 0x7fffffff
 } portico_status;
 
@@ -340,6 +345,48 @@ typedef struct portico_job_options {
   uint32_t backoff_ms;   /* first retry delay, doubled per attempt; default jobs.backoff_ms */
 } portico_job_options;
 
+/* 1.4: one header of an outbound request or response. Frozen layout (travels in arrays). */
+typedef struct portico_http_header {
+  portico_str name;
+  portico_str value;
+} portico_http_header;
+
+/* 1.4: fills buf (cap bytes) with the next part of a streamed request body and sets *len; *len = 0
+ * ends the body. Called on the thread inside http_fetch, never after it returns. A stream cannot
+ * be replayed, so a call with a body_reader is never retried. Anything but PORTICO_OK aborts the
+ * call. */
+typedef portico_status (*portico_http_read_fn)(void* user_data, char* buf, size_t cap, size_t* len);
+/* 1.4: receives the response body chunk by chunk as it arrives, in order, on the thread inside
+ * http_fetch and never after it returns. The view is valid during the call only. Anything but
+ * PORTICO_OK stops the transfer (http_fetch then returns that status). */
+typedef portico_status (*portico_http_chunk_fn)(void* user_data, portico_str chunk);
+
+/* 1.4: an outbound HTTP request. Caller-owned; read only during http_fetch. Zero members take
+ * the host's defaults (outbound.* in porticod.properties). */
+typedef struct portico_http_request {
+  size_t struct_size;                 /* sizeof(portico_http_request) as the caller compiled it */
+  portico_str method;                 /* "GET", "POST", ...; empty: GET */
+  portico_str url;                    /* absolute http:// or https:// URL */
+  const portico_http_header* headers; /* header_count entries; the host adds traceparent */
+  size_t header_count;
+  portico_str body;                 /* the whole body; or empty, with body_reader: */
+  portico_http_read_fn body_reader; /* a streamed body (NULL: none) */
+  void* body_reader_data;
+  int64_t body_length;           /* of the streamed body; -1: unknown (sent chunked) */
+  uint32_t connect_timeout_ms;   /* per attempt; 0: outbound.connect_timeout_ms */
+  uint32_t timeout_ms;           /* the whole call, retries included; 0: outbound.timeout_ms. Never
+                                    longer than what is left of the calling request's or job's
+                                    own deadline, nor of a retired generation's drain. */
+  uint32_t max_attempts;         /* 0 or 1: one attempt. More: retried on connection errors, 408,
+                                    429 and 5xx if the method is idempotent or an Idempotency-Key
+                                    header is given, with backoff and Retry-After honoured. */
+  portico_http_chunk_fn on_body; /* non-NULL: the body goes to it as it arrives, not kept */
+  void* on_body_data;
+} portico_http_request;
+
+/* 1.4: the answer to an outbound request. Host-owned until http_response_free. */
+typedef struct portico_http_response portico_http_response;
+
 /* States of a job. Values are never reused. */
 typedef enum portico_job_state {
   PORTICO_JOB_UNKNOWN = 0, /* no such job (or its record expired) */
@@ -541,6 +588,37 @@ typedef struct portico_host_api {
                                         portico_error* err);
   portico_status (*job_handle_ctx)(portico_host_ctx* ctx, portico_str queue,
                                    portico_job_ctx_fn handler, void* user_data, portico_error* err);
+
+  /* ---- 1.4: outbound HTTP. Check PORTICO_HAS_MEMBER(host, portico_host_api, http_fetch). ---- */
+
+  /* Sends request through the host's HTTP client (connections reused across calls and plugins,
+   * HTTP/2 where offered, TLS always verified) and waits for the answer. Any thread; through a
+   * call's context (request_ctx, a job's or event's ctx) the call's deadline and request id
+   * apply, through the generation's only the timeouts. The destination must be in the plugin's
+   * allow-list, plugin.<name>.outbound.allow; redirects are followed within it.
+   * PORTICO_OK when the peer answered, whatever its status: *response then holds the answer,
+   * freed with http_response_free. Otherwise *response is NULL and the status says why:
+   * PORTICO_ERR_DENIED (not in the allow-list, plain http:// to a host not named with it, a
+   * link-local or metadata address), PORTICO_ERR_UNAVAILABLE (could not connect, TLS refused,
+   * the destination's circuit breaker is open), PORTICO_ERR_TIMEOUT, PORTICO_ERR_TOO_LARGE (the
+   * answer exceeds outbound.max_response_bytes), PORTICO_ERR_INVALID_ARGUMENT (a bad URL, method
+   * or header), or what on_body or body_reader returned. */
+  portico_status (*http_fetch)(portico_host_ctx* ctx, const portico_http_request* request,
+                               portico_http_response** response, portico_error* err);
+  /* The answer's status code. */
+  uint32_t (*http_response_status)(const portico_http_response* response);
+  /* Its headers in the order received, names as the peer sent them; index < count. The views
+   * are valid until http_response_free. */
+  size_t (*http_response_header_count)(const portico_http_response* response);
+  portico_status (*http_response_header_at)(const portico_http_response* response, size_t index,
+                                            portico_http_header* header);
+  /* First header by case-insensitive name; PORTICO_ERR_NOT_FOUND if absent. */
+  portico_status (*http_response_header)(const portico_http_response* response, portico_str name,
+                                         portico_str* value);
+  /* The body (decoded from gzip or br if the peer compressed it); empty when it went to
+   * on_body. Valid until http_response_free. */
+  portico_str (*http_response_body)(const portico_http_response* response);
+  void (*http_response_free)(portico_http_response* response);
 } portico_host_api;
 
 /* ------------------------------------------------------------------------------------------ */

@@ -664,8 +664,9 @@ inline portico_status negotiate(const portico_host_api* host, portico_plugin_inf
     return ::portico::detail::negotiate(host, &portico_sdk_info, info, err);                \
   }
 
-// Data access (ABI 1.1): portico::Db and portico::Redis.
+// Data access (ABI 1.1): portico::Db and portico::Redis; outbound HTTP (1.4): portico::Http.
 #include "portico/db.hpp"
+#include "portico/http.hpp"
 #include "portico/redis.hpp"
 
 #endif  // PORTICO_SDK_HPP
