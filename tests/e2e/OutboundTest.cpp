@@ -168,6 +168,16 @@ TEST(Outbound, AStreamedBodyArrivesChunkByChunk) {
   EXPECT_GE(r.at("chunks").as_int(), 5) << "the body came in one piece, not as it was sent";
 }
 
+TEST(Outbound, ARequestBodyCanBeStreamedAsItIsMade) {
+  e2e::HttpPeer peer;
+  Porticod p(fetcherHost("127.0.0.1:*"));
+  auto r = fetch(p, json::object({{"url", peer.url("/ok")}, {"method", "POST"}, {"upload", 3}}));
+  ASSERT_EQ(statusOf(r), 200) << r.dump();
+  auto seen = json::parse(r.at("body").as_string());
+  EXPECT_EQ(seen.at("body").as_string(), "part-0\npart-1\npart-2\n");
+  EXPECT_EQ(seen.at("headers").at("transfer-encoding").as_string(), "chunked");
+}
+
 TEST(Outbound, RedirectsAreFollowedOnlyWithinTheAllowList) {
   e2e::HttpPeer peer, outsider;
   Porticod p(fetcherHost("127.0.0.1:" + std::to_string(peer.port())));

@@ -38,6 +38,10 @@ struct HttpRequest {
   // More than 1: retried on connection errors, 408, 429 and 5xx when the method is idempotent
   // or an Idempotency-Key header is given.
   uint32_t max_attempts = 1;
+  // A body made while it is sent (a large upload) instead of `body`: fills buf (at most cap
+  // bytes) and returns how many it wrote, 0 at the end. Such a call is never retried.
+  std::function<size_t(char* buf, size_t cap)> body_source;
+  int64_t body_length = -1;  // of body_source's body; -1: unknown (sent chunked)
 };
 
 // A call the host could not make; status() is what the plugin's client should get.
@@ -101,7 +105,7 @@ class Http {
 
   // The body goes to on_chunk as it arrives (server-sent events from a model, a large download);
   // the returned response has headers and status, and an empty body. An exception thrown by
-  // on_chunk stops the transfer and comes out of stream().
+  // on_chunk (or body_source) stops the transfer and comes out of stream() (or fetch()).
   HttpResponse stream(const HttpRequest& request,
                       const std::function<void(std::string_view)>& on_chunk) const {
     return send(request, &on_chunk);
@@ -110,8 +114,19 @@ class Http {
  private:
   struct Sink {
     const std::function<void(std::string_view)>* on_chunk;
+    const std::function<size_t(char*, size_t)>* source;
     std::exception_ptr thrown;
   };
+  static portico_status produce(void* data, char* buf, size_t cap, size_t* len) {
+    auto* sink = static_cast<Sink*>(data);
+    try {
+      *len = (*sink->source)(buf, cap);
+      return PORTICO_OK;
+    } catch (...) {
+      sink->thrown = std::current_exception();
+      return PORTICO_ERR_INTERNAL;
+    }
+  }
   static portico_status deliver(void* data, portico_str chunk) {
     auto* sink = static_cast<Sink*>(data);
     try {
@@ -133,7 +148,7 @@ class Http {
     std::vector<portico_http_header> headers;
     headers.reserve(request.headers.size());
     for (const auto& [name, value] : request.headers) headers.push_back({str(name), str(value)});
-    Sink sink{on_chunk, nullptr};
+    Sink sink{on_chunk, &request.body_source, nullptr};
     portico_http_request r{};
     r.struct_size = sizeof r;
     r.method = str(request.method);
@@ -141,7 +156,11 @@ class Http {
     r.headers = headers.data();
     r.header_count = headers.size();
     r.body = str(request.body);
-    r.body_length = -1;
+    r.body_length = request.body_length;
+    if (request.body_source) {
+      r.body_reader = &Http::produce;
+      r.body_reader_data = &sink;
+    }
     r.connect_timeout_ms = request.connect_timeout_ms;
     r.timeout_ms = request.timeout_ms;
     r.max_attempts = request.max_attempts;
