@@ -9,6 +9,7 @@
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/StreamCopier.h>
 #include <Poco/String.h>
+#include <Poco/ThreadPool.h>
 #include <Poco/URI.h>
 
 #include <chrono>
@@ -64,7 +65,7 @@ class Script : public Poco::Net::HTTPRequestHandler {
     } else if (path.rfind("/always/", 0) == 0) {
       send(std::stoi(path.substr(8, 3)), "always");
     } else if (path == "/slow") {
-      std::this_thread::sleep_for(std::chrono::milliseconds(std::stoi(param("ms", "1000"))));
+      if (!peer_.pause(std::stoi(param("ms", "1000")))) return;
       send(200, "slow");
     } else if (path == "/stream") {
       int chunks = std::stoi(param("chunks", "3"));
@@ -73,7 +74,7 @@ class Script : public Poco::Net::HTTPRequestHandler {
       std::ostream& out = response.send();
       for (int i = 0; i < chunks && out.good(); ++i) {
         out << "chunk-" << i << "\n" << std::flush;
-        std::this_thread::sleep_for(std::chrono::milliseconds(gap));
+        if (!peer_.pause(gap)) return;
       }
     } else if (path == "/redirect") {
       response.set("Location", param("to", "/"));
@@ -106,12 +107,25 @@ HttpPeer::HttpPeer() {
   auto* params = new Poco::Net::HTTPServerParams;
   params->setMaxThreads(32);
   params->setKeepAlive(true);
-  server_ = std::make_unique<Poco::Net::HTTPServer>(new Factory(*this), socket, params);
+  threads_ = std::make_unique<Poco::ThreadPool>(2, 32);
+  server_ = std::make_unique<Poco::Net::HTTPServer>(new Factory(*this), *threads_, socket, params);
   server_->start();
 }
 
 HttpPeer::~HttpPeer() {
+  stopping_ = true;
   server_->stopAll(true);
+  threads_->joinAll();
+  server_.reset();
+}
+
+bool HttpPeer::pause(int ms) const {
+  auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(ms);
+  while (std::chrono::steady_clock::now() < until) {
+    if (stopping_) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  return !stopping_;
 }
 
 std::string HttpPeer::url(const std::string& path) const {

@@ -11,12 +11,16 @@
 // and counting the calls per path (without the query), which the tests read.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <string>
 
+namespace Poco {
+class ThreadPool;
+}
 namespace Poco::Net {
 class HTTPServer;
 }
@@ -35,11 +39,17 @@ class HttpPeer {
   int hits(const std::string& path) const;
   // Counts one call; for /flaky, returns how many came before it.
   int count(const std::string& path);
+  // Sleeps up to ms, less when the peer is being stopped; false then.
+  bool pause(int ms) const;
 
  private:
+  // A handler still running after the test has ended would touch what static destructors freed:
+  // the destructor stops the sleeps and joins the server's own threads.
+  std::atomic<bool> stopping_{false};
   mutable std::mutex mutex_;
   std::map<std::string, int> hits_;
   uint16_t port_ = 0;
+  std::unique_ptr<Poco::ThreadPool> threads_;  // outlives server_
   std::unique_ptr<Poco::Net::HTTPServer> server_;
 };
 
