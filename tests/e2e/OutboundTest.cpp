@@ -238,11 +238,13 @@ TEST(Outbound, TlsToASelfSignedPeerIsRefusedUnlessItsCaIsConfigured) {
       dir + "/key.pem -out " + dir + "/cert.pem 2>&1");
   ASSERT_EQ(made, 0) << out;
   uint16_t port = e2e::freePort();
+  // Made before fork: the child of a threaded process may only exec.
+  std::string accept = "127.0.0.1:" + std::to_string(port), cert = dir + "/cert.pem",
+              key = dir + "/key.pem";
   pid_t server = fork();
   if (server == 0) {
-    execlp("openssl", "openssl", "s_server", "-quiet", "-accept",
-           ("127.0.0.1:" + std::to_string(port)).c_str(), "-cert", (dir + "/cert.pem").c_str(),
-           "-key", (dir + "/key.pem").c_str(), "-www", static_cast<char*>(nullptr));
+    execlp("openssl", "openssl", "s_server", "-quiet", "-accept", accept.c_str(), "-cert",
+           cert.c_str(), "-key", key.c_str(), "-www", static_cast<char*>(nullptr));
     _exit(127);
   }
   std::string url = "https://127.0.0.1:" + std::to_string(port) + "/";
