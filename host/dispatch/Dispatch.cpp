@@ -82,10 +82,11 @@ bool topicMatches(std::string_view pattern, std::string_view topic) {
 }
 
 void deliverEvent(const RouteTable& table, const std::string& topic, const std::string& payload) {
+  // One event, one trace, whichever subscribers it reaches.
+  std::string traceparent = outbound::traceparentFor("", topic + "/" + payload);
   for (const auto& target : table.subscriptions) {
     if (!topicMatches(target.spec->pattern, topic)) continue;
     const abi::SubscriptionSpec& spec = *target.spec;
-    std::string traceparent = outbound::traceparentFor("", topic + "/" + payload);
     abi::CallScope scope{"event", topic, std::chrono::steady_clock::time_point::max(), traceparent};
     CallOutcome out = callPlugin(
         *target.generation, scope, "EVENT", spec.pattern,

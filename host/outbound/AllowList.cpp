@@ -3,6 +3,8 @@
 #include <charconv>
 #include <stdexcept>
 
+#include "common/IgnoreCase.h"
+
 namespace portico::outbound {
 
 namespace {
@@ -11,12 +13,6 @@ std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
   return s;
-}
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
-  return out;
 }
 
 bool validHost(std::string_view host) {
@@ -52,7 +48,7 @@ AllowList AllowList::parse(std::string_view list) {
     Entry e;
     std::string_view rest = raw;
     if (size_t sep = rest.find("://"); sep != std::string_view::npos) {
-      std::string scheme = lower(rest.substr(0, sep));
+      std::string scheme = common::toLowerAscii(rest.substr(0, sep));
       if (scheme != "http" && scheme != "https") throw bad("scheme must be http or https");
       e.scheme = scheme;
       rest.remove_prefix(sep + 3);
@@ -70,7 +66,7 @@ AllowList AllowList::parse(std::string_view list) {
       host = rest.substr(0, colon);
       port = rest.substr(colon + 1);
     }
-    e.host = lower(host);
+    e.host = common::toLowerAscii(host);
     std::string_view bare = e.host;
     if (bare.substr(0, 2) == "*.") bare.remove_prefix(2);
     if (!validHost(bare)) throw bad("not a host name or address");

@@ -106,7 +106,7 @@ bool parseDestination(const std::string& url, Destination* out, std::string* pat
   curl_url_cleanup(u);
   if (!ok || (out->scheme != "http" && out->scheme != "https") || out->host.empty()) return false;
   if (out->host.front() == '[') out->host = out->host.substr(1, out->host.size() - 2);
-  for (char& c : out->host) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+  out->host = common::toLowerAscii(out->host);
   out->port = port.empty() ? 0 : std::stoi(port);
   return out->port > 0;
 }
