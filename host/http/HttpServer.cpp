@@ -1,70 +1,95 @@
 #include "http/HttpServer.h"
 
-#include <Poco/Exception.h>
-#include <Poco/Net/ServerSocket.h>
-#include <Poco/Net/TCPServerParams.h>
+#include <boost/asio/post.hpp>
+#include <boost/asio/strand.hpp>
 
-#include <fcntl.h>
-#include <unistd.h>
-
-#include <algorithm>
 #include <chrono>
+#include <future>
 #include <thread>
 
-#include "http/Connection.h"
+#include "http/ServerShared.h"
+#include "http/Session.h"
 #include "log/Logging.h"
 
 namespace portico::http {
 
-HttpServer::HttpServer(const ServerOptions& options, Handler& handler, Observer* observer)
-    : options_(options), pool_(std::min(16, options.threads), options.threads) {
-  if (::pipe2(stopPipe_, O_CLOEXEC) != 0) {
-    throw Poco::SystemException("cannot create the server's stop pipe");
-  }
-  shared_ = std::make_shared<ConnectionShared>(options, handler, observer, stopPipe_[0]);
+namespace asio = boost::asio;
+using asio::ip::tcp;
 
-  Poco::Net::TCPServerParams::Ptr params = new Poco::Net::TCPServerParams;
-  params->setMaxThreads(options.threads);
-  params->setMaxQueued(options.queue);
-  Poco::Net::ServerSocket socket;
-  // SO_REUSEADDR only: Poco's two-argument bind() sets SO_REUSEPORT too, which would let a second
-  // process bind the same port and silently take a share of its connections.
-  socket.bind(Poco::Net::SocketAddress(options.host, options.port), true, false);
-  socket.listen(std::max(64, options.queue));
-  server_ =
-      std::make_unique<Poco::Net::TCPServer>(new ConnectionFactory(shared_), pool_, socket, params);
+namespace {
+
+// A handler running longer than this without saying it waits gets its loop a helper thread.
+constexpr auto kStallAfter = std::chrono::milliseconds(2);
+
+}  // namespace
+
+HttpServer::HttpServer(const ServerOptions& options, Handler& handler, Observer* observer)
+    : options_(options),
+      shared_(std::make_shared<ServerShared>(options, handler, observer)),
+      loops_(options.ioThreads, options.threads, kStallAfter),
+      acceptor_(loops_.first()),
+      acceptPause_(loops_.first()) {
+  tcp::endpoint endpoint(asio::ip::make_address(options.host), options.port);
+  acceptor_.open(endpoint.protocol());
+  // SO_REUSEADDR only, never SO_REUSEPORT: that would let a second process bind the same port
+  // and silently take a share of its connections.
+  acceptor_.set_option(tcp::acceptor::reuse_address(true));
+  acceptor_.bind(endpoint);
+  acceptor_.listen(options.queue);
+  port_ = acceptor_.local_endpoint().port();
 }
 
 HttpServer::~HttpServer() {
-  if (server_) stop(0);
-  ::close(stopPipe_[0]);
-  ::close(stopPipe_[1]);
+  stop(0);
+}
+
+void HttpServer::accept() {
+  acceptor_.async_accept(asio::make_strand(loops_.next()),
+                         [this](boost::system::error_code ec, tcp::socket socket) {
+                           if (ec == asio::error::operation_aborted || !acceptor_.is_open()) return;
+                           if (!ec) {
+                             startSession(std::move(socket), shared_);
+                             return accept();
+                           }
+                           // Out of descriptors or memory: retrying at once would spin; the backlog
+                           // waits meanwhile.
+                           log::get(options_.name)->warn("accept failed: {}", ec.message());
+                           acceptPause_.expires_after(std::chrono::milliseconds(100));
+                           acceptPause_.async_wait([this](boost::system::error_code e) {
+                             if (!e) accept();
+                           });
+                         });
 }
 
 void HttpServer::start() {
-  server_->start();
+  loops_.start();
+  asio::post(acceptor_.get_executor(), [this] { accept(); });
   log::get(options_.name)
-      ->info("listening on {}:{} ({} threads, queue {})", options_.host, port(), options_.threads,
-             options_.queue);
+      ->info("listening on {}:{} ({} event loops, up to {} threads)", options_.host, port_,
+             options_.ioThreads, options_.threads);
 }
 
 void HttpServer::stop(int graceMs) {
-  if (shared_->stopping.exchange(true)) return;
-  server_->stop();
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(graceMs);
-  // Wakes every connection waiting for its next request; requests in progress finish.
-  char wake = 1;
-  if (::write(stopPipe_[1], &wake, 1) != 1) {
-    log::get(options_.name)->warn("could not signal idle connections to close");
+  if (stopped_) return;
+  stopped_ = true;
+  shared_->stopping = true;
+  if (loops_.threads() > 0) {
+    std::promise<void> closed;
+    asio::post(acceptor_.get_executor(), [this, &closed] {
+      boost::system::error_code ec;
+      acceptor_.close(ec);
+      acceptPause_.cancel();
+      closed.set_value();
+    });
+    closed.get_future().wait();
+    // Requests in progress finish; connections waiting for one close now.
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(graceMs);
+    shared_->closeIdle();
+    while (shared_->openCount() > 0 && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
   }
-  while (server_->currentConnections() > 0 && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  pool_.joinAll();
-}
-
-uint16_t HttpServer::port() const {
-  return server_->socket().address().port();
+  loops_.stop();
 }
 
 }  // namespace portico::http

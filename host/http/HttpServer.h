@@ -1,25 +1,27 @@
-// An HTTP/1.1 server: Poco's TCPServer accepts and hands each connection to a thread of its pool;
-// the connection (Connection.h) parses with Beast's strict parser instead of Poco's lenient one,
-// which let framing errors through (request smuggling), and answers every error with a JSON body
-// and a request id.
+// An HTTP/1.1 server on Asio event loops (EventLoops.h): a few threads hold every connection,
+// idle or not, and run handlers inline, with helper threads lent to a loop whose handler blocks.
+// Requests are parsed with Beast's strict parser and held to the framing rules (Framing.h);
+// every error is answered with a JSON body and a request id.
 #pragma once
 
-#include <Poco/Net/TCPServer.h>
-#include <Poco/ThreadPool.h>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
 
 #include <cstdint>
 #include <memory>
 
+#include "http/EventLoops.h"
 #include "http/Exchange.h"
 #include "http/ServerOptions.h"
 
 namespace portico::http {
 
-struct ConnectionShared;
+struct ServerShared;
 
 class HttpServer {
  public:
-  // handler and observer (may be null) must outlive the server.
+  // Binds at once (a port in use fails here). handler and observer (may be null) must outlive
+  // the server.
   HttpServer(const ServerOptions& options, Handler& handler, Observer* observer);
   ~HttpServer();
 
@@ -27,14 +29,21 @@ class HttpServer {
   // Stops accepting, lets requests in progress finish, closes idle keep-alive connections and
   // waits up to `graceMs` for every connection to end.
   void stop(int graceMs);
-  uint16_t port() const;
+  uint16_t port() const { return port_; }
+  // Threads serving connections now: the loops' own and the helpers lent to them.
+  int threads() const { return loops_.threads(); }
 
  private:
+  void accept();
+
   ServerOptions options_;
-  Poco::ThreadPool pool_;
-  int stopPipe_[2] = {-1, -1};
-  std::shared_ptr<ConnectionShared> shared_;
-  std::unique_ptr<Poco::Net::TCPServer> server_;
+  std::shared_ptr<ServerShared> shared_;
+  EventLoops loops_;
+  // Both live on the first loop; declared after the loops so they are destroyed first.
+  boost::asio::ip::tcp::acceptor acceptor_;
+  boost::asio::steady_timer acceptPause_;
+  uint16_t port_ = 0;
+  bool stopped_ = false;
 };
 
 }  // namespace portico::http

@@ -1,5 +1,8 @@
 #include "http/ServerOptions.h"
 
+#include <algorithm>
+#include <thread>
+
 #include "config/Config.h"
 
 namespace portico::http {
@@ -11,6 +14,9 @@ ServerOptions ServerOptions::fromConfig(const config::Config& cfg, const std::st
   ServerOptions o;
   o.host = cfg.getString(prefix + ".host");
   o.port = static_cast<uint16_t>(number(".port", 0, 65535));
+  o.ioThreads = static_cast<int>(number(".io_threads", 0, 1024));
+  if (o.ioThreads == 0)
+    o.ioThreads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   o.threads = static_cast<int>(number(".threads", 1, 65536));
   o.queue = static_cast<int>(number(".queue", 1, 1 << 20));
   o.keepAliveTimeoutMs = static_cast<int>(number(".keepalive_timeout_ms", 1, 3600000));

@@ -1,5 +1,5 @@
 // How one HTTP listener behaves: address, threads, and the limits that keep one client from
-// holding a connection (and its thread) longer than it deserves.
+// holding a connection longer than it deserves.
 #pragma once
 
 #include <cstdint>
@@ -15,10 +15,11 @@ namespace portico::http {
 struct ServerOptions {
   std::string host;
   uint16_t port = 0;
-  // One thread serves one connection at a time; a keep-alive connection holds its thread while
-  // idle. Threads are therefore sized to the connections we accept, not to the cores.
+  int ioThreads = 0;  // event loops holding the connections; 0 = one per core
+  // Workers run handlers, which may block on a database: sized to the requests served at once,
+  // not to the connections open (an idle connection holds no worker).
   int threads = 0;
-  int queue = 0;                 // accepted connections waiting for a thread
+  int queue = 0;                 // the listen backlog
   int keepAliveTimeoutMs = 0;    // idle keep-alive connections are closed after this
   int maxKeepAliveRequests = 0;  // then the client reconnects and queues fairly again
   int timeoutMs = 0;             // the longest one read or write may wait for the client
@@ -29,7 +30,7 @@ struct ServerOptions {
   int bodyRateGraceMs = 0;       // before the rate counts
   std::string name;              // the prefix: "http" or "admin"
 
-  // Reads <prefix>.host, .port, .threads, .queue, .keepalive_timeout_ms,
+  // Reads <prefix>.host, .port, .io_threads, .threads, .queue, .keepalive_timeout_ms,
   // .max_keepalive_requests, .timeout_ms, .header_timeout_ms, .max_header_bytes,
   // .max_header_fields, .body_min_rate, .body_rate_grace_ms.
   static ServerOptions fromConfig(const config::Config& cfg, const std::string& prefix);

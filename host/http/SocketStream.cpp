@@ -32,15 +32,6 @@ SocketStream::Clock::time_point SocketStream::readDeadline() const {
   return rateStart_ + rateGrace_ + covered;
 }
 
-bool SocketStream::waitReadable(int timeoutMs) {
-  pollfd fds[2] = {{fd_, POLLIN, 0}, {stopFd_, POLLIN, 0}};
-  int n;
-  do {
-    n = ::poll(fds, 2, timeoutMs);
-  } while (n < 0 && errno == EINTR);
-  return n > 0 && fds[1].revents == 0 && fds[0].revents != 0;
-}
-
 bool SocketStream::await(short events, bool reading, error_code& ec) {
   auto now = Clock::now();
   auto until = now + idle_;

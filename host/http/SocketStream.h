@@ -1,6 +1,7 @@
 // A connected socket as Beast's SyncReadStream and SyncWriteStream, with deadlines: every read
 // and write waits in poll(2) for at most the time it has left, so a silent, slow or never-reading
-// client costs a timeout, never a thread for good.
+// client costs a timeout, never a thread for good. Used by the worker that reads a body while the
+// connection's event loop leaves the socket alone.
 #pragma once
 
 #include <sys/uio.h>
@@ -19,17 +20,13 @@ class SocketStream {
   using Clock = std::chrono::steady_clock;
 
   // `idle`: the longest any single read or write may wait for the peer.
-  SocketStream(int fd, int stopFd, std::chrono::milliseconds idle)
-      : fd_(fd), stopFd_(stopFd), idle_(idle) {}
+  SocketStream(int fd, std::chrono::milliseconds idle) : fd_(fd), idle_(idle) {}
 
   // Reads fail with beast::error::timeout from `deadline` on.
   void expireAt(Clock::time_point deadline);
   // Reads fail with beast::error::timeout once, `grace` after now, fewer than `bytesPerSecond` on
   // average have arrived since now. 0 turns the rate off (the idle limit still holds).
   void requireRate(uint64_t bytesPerSecond, std::chrono::milliseconds grace);
-  // True when data (or the peer's close) is readable within timeoutMs; false on timeout or once
-  // the server's stop pipe is readable.
-  bool waitReadable(int timeoutMs);
 
   template <class Buffers>
   size_t read_some(const Buffers& buffers, boost::beast::error_code& ec) {
@@ -83,7 +80,6 @@ class SocketStream {
   Clock::time_point readDeadline() const;
 
   int fd_;
-  int stopFd_;
   std::chrono::milliseconds idle_;
   Clock::time_point deadline_ = Clock::time_point::max();
   uint64_t minRate_ = 0;  // bytes per second, 0 = off

@@ -12,6 +12,7 @@
 #include <stdexcept>
 #include <thread>
 
+#include "common/Blocking.h"
 #include "common/HeaderRules.h"
 #include "common/IgnoreCase.h"
 #include "config/Config.h"
@@ -341,7 +342,11 @@ HttpClient::Exchange HttpClient::attempt(const Call& call, const std::string& me
     curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
   }
 
-  CURLcode code = curl_easy_perform(easy);
+  CURLcode code;
+  {
+    common::BlockingRegion waiting;
+    code = curl_easy_perform(easy);
+  }
   long connects = 0;
   curl_easy_getinfo(easy, CURLINFO_NUM_CONNECTS, &connects);
   if (metrics_ != nullptr) metrics_->countOutboundConnections(connects);

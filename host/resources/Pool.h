@@ -16,6 +16,8 @@
 #include <type_traits>
 #include <vector>
 
+#include "common/Blocking.h"
+
 namespace portico::resources {
 
 // The pool cannot hand out a connection now: the server is unreachable or every connection is
@@ -72,6 +74,7 @@ class Pool {
         ++inUse_;
         lock.unlock();
         try {
+          common::BlockingRegion connecting;
           return factory_();
         } catch (const std::exception& e) {
           lock.lock();
@@ -81,8 +84,12 @@ class Pool {
           throw PoolUnavailable(name_ + " unavailable: " + e.what());
         }
       }
-      if (available_.wait_until(lock, deadline) == std::cv_status::timeout && idle_.empty() &&
-          total_ >= options_.max) {
+      std::cv_status waited;
+      {
+        common::BlockingRegion waiting;
+        waited = available_.wait_until(lock, deadline);
+      }
+      if (waited == std::cv_status::timeout && idle_.empty() && total_ >= options_.max) {
         throw PoolExhausted(name_ + " pool exhausted: all " + std::to_string(options_.max) +
                             " connections busy for " + std::to_string(timeoutMs) + " ms");
       }

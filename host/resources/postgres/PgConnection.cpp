@@ -4,6 +4,7 @@
 
 #include <cstdlib>
 
+#include "common/Blocking.h"
 #include "log/Logging.h"
 
 namespace portico::resources {
@@ -80,6 +81,7 @@ PGresult* PgConnection::checked(PGresult* r) const {
 }
 
 PgResult PgConnection::execute(const std::string& sql, const std::vector<PgParam>& params) {
+  common::BlockingRegion waiting;
   std::string key = sql;
   key.push_back('\0');
   std::vector<Oid> types;
@@ -112,6 +114,7 @@ PgResult PgConnection::execute(const std::string& sql, const std::vector<PgParam
 }
 
 void PgConnection::command(const char* sql) {
+  common::BlockingRegion waiting;
   lastUsed = std::chrono::steady_clock::now();
   PQclear(checked(PQexec(conn_, sql)));
 }

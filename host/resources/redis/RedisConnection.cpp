@@ -1,5 +1,7 @@
 #include "resources/redis/RedisConnection.h"
 
+#include "common/Blocking.h"
+
 #include <Poco/Redis/Array.h>
 #include <Poco/URI.h>
 
@@ -67,12 +69,14 @@ Poco::Redis::Array toArray(const std::vector<std::string>& argv) {
 }  // namespace
 
 Poco::Redis::RedisType::Ptr RedisConnection::command(const std::vector<std::string>& argv) {
+  common::BlockingRegion waiting;
   lastUsed_ = std::chrono::steady_clock::now();
   return client_.sendCommand(toArray(argv));
 }
 
 std::vector<Poco::Redis::RedisType::Ptr> RedisConnection::pipeline(
     const std::vector<std::vector<std::string>>& commands) {
+  common::BlockingRegion waiting;
   std::vector<Poco::Redis::Array> arrays;
   arrays.reserve(commands.size());
   for (const auto& c : commands) arrays.push_back(toArray(c));
@@ -82,6 +86,7 @@ std::vector<Poco::Redis::RedisType::Ptr> RedisConnection::pipeline(
 }
 
 Poco::Redis::RedisType::Ptr RedisConnection::readReply() {
+  common::BlockingRegion waiting;
   lastUsed_ = std::chrono::steady_clock::now();
   return client_.readReply();
 }

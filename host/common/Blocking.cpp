@@ -1,0 +1,11 @@
+#include "common/Blocking.h"
+
+namespace portico::common {
+
+BlockingObserver*& blockingObserver() {
+  // The host is never unloaded, so a thread_local here is safe.
+  thread_local BlockingObserver* observer = nullptr;
+  return observer;
+}
+
+}  // namespace portico::common
