@@ -3,6 +3,8 @@
 #include <Poco/File.h>
 #include <Poco/Util/HelpFormatter.h>
 
+#include <sys/resource.h>
+
 #include <chrono>
 #include <iostream>
 #include <memory>
@@ -50,6 +52,19 @@ void warnAboutSecretsInFile(const config::Config& cfg) {
       logger->warn("{} carries a password in the config file; prefer {}", key,
                    config::Config::envName(key));
     }
+  }
+}
+
+// Every open connection is a descriptor and costs no thread any more, so the soft limit (often
+// 1024) would be the first thing to run out: raise it to the hard limit, as nginx's
+// worker_rlimit_nofile does.
+void raiseOpenFileLimit() {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur >= limit.rlim_max) return;
+  rlim_t soft = limit.rlim_cur;
+  limit.rlim_cur = limit.rlim_max;
+  if (setrlimit(RLIMIT_NOFILE, &limit) != 0) {
+    log::get("porticod")->warn("could not raise the open-file limit above {}", soft);
   }
 }
 
@@ -147,6 +162,7 @@ int PorticoApp::serve(const config::Config& cfg, Settings& settings) {
     return EXIT_CONFIG;
   }
   warnAboutSecretsInFile(cfg);
+  raiseOpenFileLimit();
 
   metrics::Metrics metrics;
   resources::Resources resources(settings.resources, metrics);

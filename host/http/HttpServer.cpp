@@ -20,6 +20,7 @@ namespace {
 
 // A handler running longer than this without saying it waits gets its loop a helper thread.
 constexpr auto kStallAfter = std::chrono::milliseconds(2);
+constexpr int kAcceptBurst = 256;
 
 }  // namespace
 
@@ -36,6 +37,7 @@ HttpServer::HttpServer(const ServerOptions& options, Handler& handler, Observer*
   acceptor_.set_option(tcp::acceptor::reuse_address(true));
   acceptor_.bind(endpoint);
   acceptor_.listen(options.queue);
+  acceptor_.non_blocking(true);
   port_ = acceptor_.local_endpoint().port();
 }
 
@@ -49,6 +51,15 @@ void HttpServer::accept() {
                            if (ec == asio::error::operation_aborted || !acceptor_.is_open()) return;
                            if (!ec) {
                              startSession(std::move(socket), shared_);
+                             // Takes every connection already waiting, not one per turn of a busy
+                             // loop: a burst of clients would otherwise overflow the backlog and
+                             // wait out SYN retransmits.
+                             for (int i = 0; i < kAcceptBurst; ++i) {
+                               tcp::socket next(asio::make_strand(loops_.next()));
+                               acceptor_.accept(next, ec);
+                               if (ec) break;
+                               startSession(std::move(next), shared_);
+                             }
                              return accept();
                            }
                            // Out of descriptors or memory: retrying at once would spin; the backlog

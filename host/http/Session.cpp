@@ -58,7 +58,7 @@ const std::string& httpDate() {
 // time and amount.
 constexpr auto kLingerTime = milliseconds(2000);
 constexpr size_t kLingerBytes = size_t{1} << 20;
-constexpr size_t kScratch = 16 * 1024;
+constexpr size_t kScratch = size_t{16} * 1024;
 // A keep-alive connection keeps a read buffer this small between requests; a larger one (a big
 // head, pipelining) is given back.
 constexpr size_t kIdleBuffer = 4096;
@@ -238,7 +238,7 @@ class Session : public OpenConnection, public std::enable_shared_from_this<Sessi
 
   void written(beast::error_code ec, bool keepAlive) {
     disarm();
-    int status = response_->result_int();
+    int status = static_cast<int>(response_->result_int());
     serializer_.reset();
     response_.reset();
     parser_.reset();
