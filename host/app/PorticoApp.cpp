@@ -213,7 +213,7 @@ int PorticoApp::serve(const config::Config& cfg, Settings& settings) {
   resources::Readiness readiness(resources);
   if (auto probe = messaging.jobsProbe()) readiness.add(std::move(probe));
   PublicHandler publicHandler(plugins, metrics, readiness, auth, settings.maxResponseBytes,
-                              settings.trustedProxies, settings.requestDeadlineMs);
+                              settings.trustedProxies, settings.requestDeadlineMs, settings.cors);
   AccessObserver observer(metrics, settings.accessLog);
   http::HttpServer publicServer(settings.http, publicHandler, &observer);
   std::unique_ptr<admin::AdminHandler> adminHandler;

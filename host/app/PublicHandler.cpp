@@ -4,6 +4,7 @@
 
 #include "auth/AuthService.h"
 #include "dispatch/Dispatch.h"
+#include "http/Cors.h"
 #include "http/ErrorResponse.h"
 #include "http/RequestTarget.h"
 #include "lifecycle/PluginManager.h"
@@ -13,9 +14,17 @@
 
 namespace portico::app {
 
+namespace {
+
+bool isBuiltin(const std::string& path) {
+  return path == "/health" || path == "/ready" || path == "/metrics";
+}
+
+}  // namespace
+
 bool PublicHandler::handleBuiltin(const std::string& path, http::Request& request,
                                   http::Response& response, http::Exchange& exchange) {
-  if (path != "/health" && path != "/ready" && path != "/metrics") return false;
+  if (!isBuiltin(path)) return false;
   exchange.route = path;
   if (request.method() != "GET" && request.method() != "HEAD") {
     response.set("Allow", "GET, HEAD");
@@ -39,14 +48,23 @@ bool PublicHandler::handleBuiltin(const std::string& path, http::Request& reques
 
 void PublicHandler::handle(http::Request& request, http::Response& response,
                            http::Exchange& exchange) {
+  serve(request, response, exchange);
+  // Errors too: a page on another origin can then read why its call failed.
+  cors_.grant(request, response);
+}
+
+void PublicHandler::serve(http::Request& request, http::Response& response,
+                          http::Exchange& exchange) {
   http::RequestTarget target;
   if (auto error = http::parseTarget(request.target(), target)) {
     http::sendError(response, 400, *error, exchange.requestId);
     return;
   }
+  std::shared_ptr<const lifecycle::RouteTable> table = plugins_.routes();
+  if (http::Cors::isPreflight(request))
+    return preflight(target.path, *table, request, response, exchange, target.segments);
   if (handleBuiltin(target.path, request, response, exchange)) return;
 
-  std::shared_ptr<const lifecycle::RouteTable> table = plugins_.routes();
   http::Router::Match match = table->router.match(request.method(), target.segments);
   if (match.kind != http::Router::Match::Kind::Found) {
     if (match.kind == http::Router::Match::Kind::MethodNotAllowed) {
@@ -85,6 +103,18 @@ void PublicHandler::handle(http::Request& request, http::Response& response,
                        match.params, who.principal.get(), trustedProxies_, maxResponseBytes_,
                        std::chrono::steady_clock::now() + requestDeadline_},
                       response, metrics_);
+}
+
+void PublicHandler::preflight(const std::string& path, const lifecycle::RouteTable& table,
+                              http::Request& request, http::Response& response,
+                              http::Exchange& exchange, const std::vector<std::string>& segments) {
+  exchange.route = "preflight";
+  std::string methods = isBuiltin(path) ? "GET, HEAD" : table.router.allowedMethods(segments);
+  if (methods.empty()) {
+    http::sendError(response, 404, "no route for " + path, exchange.requestId);
+    return;
+  }
+  cors_.preflight(request, methods, exchange.requestId, response);
 }
 
 }  // namespace portico::app

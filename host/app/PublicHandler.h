@@ -1,5 +1,6 @@
-// The public listener's request path: parse the target, answer the host's own endpoints
-// (/health, /ready, /metrics), otherwise route to a plugin through the current route table.
+// The public listener's request path: parse the target, answer CORS preflights and the host's
+// own endpoints (/health, /ready, /metrics), otherwise route to a plugin through the current
+// route table.
 #pragma once
 
 #include <chrono>
@@ -7,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "http/Cors.h"
 #include "http/Exchange.h"
 
 namespace portico::metrics {
@@ -14,7 +16,8 @@ class Metrics;
 }
 namespace portico::lifecycle {
 class PluginManager;
-}
+struct RouteTable;
+}  // namespace portico::lifecycle
 namespace portico::auth {
 class AuthService;
 }
@@ -32,18 +35,24 @@ class PublicHandler : public http::Handler {
   PublicHandler(lifecycle::PluginManager& plugins, metrics::Metrics& metrics,
                 const resources::Readiness& readiness, auth::AuthService& auth,
                 uint64_t maxResponseBytes, std::vector<std::string> trustedProxies,
-                int requestDeadlineMs)
+                int requestDeadlineMs, http::CorsOptions cors)
       : plugins_(plugins),
         metrics_(metrics),
         readiness_(readiness),
         auth_(auth),
         maxResponseBytes_(maxResponseBytes),
         trustedProxies_(std::move(trustedProxies)),
-        requestDeadline_(requestDeadlineMs) {}
+        requestDeadline_(requestDeadlineMs),
+        cors_(std::move(cors)) {}
 
   void handle(http::Request& request, http::Response& response, http::Exchange& exchange) override;
 
  private:
+  void serve(http::Request& request, http::Response& response, http::Exchange& exchange);
+  // A browser's CORS preflight, answered by the host for every route.
+  void preflight(const std::string& path, const lifecycle::RouteTable& table,
+                 http::Request& request, http::Response& response, http::Exchange& exchange,
+                 const std::vector<std::string>& segments);
   bool handleBuiltin(const std::string& path, http::Request& request, http::Response& response,
                      http::Exchange& exchange);
 
@@ -54,6 +63,7 @@ class PublicHandler : public http::Handler {
   uint64_t maxResponseBytes_;
   std::vector<std::string> trustedProxies_;
   std::chrono::milliseconds requestDeadline_;
+  http::Cors cors_;
 };
 
 }  // namespace portico::app

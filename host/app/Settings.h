@@ -9,6 +9,7 @@
 #include "app/Messaging.h"
 #include "auth/AuthService.h"
 #include "auth/Keyring.h"
+#include "http/Cors.h"
 #include "http/ServerOptions.h"
 #include "lifecycle/PluginManager.h"
 #include "log/Logging.h"
@@ -31,6 +32,7 @@ struct Settings {
   std::vector<std::string> trustedProxies;
   int requestDeadlineMs = 0;  // http.request_deadline_ms
   int shutdownGraceMs = 0;
+  http::CorsOptions cors;
 
   bool adminEnabled = false;
   std::string adminToken;

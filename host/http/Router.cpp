@@ -107,16 +107,9 @@ Router::Match Router::match(std::string_view method,
                             const std::vector<std::string>& segments) const {
   Match result;
   const Route* best = nullptr;
-  std::vector<std::string_view> allowed;
   for (size_t i = 0; i < routes_.size(); ++i) {
     const Route& r = routes_[i];
-    if (!r.path.match(segments, nullptr)) continue;
-    if (r.method != method) {
-      if (std::find(allowed.begin(), allowed.end(), r.method) == allowed.end()) {
-        allowed.push_back(r.method);
-      }
-      continue;
-    }
+    if (r.method != method || !r.path.match(segments, nullptr)) continue;
     if (best == nullptr || r.path.moreSpecificThan(best->path)) {
       best = &r;
       result.index = i;
@@ -127,15 +120,26 @@ Router::Match Router::match(std::string_view method,
     best->path.match(segments, &result.params);
     return result;
   }
-  if (!allowed.empty()) {
-    result.kind = Match::Kind::MethodNotAllowed;
-    std::sort(allowed.begin(), allowed.end());
-    for (auto m : allowed) {
-      if (!result.allow.empty()) result.allow += ", ";
-      result.allow += m;
+  result.allow = allowedMethods(segments);
+  if (!result.allow.empty()) result.kind = Match::Kind::MethodNotAllowed;
+  return result;
+}
+
+std::string Router::allowedMethods(const std::vector<std::string>& segments) const {
+  std::vector<std::string_view> allowed;
+  for (const Route& r : routes_) {
+    if (r.path.match(segments, nullptr) &&
+        std::find(allowed.begin(), allowed.end(), r.method) == allowed.end()) {
+      allowed.push_back(r.method);
     }
   }
-  return result;
+  std::sort(allowed.begin(), allowed.end());
+  std::string list;
+  for (auto m : allowed) {
+    if (!list.empty()) list += ", ";
+    list += m;
+  }
+  return list;
 }
 
 }  // namespace portico::http

@@ -54,6 +54,8 @@ class Router {
   // Returns the index of the new route.
   size_t add(std::string method, PathTemplate path);
   Match match(std::string_view method, const std::vector<std::string>& segments) const;
+  // Every method some route allows on that path ("GET, POST"), or "" when none matches it.
+  std::string allowedMethods(const std::vector<std::string>& segments) const;
   const std::vector<Route>& routes() const { return routes_; }
 
  private:
