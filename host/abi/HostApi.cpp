@@ -16,6 +16,7 @@ portico_host_api makeTable() {
   fillMessagingApi(api);
   fillAuthApi(api);
   fillHttpApi(api);
+  fillStreamApi(api);
   return api;
 }
 

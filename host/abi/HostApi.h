@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "abi/Registrations.h"
+#include "abi/Streams.h"
 #include "http/Request.h"
 #include "http/Router.h"
 #include "portico/plugin.h"
@@ -57,6 +58,7 @@ struct PluginContext {
   // Set when the generation is retired: its drain deadline (steady-clock ns), by which its
   // outbound calls are cut off. 0 while it serves.
   std::atomic<int64_t> outboundCutoff{0};
+  StreamRegistry streams;               // closed at the drain deadline
   portico_host_ctx ctx{this, nullptr};  // the one init receives
 };
 
@@ -82,6 +84,9 @@ struct portico_response {
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
   size_t maxBytes = 0;
+  const portico::abi::StreamOrigin* origin = nullptr;  // what a stream made here needs
+  std::shared_ptr<portico::http::Stream> stream;       // set by response_stream/_websocket
+  bool refusedWebSocket = false;  // response_websocket on a request that is no upgrade
 };
 
 namespace portico::abi {

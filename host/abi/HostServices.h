@@ -23,6 +23,9 @@ class AuthService;
 namespace portico::outbound {
 class HttpClient;
 }
+namespace portico::push {
+class ChannelHub;
+}
 
 namespace portico::abi {
 
@@ -34,6 +37,7 @@ struct HostServices {
   jobs::JobQueue* jobs = nullptr;             // needs Redis
   auth::AuthService* auth = nullptr;          // token signing and revocation
   outbound::HttpClient* outbound = nullptr;   // plugins' outbound HTTP
+  push::ChannelHub* channels = nullptr;       // push channels; publishing needs Redis
 };
 
 }  // namespace portico::abi

@@ -21,7 +21,7 @@ Messaging::Messaging(const MessagingOptions& options, const resources::RedisUrl&
                      metrics::Metrics& metrics) {
   if (resources.redis() == nullptr) return;
   events_ = std::make_unique<bus::EventBus>(
-      url, *resources.redis(),
+      url, *resources.redis(), bus::EventBus::kEventPrefix,
       [&routes](const std::string& topic, const std::string& payload) {
         dispatch::deliverEvent(*routes.current(), topic, payload);
       },
@@ -35,6 +35,28 @@ Messaging::Messaging(const MessagingOptions& options, const resources::RedisUrl&
         return std::vector<std::pair<metrics::Labels, double>>{
             {{{"result", "delivered"}}, static_cast<double>(events->delivered())},
             {{{"result", "dropped"}}, static_cast<double>(events->dropped())}};
+      });
+
+  // One delivery thread: a channel's messages reach its streams in the order published.
+  push_ = std::make_unique<bus::EventBus>(
+      url, *resources.redis(), "portico:push:",
+      [hub = &channels_](const std::string& channel, const std::string& data) {
+        hub->deliver(channel, data);
+      },
+      1, options.eventQueueLimit);
+  channels_.setPublisher([bus = push_.get()](const std::string& channel, const std::string& data) {
+    bus->publish(channel, data);
+  });
+  metrics.registerCounter(
+      "portico_channel_messages_total",
+      "Push channel messages received by this host: written to its subscribed streams "
+      "(delivered, once per stream), finding no subscribed stream here (undelivered), or refused "
+      "by a stream's full send buffer (dropped).",
+      [hub = &channels_] {
+        return std::vector<std::pair<metrics::Labels, double>>{
+            {{{"result", "delivered"}}, static_cast<double>(hub->delivered())},
+            {{{"result", "undelivered"}}, static_cast<double>(hub->undelivered())},
+            {{{"result", "dropped"}}, static_cast<double>(hub->dropped())}};
       });
 
   jobs_ = std::make_unique<jobs::JobQueue>(
@@ -62,11 +84,12 @@ std::function<resources::Probe()> Messaging::jobsProbe() {
 }
 
 void Messaging::start() {
-  if (events_) {
-    events_->start();
-    if (!events_->waitSubscribed(std::chrono::seconds(2))) {
+  for (auto* bus : {events_.get(), push_.get()}) {
+    if (!bus) continue;
+    bus->start();
+    if (!bus->waitSubscribed(std::chrono::seconds(2))) {
       log::get("events")->warn(
-          "not subscribed to the event bus yet: events published meanwhile are missed");
+          "not subscribed to the bus yet: messages published meanwhile are missed");
     }
   }
   if (jobs_) jobs_->start();
@@ -74,6 +97,7 @@ void Messaging::start() {
 
 void Messaging::stop() {
   if (jobs_) jobs_->stop();
+  if (push_) push_->stop();
   if (events_) events_->stop();
 }
 

@@ -1,5 +1,6 @@
-// This host's event bus and job queue, built from events.* and jobs.* when Redis is configured,
-// and dispatching to the subscriptions and job handlers of the published route table.
+// This host's event bus, job queue and push channels, built from events.* and jobs.* when Redis
+// is configured, and dispatching to the subscriptions and job handlers of the published route
+// table and to the streams subscribed to a channel.
 #pragma once
 
 #include <functional>
@@ -7,6 +8,7 @@
 
 #include "bus/EventBus.h"
 #include "jobs/JobQueue.h"
+#include "push/ChannelHub.h"
 
 namespace portico::config {
 class Config;
@@ -39,6 +41,8 @@ class Messaging {
   // Null without Redis.
   bus::EventBus* events() const { return events_.get(); }
   jobs::JobQueue* jobs() const { return jobs_.get(); }
+  // Always there; publishing needs Redis.
+  push::ChannelHub* channels() { return &channels_; }
 
   // The job queue's health for /ready; empty without Redis.
   std::function<resources::Probe()> jobsProbe();
@@ -48,7 +52,9 @@ class Messaging {
   void stop();
 
  private:
+  push::ChannelHub channels_;
   std::unique_ptr<bus::EventBus> events_;
+  std::unique_ptr<bus::EventBus> push_;  // carries channels_' messages between hosts
   std::unique_ptr<jobs::JobQueue> jobs_;
 };
 

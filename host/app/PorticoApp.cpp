@@ -207,13 +207,15 @@ int PorticoApp::serve(const config::Config& cfg, Settings& settings) {
   services.auth = &auth;
   outbound::HttpClient outbound(settings.outbound, cfg, &metrics);
   services.outbound = &outbound;
+  services.channels = messaging.channels();
   lifecycle::PluginManager plugins(settings.plugins, services, routes, metrics, migrator.get(),
                                    &quarantine);
 
   resources::Readiness readiness(resources);
   if (auto probe = messaging.jobsProbe()) readiness.add(std::move(probe));
   PublicHandler publicHandler(plugins, metrics, readiness, auth, settings.maxResponseBytes,
-                              settings.trustedProxies, settings.requestDeadlineMs, settings.cors);
+                              settings.trustedProxies, settings.requestDeadlineMs, settings.cors,
+                              settings.streamBufferBytes);
   AccessObserver observer(metrics, settings.accessLog);
   http::HttpServer publicServer(settings.http, publicHandler, &observer);
   std::unique_ptr<admin::AdminHandler> adminHandler;

@@ -101,7 +101,8 @@ void PublicHandler::serve(http::Request& request, http::Response& response,
   dispatch::callRoute(route,
                       {request, target.path, target.query, exchange.requestId, bodyText,
                        match.params, who.principal.get(), trustedProxies_, maxResponseBytes_,
-                       std::chrono::steady_clock::now() + requestDeadline_},
+                       std::chrono::steady_clock::now() + requestDeadline_,
+                       http::isWebSocketUpgrade(request), streamBufferBytes_},
                       response, metrics_);
 }
 

@@ -35,7 +35,7 @@ class PublicHandler : public http::Handler {
   PublicHandler(lifecycle::PluginManager& plugins, metrics::Metrics& metrics,
                 const resources::Readiness& readiness, auth::AuthService& auth,
                 uint64_t maxResponseBytes, std::vector<std::string> trustedProxies,
-                int requestDeadlineMs, http::CorsOptions cors)
+                int requestDeadlineMs, http::CorsOptions cors, uint64_t streamBufferBytes)
       : plugins_(plugins),
         metrics_(metrics),
         readiness_(readiness),
@@ -43,7 +43,8 @@ class PublicHandler : public http::Handler {
         maxResponseBytes_(maxResponseBytes),
         trustedProxies_(std::move(trustedProxies)),
         requestDeadline_(requestDeadlineMs),
-        cors_(std::move(cors)) {}
+        cors_(std::move(cors)),
+        streamBufferBytes_(streamBufferBytes) {}
 
   void handle(http::Request& request, http::Response& response, http::Exchange& exchange) override;
 
@@ -64,6 +65,7 @@ class PublicHandler : public http::Handler {
   std::vector<std::string> trustedProxies_;
   std::chrono::milliseconds requestDeadline_;
   http::Cors cors_;
+  uint64_t streamBufferBytes_;
 };
 
 }  // namespace portico::app

@@ -17,6 +17,13 @@ Settings Settings::read(const config::Config& cfg) {
   s.requestDeadlineMs = static_cast<int>(cfg.getInt("http.request_deadline_ms", 1, 86400000));
   s.shutdownGraceMs = static_cast<int>(cfg.getInt("http.shutdown_grace_ms", 0, 600000));
   s.cors = http::CorsOptions::fromConfig(cfg);
+  s.http.sseHeartbeatMs = static_cast<int>(cfg.getInt("http.sse_heartbeat_ms", 0, 3600000));
+  s.http.websocketMaxMessageBytes =
+      static_cast<uint64_t>(cfg.getInt("http.websocket.max_message_bytes", 1, int64_t{1} << 32));
+  s.http.websocketIdleTimeoutMs =
+      static_cast<int>(cfg.getInt("http.websocket.idle_timeout_ms", 1000, 86400000));
+  s.streamBufferBytes =
+      static_cast<uint64_t>(cfg.getInt("http.stream_buffer_bytes", 1024, int64_t{1} << 32));
 
   s.adminEnabled = cfg.getBool("admin.enabled");
   s.adminToken = cfg.getString("admin.token");

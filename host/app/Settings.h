@@ -33,6 +33,7 @@ struct Settings {
   int requestDeadlineMs = 0;  // http.request_deadline_ms
   int shutdownGraceMs = 0;
   http::CorsOptions cors;
+  uint64_t streamBufferBytes = 0;  // http.stream_buffer_bytes: what one stream may hold unsent
 
   bool adminEnabled = false;
   std::string adminToken;

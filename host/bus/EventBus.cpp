@@ -9,10 +9,11 @@
 
 namespace portico::bus {
 
-EventBus::EventBus(resources::RedisUrl url, resources::RedisPool& pool, Deliver deliver,
-                   int workers, size_t queueLimit)
+EventBus::EventBus(resources::RedisUrl url, resources::RedisPool& pool, std::string prefix,
+                   Deliver deliver, int workers, size_t queueLimit)
     : url_(std::move(url)),
       pool_(pool),
+      prefix_(std::move(prefix)),
       deliver_(std::move(deliver)),
       workers_(workers),
       queueLimit_(queueLimit),
@@ -51,7 +52,7 @@ bool EventBus::waitSubscribed(std::chrono::milliseconds timeout) {
 
 void EventBus::publish(const std::string& topic, const std::string& payload) {
   pool_.withConnection([&](resources::RedisConnection& c) {
-    c.command({"PUBLISH", kChannelPrefix + topic, payload});
+    c.command({"PUBLISH", prefix_ + topic, payload});
   });
 }
 
@@ -62,8 +63,8 @@ void EventBus::listen() {
     try {
       resources::RedisConnection conn(url_, 2000, 0);
       conn.command({"SUBSCRIBE", controlChannel_});
-      conn.command({"PSUBSCRIBE", std::string(kChannelPrefix) + "*"});
-      logger->info("subscribed to {}*", kChannelPrefix);
+      conn.command({"PSUBSCRIBE", prefix_ + "*"});
+      logger->info("subscribed to {}*", prefix_);
       {
         std::lock_guard<std::mutex> lock(mutex_);
         subscribed_ = true;
@@ -76,8 +77,7 @@ void EventBus::listen() {
           return;  // our control channel
         }
         if (message.size() != 4 || resources::replyText(message[0]) != "pmessage") continue;
-        std::string topic =
-            resources::replyText(message[2]).substr(std::char_traits<char>::length(kChannelPrefix));
+        std::string topic = resources::replyText(message[2]).substr(prefix_.size());
         std::lock_guard<std::mutex> lock(mutex_);
         if (queue_.size() >= queueLimit_) {
           ++dropped_;

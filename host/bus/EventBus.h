@@ -1,4 +1,5 @@
-// The event bus: Redis pub/sub, one subscriber connection per host, fan-out to every host.
+// A bus on Redis pub/sub: one subscriber connection per host, fan-out to every host. Carries the
+// plugins' events (prefix kEventPrefix) and the push channels (push/ChannelHub.h).
 // At-most-once by nature: an event published while this host is not subscribed (Redis restarting,
 // host starting) is not seen by it, and a full delivery queue drops events (counted in
 // portico_events_total{result="dropped"}).
@@ -23,8 +24,10 @@ class EventBus {
   // Called on a bus worker thread for every event received.
   using Deliver = std::function<void(const std::string& topic, const std::string& payload)>;
 
-  EventBus(resources::RedisUrl url, resources::RedisPool& pool, Deliver deliver, int workers,
-           size_t queueLimit);
+  // Topics travel as Redis channels `prefix` + topic. With one worker, messages are delivered in
+  // the order received.
+  EventBus(resources::RedisUrl url, resources::RedisPool& pool, std::string prefix, Deliver deliver,
+           int workers, size_t queueLimit);
   ~EventBus();
 
   void start();
@@ -39,7 +42,7 @@ class EventBus {
   uint64_t dropped() const { return dropped_.load(); }
   uint64_t delivered() const { return delivered_.load(); }
 
-  static constexpr const char* kChannelPrefix = "portico:event:";
+  static constexpr const char* kEventPrefix = "portico:event:";
 
  private:
   void listen();
@@ -47,6 +50,7 @@ class EventBus {
 
   resources::RedisUrl url_;
   resources::RedisPool& pool_;
+  std::string prefix_;
   Deliver deliver_;
   int workers_;
   size_t queueLimit_;

@@ -1,5 +1,7 @@
 #include "dispatch/Dispatch.h"
 
+#include <utility>
+
 #include "abi/AbiGlue.h"
 #include "abi/HostApi.h"
 #include "dispatch/PluginCall.h"
@@ -29,6 +31,17 @@ void callRoute(const RouteTable::Target<abi::RouteSpec>& route, const RouteReque
   preq.trustedProxies = &request.trustedProxies;
   portico_response pres;
   pres.maxBytes = request.maxResponseBytes;
+  abi::StreamOrigin origin;
+  origin.generation = route.generation;
+  origin.context = &generation.context();
+  origin.plugin = generation.name();
+  origin.generationNumber = generation.number();
+  origin.sha256 = generation.sha256();
+  origin.route = pattern;
+  origin.requestId = std::string(request.requestId);
+  origin.websocketUpgrade = request.websocketUpgrade;
+  origin.bufferBytes = request.streamBufferBytes;
+  pres.origin = &origin;
   std::string traceparent =
       outbound::traceparentFor(request.http.header("traceparent").value_or(""), request.requestId);
   abi::CallScope scope{"request", request.requestId, request.deadline, traceparent};
@@ -38,6 +51,8 @@ void callRoute(const RouteTable::Target<abi::RouteSpec>& route, const RouteReque
                                  return route.spec->handler(route.spec->data, &preq, &pres, err);
                                });
   auto fail = [&](const std::string& why) {
+    // A stream made by a handler that then failed never gets a connection: it ends here.
+    if (pres.stream) std::exchange(pres.stream, nullptr)->end(1011, "the handler failed");
     log::get("plugin." + generation.name())
         ->error("handler for {} {} {}", preq.method, pattern, why);
     http::sendError(response, 500, "internal error in plugin '" + generation.name() + "'",
@@ -58,6 +73,15 @@ void callRoute(const RouteTable::Target<abi::RouteSpec>& route, const RouteReque
   bool bodiless = pres.status == 204 || pres.status == 304;
   if (!bodiless && !response.has("Content-Type")) response.set("Content-Type", "application/json");
   response.body = std::move(pres.body);
+  // RFC 9110 section 15.5.22: a 426 names the protocol to upgrade to, which a plugin may not set.
+  if (pres.refusedWebSocket && pres.status == 426) response.set("Upgrade", "websocket");
+  // Only a success streams; an error answered after a stream was made (an SDK's HttpError) goes
+  // out as the ordinary response it is.
+  if (pres.stream && pres.status >= 300) {
+    pres.stream->end(1011, "answered " + std::to_string(pres.status) + " instead");
+  } else {
+    response.stream = std::move(pres.stream);
+  }
 }
 
 bool topicMatches(std::string_view pattern, std::string_view topic) {

@@ -35,6 +35,8 @@ struct RouteRequest {
   const std::vector<std::string>& trustedProxies;
   uint64_t maxResponseBytes;
   std::chrono::steady_clock::time_point deadline;  // outbound calls made for it end by then
+  bool websocketUpgrade = false;                   // the handler may accept it
+  uint64_t streamBufferBytes = 0;                  // http.stream_buffer_bytes
 };
 
 // Runs the route's handler and writes its answer into `response`; a failed or escaped call is

@@ -58,4 +58,8 @@ class Request {
   BodyReader& body_;
 };
 
+// A WebSocket opening handshake (RFC 6455 section 4.2.1): GET with Upgrade: websocket and
+// Connection: upgrade. What else the handshake needs is checked when it is answered.
+bool isWebSocketUpgrade(const Request& request);
+
 }  // namespace portico::http

@@ -1,7 +1,9 @@
-// What a handler answers: status, header fields and a whole body. The connection adds the
-// framing (Content-Length, Connection), Date and X-Request-Id when it writes it.
+// What a handler answers: status, header fields and a whole body, or a stream that goes on after
+// the head. The connection adds the framing (Content-Length or chunked, Connection), Date and
+// X-Request-Id when it writes it.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -9,10 +11,14 @@
 
 namespace portico::http {
 
+class Stream;
+
 struct Response {
   int status = 200;
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
+  // Set instead of a body when the response goes on after its head (Stream.h).
+  std::shared_ptr<Stream> stream;
 
   // Replaces every field of that name (names compare without case).
   void set(std::string_view name, std::string_view value);

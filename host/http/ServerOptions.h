@@ -28,7 +28,14 @@ struct ServerOptions {
   int maxHeaderFields = 0;       // 431 past this
   uint64_t bodyMinRate = 0;      // bytes per second a body must average (408), 0 = off
   int bodyRateGraceMs = 0;       // before the rate counts
-  std::string name;              // the prefix: "http" or "admin"
+  // Streams (public listener only, set by app/Settings from http.sse_heartbeat_ms and
+  // http.websocket.*): a comment line on an idle text/event-stream (0 = none); WebSocket
+  // messages past the maximum are closed with 1009; an idle WebSocket is pinged at half the
+  // timeout and closed at all of it.
+  int sseHeartbeatMs = 0;
+  uint64_t websocketMaxMessageBytes = 1;
+  int websocketIdleTimeoutMs = 1000;
+  std::string name;  // the prefix: "http" or "admin"
 
   // Reads <prefix>.host, .port, .io_threads, .threads, .queue, .keepalive_timeout_ms,
   // .max_keepalive_requests, .timeout_ms, .header_timeout_ms, .max_header_bytes,

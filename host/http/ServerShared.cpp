@@ -4,6 +4,18 @@
 
 namespace portico::http {
 
+OpenConnection::~OpenConnection() {
+  if (!enrolled_) return;
+  shared_->withdraw(this);
+  if (shared_->observer) shared_->observer->connectionClosed();
+}
+
+void OpenConnection::enroll(std::weak_ptr<OpenConnection> self) {
+  enrolled_ = true;
+  shared_->enroll(this, std::move(self));
+  if (shared_->observer) shared_->observer->connectionOpened();
+}
+
 void ServerShared::enroll(OpenConnection* c, std::weak_ptr<OpenConnection> handle) {
   std::lock_guard<std::mutex> lock(mutex_);
   open_.emplace(c, std::move(handle));

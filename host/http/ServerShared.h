@@ -12,13 +12,29 @@
 
 namespace portico::http {
 
-// A connection as the server's stop sees it.
+struct ServerShared;
+
+// A connection as the server sees it: counted (Observer) and enrolled for a stop from start()
+// until it is destroyed.
 class OpenConnection {
  public:
-  virtual ~OpenConnection() = default;
-  // Closes the connection if it is waiting for a request; one in the middle of a request closes
-  // after answering it. Callable from any thread.
+  explicit OpenConnection(std::shared_ptr<ServerShared> shared) : shared_(std::move(shared)) {}
+  virtual ~OpenConnection();
+  OpenConnection(const OpenConnection&) = delete;
+  OpenConnection& operator=(const OpenConnection&) = delete;
+
+  // Closes the connection if it is waiting for a request (a stream: ends it); one in the middle
+  // of a request closes after answering it. Callable from any thread.
   virtual void closeWhenIdle() = 0;
+
+ protected:
+  // Once, from the connection's start, with its weak_from_this().
+  void enroll(std::weak_ptr<OpenConnection> self);
+
+  std::shared_ptr<ServerShared> shared_;
+
+ private:
+  bool enrolled_ = false;
 };
 
 struct ServerShared {

@@ -15,6 +15,7 @@
 #include <limits>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "http/BodyStream.h"
@@ -23,6 +24,7 @@
 #include "http/Framing.h"
 #include "http/ReadErrors.h"
 #include "http/RequestId.h"
+#include "http/StreamSessions.h"
 #include "log/Logging.h"
 
 namespace portico::http {
@@ -66,20 +68,14 @@ constexpr size_t kIdleBuffer = 4096;
 class Session : public OpenConnection, public std::enable_shared_from_this<Session> {
  public:
   Session(asio::ip::tcp::socket socket, std::shared_ptr<ServerShared> shared)
-      : socket_(std::move(socket)),
+      : OpenConnection(std::move(shared)),
+        socket_(std::move(socket)),
         timer_(socket_.get_executor()),
-        shared_(std::move(shared)),
         options_(shared_->options),
         buffer_(static_cast<size_t>(options_.maxHeaderBytes) + size_t{64} * 1024) {}
 
-  ~Session() override {
-    shared_->withdraw(this);
-    if (shared_->observer) shared_->observer->connectionClosed();
-  }
-
   void start() {
-    shared_->enroll(this, weak_from_this());
-    if (shared_->observer) shared_->observer->connectionOpened();
+    enroll(weak_from_this());
     beast::error_code ec;
     auto peer = socket_.remote_endpoint(ec);
     if (ec) return end();  // gone before we looked
@@ -196,8 +192,32 @@ class Session : public OpenConnection, public std::enable_shared_from_this<Sessi
     bool mayKeepAlive =
         options_.maxKeepAliveRequests <= 0 || served_ + 1 < options_.maxKeepAliveRequests;
     bool keepAlive = mayKeepAlive && parser_->keep_alive() && !unreadInput_ && !shared_->stopping;
+    bool headOnly = head.method() == bhttp::verb::head;
+    if (response.stream) {
+      if (response.stream->kind() == Stream::Kind::WebSocket) return upgrade(std::move(response));
+      // The body goes on after the head; the connection ends with it.
+      keepAlive = false;
+      stream_ = std::move(response.stream);
+      if (headOnly) std::exchange(stream_, nullptr)->end(1000, "HEAD asks for no body");
+    }
     prepare(std::move(response), keepAlive);
-    write(head.method() == bhttp::verb::head, keepAlive);
+    write(headOnly, keepAlive);
+  }
+
+  // Hands the socket to a WebSocket session, which answers 101 (or Beast's 400 for a malformed
+  // upgrade) and runs the stream.
+  void upgrade(Response&& response) {
+    disarm();
+    timer_.cancel();
+    if (shared_->observer) {
+      double seconds = std::chrono::duration<double>(Clock::now() - started_).count();
+      shared_->observer->requestDone(method_, target_, 101, exchange_, seconds);
+    }
+    bhttp::request<bhttp::string_body> request{std::move(parser_->get().base())};
+    WebSocketOptions o{options_.websocketMaxMessageBytes, options_.websocketIdleTimeoutMs,
+                       exchange_.requestId};
+    startWebSocketSession(std::move(socket_), shared_, std::move(response.stream),
+                          std::move(request), std::move(o));
   }
 
   // Answers a request that will not be served, then the connection closes.
@@ -217,9 +237,15 @@ class Session : public OpenConnection, public std::enable_shared_from_this<Sessi
     for (const auto& [name, value] : r.headers) res.insert(name, value);
     res.set(bhttp::field::date, httpDate());
     res.set("X-Request-Id", exchange_.requestId);
+    res.keep_alive(keepAlive);
+    if (stream_) {
+      auto type = res.find(bhttp::field::content_type);
+      streamType_ = type == res.end() ? "" : std::string(sv(type->value()));
+      res.chunked(true);
+      return;
+    }
     // These statuses never carry a body (RFC 9110 sections 15.3.5 and 15.4.5).
     if (r.status != 204 && r.status != 304) res.body() = std::move(r.body);
-    res.keep_alive(keepAlive);
     res.prepare_payload();
   }
 
@@ -229,7 +255,7 @@ class Session : public OpenConnection, public std::enable_shared_from_this<Sessi
     auto done = [self = shared_from_this(), keepAlive](beast::error_code ec, size_t) {
       self->written(ec, keepAlive);
     };
-    if (headOnly) {
+    if (headOnly || stream_) {
       bhttp::async_write_header(socket_, *serializer_, std::move(done));
     } else {
       bhttp::async_write(socket_, *serializer_, std::move(done));
@@ -246,11 +272,27 @@ class Session : public OpenConnection, public std::enable_shared_from_this<Sessi
       double seconds = std::chrono::duration<double>(Clock::now() - started_).count();
       shared_->observer->requestDone(method_, target_, status, exchange_, seconds);
     }
+    if (stream_) return startStream(ec);
     if (ec) return end();
     if (!keepAlive) return unreadInput_ ? linger() : end();
     ++served_;
     if (buffer_.size() == 0 && buffer_.capacity() > kIdleBuffer) buffer_.shrink_to_fit();
     nextRequest();
+  }
+
+  void startStream(beast::error_code ec) {
+    auto stream = std::exchange(stream_, nullptr);
+    if (ec) {
+      end();
+      return stream->end(1001, "client went away");
+    }
+    disarm();
+    timer_.cancel();
+    ChunkedOptions o;
+    const auto& type = streamType_;
+    o.eventStream = type.rfind("text/event-stream", 0) == 0;
+    o.heartbeatMs = o.eventStream ? options_.sseHeartbeatMs : 0;
+    startChunkedSession(std::move(socket_), shared_, std::move(stream), o);
   }
 
   void linger() {
@@ -321,7 +363,6 @@ class Session : public OpenConnection, public std::enable_shared_from_this<Sessi
   bool timerWaiting_ = false;
   bool timedOut_ = false;
 
-  std::shared_ptr<ServerShared> shared_;
   const ServerOptions& options_;
   // Outlives each request: bytes past one request (a pipelined next one) stay here.
   beast::flat_buffer buffer_;
@@ -342,6 +383,8 @@ class Session : public OpenConnection, public std::enable_shared_from_this<Sessi
   std::optional<RequestParser> parser_;
   std::optional<bhttp::response<bhttp::string_body>> response_;
   std::optional<bhttp::response_serializer<bhttp::string_body>> serializer_;
+  std::shared_ptr<Stream> stream_;  // the body that goes on after this head
+  std::string streamType_;          // its Content-Type
 };
 
 }  // namespace

@@ -73,6 +73,7 @@ class Generation {
   abi::LeaseRegistry& leases() { return *leases_; }
   // What every context of this generation points at (the one init got, and each call's).
   abi::PluginContext& context() { return ctx_; }
+  const abi::PluginContext& context() const { return ctx_; }
   GenerationState state() const { return state_.load(); }
   void setState(GenerationState s) { state_.store(s); }
   // -1 while still open, 0 closed but still mapped, 1 closed and unmapped.

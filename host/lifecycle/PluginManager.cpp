@@ -28,6 +28,9 @@ namespace {
 
 // The admin API's status for a version that may not be loaded (423 Locked).
 constexpr int kQuarantined = 423;
+// How long streams told to end at the drain deadline have to finish before the generation counts
+// as stuck.
+constexpr auto kStreamCloseGrace = std::chrono::seconds(2);
 
 using Clock = std::chrono::steady_clock;
 
@@ -42,6 +45,7 @@ json::Value describeOld(const Generation& g) {
                        {"state", toString(g.state())},
                        {"sha256", g.sha256()},
                        {"inflight", g.inflight()},
+                       {"streams", g.context().streams.open()},
                        {"unmapped", g.unmapped() == 1}});
 }
 
@@ -428,9 +432,10 @@ void PluginManager::retireLocked(
 
 void PluginManager::retireLoop() {
   std::vector<Generation*> toDrain;
-  std::vector<Generation*> toClose;   // stay listed in retiring_ while they close
-  std::vector<Generation*> drained;   // drain hook already called
-  std::vector<Generation*> released;  // no reference left anywhere
+  std::vector<Generation*> toClose;        // stay listed in retiring_ while they close
+  std::vector<Generation*> drained;        // drain hook already called
+  std::vector<Generation*> released;       // no reference left anywhere
+  std::vector<Generation*> streamsClosed;  // its open streams were told to end
   auto has = [](const std::vector<Generation*>& list, Generation* g) {
     return std::find(list.begin(), list.end(), g) != list.end();
   };
@@ -458,11 +463,25 @@ void PluginManager::retireLoop() {
         toClose.push_back(g);
       } else if (g->state() == GenerationState::Draining &&
                  now - g->retiredAt() > std::chrono::milliseconds(options_.drainTimeoutMs)) {
+        if (!has(streamsClosed, g) && g->context().streams.open() > 0) {
+          // Long-lived streams (SSE, WebSocket) stay until the deadline, then end cleanly
+          // (1012, or an SSE retry hint) so their clients reconnect to the new generation;
+          // they get a moment to do so before the generation counts as stuck.
+          g->context().streams.closeAll(1012, "service restart");
+          streamsClosed.push_back(g);
+          continue;
+        }
+        if (has(streamsClosed, g) &&
+            now - g->retiredAt() <
+                std::chrono::milliseconds(options_.drainTimeoutMs) + kStreamCloseGrace) {
+          continue;
+        }
         g->setState(GenerationState::Stuck);
         log::get("plugins")->error(
-            "generation {} of {} is stuck: {} requests still running after the {} ms drain "
-            "deadline; it stays mapped",
-            g->number(), g->name(), g->inflight(), options_.drainTimeoutMs);
+            "generation {} of {} is stuck: {} requests and {} streams still running after the "
+            "{} ms drain deadline; it stays mapped",
+            g->number(), g->name(), g->inflight(), g->context().streams.open(),
+            options_.drainTimeoutMs);
       }
     }
     lock.unlock();
@@ -480,6 +499,7 @@ void PluginManager::retireLoop() {
       while (h.size() > options_.historyPerPlugin) h.pop_front();
       erase(drained, g);
       erase(released, g);
+      erase(streamsClosed, g);
       erase(retiring_, g);
       delete g;
     }
@@ -536,6 +556,7 @@ json::Value PluginManager::describe() const {
                                     {"sha256", gen->sha256()},
                                     {"source", gen->sourcePath()},
                                     {"inflight", gen->inflight()},
+                                    {"streams", gen->context().streams.open()},
                                     {"routes", json::Value(std::move(routes))},
                                     {"old_generations", describeRetired(name)}}));
   }

@@ -50,7 +50,7 @@ _Static_assert(offsetof(portico_job_options, delay_ms) == 8, "portico_job_option
 _Static_assert(offsetof(portico_job_options, max_attempts) == 12,
                "portico_job_options.max_attempts");
 _Static_assert(offsetof(portico_job_options, backoff_ms) == 16, "portico_job_options.backoff_ms");
-_Static_assert(sizeof(portico_host_api) == 488, "portico_host_api");
+_Static_assert(sizeof(portico_host_api) == 544, "portico_host_api");
 _Static_assert(offsetof(portico_host_api, struct_size) == 0, "portico_host_api.struct_size");
 _Static_assert(offsetof(portico_host_api, abi_major) == 8, "portico_host_api.abi_major");
 _Static_assert(offsetof(portico_host_api, abi_minor) == 12, "portico_host_api.abi_minor");
@@ -137,6 +137,28 @@ _Static_assert(offsetof(portico_host_api, http_response_body) == 472,
                "portico_host_api.http_response_body");
 _Static_assert(offsetof(portico_host_api, http_response_free) == 480,
                "portico_host_api.http_response_free");
+/* 1.5 */
+_Static_assert(offsetof(portico_host_api, response_stream) == 488,
+               "portico_host_api.response_stream");
+_Static_assert(offsetof(portico_host_api, response_websocket) == 496,
+               "portico_host_api.response_websocket");
+_Static_assert(offsetof(portico_host_api, stream_write) == 504, "portico_host_api.stream_write");
+_Static_assert(offsetof(portico_host_api, stream_close) == 512, "portico_host_api.stream_close");
+_Static_assert(offsetof(portico_host_api, stream_release) == 520,
+               "portico_host_api.stream_release");
+_Static_assert(offsetof(portico_host_api, channel_publish) == 528,
+               "portico_host_api.channel_publish");
+_Static_assert(offsetof(portico_host_api, stream_subscribe) == 536,
+               "portico_host_api.stream_subscribe");
+_Static_assert(sizeof(portico_stream_handlers) == 40, "portico_stream_handlers");
+_Static_assert(offsetof(portico_stream_handlers, user_data) == 8,
+               "portico_stream_handlers.user_data");
+_Static_assert(offsetof(portico_stream_handlers, on_message) == 16,
+               "portico_stream_handlers.on_message");
+_Static_assert(offsetof(portico_stream_handlers, on_writable) == 24,
+               "portico_stream_handlers.on_writable");
+_Static_assert(offsetof(portico_stream_handlers, on_close) == 32,
+               "portico_stream_handlers.on_close");
 _Static_assert(sizeof(portico_http_header) == 32, "portico_http_header");
 _Static_assert(sizeof(portico_http_request) == 128, "portico_http_request");
 _Static_assert(offsetof(portico_http_header, name) == 0, "portico_http_header.name");

@@ -4,12 +4,6 @@
 // a handler that blocks does not stall the other connections of its loop.
 #include <gtest/gtest.h>
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/resource.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -21,6 +15,7 @@
 #include "Generations.h"
 #include "Http.h"
 #include "Porticod.h"
+#include "RawSocket.h"
 
 using e2e::Porticod;
 
@@ -34,53 +29,6 @@ const std::map<std::string, std::string> kOneLoopFewThreads = {
     {"http.keepalive_timeout_ms", "60000"},
     {"http.timeout_ms", "60000"},
     {"http.header_timeout_ms", "60000"}};
-
-void raiseOpenFileLimit() {
-  rlimit limit{};
-  getrlimit(RLIMIT_NOFILE, &limit);
-  limit.rlim_cur = limit.rlim_max;
-  setrlimit(RLIMIT_NOFILE, &limit);
-}
-
-// An open TCP connection, closed when it goes away.
-class Socket {
- public:
-  explicit Socket(uint16_t port) : fd_(::socket(AF_INET, SOCK_STREAM, 0)) {
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(port);
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (fd_ < 0 || ::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-      throw std::runtime_error("connect failed");
-    }
-    timeval tv{10, 0};
-    ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-  }
-  ~Socket() { ::close(fd_); }
-  Socket(Socket&& o) noexcept : fd_(o.fd_) { o.fd_ = -1; }
-  Socket(const Socket&) = delete;
-  Socket& operator=(const Socket&) = delete;
-  Socket& operator=(Socket&&) = delete;
-
-  bool send(const std::string& bytes) {
-    return ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL) ==
-           static_cast<ssize_t>(bytes.size());
-  }
-  // Reads until `marker` has arrived; what was read, or "" on timeout or close.
-  std::string receiveUntil(const std::string& marker) {
-    std::string got;
-    char buf[4096];
-    while (got.find(marker) == std::string::npos) {
-      ssize_t n = ::recv(fd_, buf, sizeof buf, 0);
-      if (n <= 0) return "";
-      got.append(buf, static_cast<size_t>(n));
-    }
-    return got;
-  }
-
- private:
-  int fd_;
-};
 
 int threadsOf(pid_t pid) {
   std::ifstream status("/proc/" + std::to_string(pid) + "/status");
@@ -102,14 +50,14 @@ double timedGet(uint16_t port, const std::string& path) {
 }  // namespace
 
 TEST(EventLoop, TwoThousandOpenConnectionsCostNoThreads) {
-  raiseOpenFileLimit();
+  e2e::raiseOpenFileLimit();
   Porticod p({{{e2e::pluginPath("hello.so"), "hello.so"}}, kOneLoopFewThreads, {}, true});
   timedGet(p.port(), "/hello/warm");
   int threadsBefore = threadsOf(p.pid());
   long rssBefore = p.rssKb();
 
   // Half have been served once and wait in keep-alive; half have not sent a byte.
-  std::vector<Socket> open;
+  std::vector<e2e::RawSocket> open;
   for (int i = 0; i < 2000; ++i) {
     open.emplace_back(p.port());
     if (i % 2 == 0) {
@@ -136,13 +84,13 @@ TEST(EventLoop, TwoThousandOpenConnectionsCostNoThreads) {
 }
 
 TEST(EventLoop, SlowlorisAndSilentConnectionsDoNotDelayANormalClient) {
-  raiseOpenFileLimit();
+  e2e::raiseOpenFileLimit();
   Porticod p({{{e2e::pluginPath("hello.so"), "hello.so"}}, kOneLoopFewThreads, {}, true});
   double usual = 0;
   for (int i = 0; i < 20; ++i) usual = std::max(usual, timedGet(p.port(), "/hello/usual"));
 
-  std::vector<Socket> slow;
-  std::vector<Socket> silent;
+  std::vector<e2e::RawSocket> slow;
+  std::vector<e2e::RawSocket> silent;
   for (int i = 0; i < 600; ++i) {
     slow.emplace_back(p.port());
     ASSERT_TRUE(slow.back().send("GET /hello/slow HTTP/1.1\r\nHost: x\r\n"));

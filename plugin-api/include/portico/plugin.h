@@ -28,6 +28,12 @@
  *        portico_http_request, portico_http_header): an allow-list per plugin, retries, a
  *        circuit breaker per destination, streamed request and response bodies.
  *        Status code PORTICO_ERR_DENIED.
+ *   1.5  Streams: a handler may answer with a response that goes on after its head
+ *        (response_stream: chunked, server-sent events) or take a WebSocket upgrade
+ *        (response_websocket); the plugin writes to the stream from any thread without holding
+ *        a host thread between writes and hears of messages, room to write and the end through
+ *        portico_stream_handlers. Push channels across hosts (channel_publish,
+ *        stream_subscribe). Status codes PORTICO_ERR_CLOSED and PORTICO_ERR_WOULD_BLOCK.
  *
  * ---------------------------------------------------------------------------------------------
  * COMPATIBILITY POLICY
@@ -84,7 +90,7 @@ extern "C" {
 
 /* ABI version this header describes. See the compatibility policy above. */
 #define PORTICO_ABI_MAJOR 1u
-#define PORTICO_ABI_MINOR 4u
+#define PORTICO_ABI_MINOR 5u
 
 /* Name of the one symbol a plugin exports; see portico_negotiate_fn. */
 #define PORTICO_ENTRY_SYMBOL "portico_plugin_negotiate"
@@ -117,6 +123,8 @@ typedef enum portico_status {
   PORTICO_ERR_QUERY = 9,            /* 1.1: the database refused a statement; message is its own */
   PORTICO_ERR_TIMEOUT = 10,         /* 1.1: no pooled session became free in time */
   PORTICO_ERR_DENIED = 11,          /* 1.4: refused by policy (outbound allow-list, ...) */
+  PORTICO_ERR_CLOSED = 12,          /* 1.5: the stream has ended; nothing more can be sent */
+  PORTICO_ERR_WOULD_BLOCK = 13,     /* 1.5: the stream's send buffer is full; see on_writable */
   PORTICO_STATUS_FORCE_32BIT = 0x7fffffff
 } portico_status;
 
@@ -178,6 +186,34 @@ typedef struct portico_request portico_request;
 
 /* The response to that request. Valid only during the handler call; handler's thread only. */
 typedef struct portico_response portico_response;
+
+/* 1.5: a response that goes on after its head: a chunked body (server-sent events, a download
+ * made as it is sent) or a WebSocket. Host-owned. The plugin gets one from response_stream or
+ * response_websocket and gives it back with stream_release, exactly once, from any thread, at
+ * any time (even before on_close: writing then simply stops being possible). */
+typedef struct portico_stream portico_stream;
+
+/* 1.5: what a plugin hears of one stream. Plugin-owned; the host copies the struct when the
+ * stream is made. Every callback runs on a host event-loop thread, one at a time per stream:
+ * return quickly and never wait in one (take a job, or hand the work to a thread of your own).
+ * user_data must stay valid until on_close has returned. */
+typedef struct portico_stream_handlers {
+  size_t struct_size; /* sizeof(portico_stream_handlers) as the plugin compiled it */
+  void* user_data;    /* passed back untouched */
+  /* A whole WebSocket message (fragments joined; text already checked to be UTF-8). data is
+   * valid during the call. NULL: messages are read and dropped. Never called for a chunked
+   * stream. */
+  void (*on_message)(void* user_data, portico_stream* stream, bool binary, portico_str data);
+  /* A write was refused with PORTICO_ERR_WOULD_BLOCK and the buffer has since drained to half.
+   * May be NULL. */
+  void (*on_writable)(void* user_data, portico_stream* stream);
+  /* The stream has ended: the client went away (1001 or 1006), the plugin closed it (its own
+   * code), the client closed it (its code, 1005 when it gave none), the protocol was broken
+   * (1002, 1007 bad UTF-8, 1009 message too big), the plugin's generation was replaced and its
+   * drain deadline passed (1012), or porticod is stopping (1001). reason is valid during the
+   * call. Called exactly once, after every other callback; required. */
+  void (*on_close)(void* user_data, portico_stream* stream, uint32_t code, portico_str reason);
+} portico_stream_handlers;
 
 /* ------------------------------------------------------------------------------------------ */
 /* Logging                                                                                     */
@@ -619,6 +655,50 @@ typedef struct portico_host_api {
    * on_body. Valid until http_response_free. */
   portico_str (*http_response_body)(const portico_http_response* response);
   void (*http_response_free)(portico_http_response* response);
+
+  /* ---- 1.5: streams. Check PORTICO_HAS_MEMBER(host, portico_host_api, response_stream). ---- */
+
+  /* Turns this response into a stream: when the handler returns PORTICO_OK, the status and
+   * headers set so far are sent with Transfer-Encoding: chunked (give Content-Type yourself:
+   * text/event-stream for server-sent events, which the host then keeps alive with a comment
+   * line after http.sse_heartbeat_ms of silence), then whatever stream_write sends, until the
+   * stream ends. Bytes written with response_write before are dropped. Handler's thread, during
+   * the handler; once per response. A handler that then fails, or ends with a status outside
+   * 2xx, gets on_close (1011) and its response goes out as an ordinary one.
+   * *stream is valid until stream_release. */
+  portico_status (*response_stream)(portico_response* res, const portico_stream_handlers* handlers,
+                                    portico_stream** stream, portico_error* err);
+  /* Accepts this request's WebSocket upgrade: when the handler returns PORTICO_OK the host
+   * answers 101 (RFC 6455) and runs the connection: ping/pong, fragmentation, UTF-8 checks of
+   * text messages, http.websocket.max_message_bytes, close codes. PORTICO_ERR_WRONG_STATE when
+   * the request is not a WebSocket upgrade: answer it yourself, 426 (the host adds the
+   * Upgrade: websocket field that status requires). Otherwise as response_stream. */
+  portico_status (*response_websocket)(portico_response* res,
+                                       const portico_stream_handlers* handlers,
+                                       portico_stream** stream, portico_error* err);
+  /* Queues data: a chunk of a chunked stream (empty data is ignored), one whole message of a
+   * WebSocket (text unless binary; text must be UTF-8). Never waits. Any thread; data is
+   * copied. PORTICO_ERR_WOULD_BLOCK when http.stream_buffer_bytes are already waiting: nothing
+   * was queued; try again after on_writable (or drop, for data that ages). PORTICO_ERR_CLOSED
+   * once the stream has ended or stream_close was called. Order is kept per stream. */
+  portico_status (*stream_write)(portico_stream* stream, portico_str data, bool binary);
+  /* Ends the stream after what was written before has been sent: a WebSocket closes with code
+   * (1000 normal; 3000-4999 your own) and reason (at most 123 bytes sent), a chunked body ends.
+   * on_close follows with the same code. Any thread; a second call does nothing. */
+  portico_status (*stream_close)(portico_stream* stream, uint32_t code, portico_str reason);
+  /* Gives the handle back; see portico_stream. */
+  void (*stream_release)(portico_stream* stream);
+  /* Sends data to every stream subscribed to channel, on every porticod sharing this Redis
+   * (server-sent events get it as one `data:` event, WebSockets as one text message), in the
+   * order published per channel. At most once: a stream that is not connected at that moment
+   * misses it (counted in portico_channel_messages_total{result="undelivered"}).
+   * Channel names are [A-Za-z0-9:._-]{1,128}. Any thread; PORTICO_ERR_UNAVAILABLE without
+   * Redis. */
+  portico_status (*channel_publish)(portico_host_ctx* ctx, portico_str channel, portico_str data,
+                                    portico_error* err);
+  /* Subscribes an open stream to channel until it ends. Any thread. */
+  portico_status (*stream_subscribe)(portico_stream* stream, portico_str channel,
+                                     portico_error* err);
 } portico_host_api;
 
 /* ------------------------------------------------------------------------------------------ */

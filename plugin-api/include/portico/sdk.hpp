@@ -37,6 +37,7 @@
 #include "portico/input.hpp"
 #include "portico/json.hpp"
 #include "portico/plugin.h"
+#include "portico/stream.hpp"
 
 namespace portico {
 
@@ -195,8 +196,43 @@ class Response {
     body_ = value.dump();
   }
 
+  // ABI 1.5 (an older host: runtime_error). The response goes on after its head: status and
+  // headers set on this Response are sent when the handler returns, then what the stream is
+  // given, chunk by chunk. Set Content-Type yourself.
+  Stream stream(StreamCallbacks callbacks = {}) {
+    return Stream::open(api_, raw(), api_->response_stream, false, std::move(callbacks));
+  }
+  // A server-sent events stream (text/event-stream, not cached). The host keeps it alive with a
+  // comment line after http.sse_heartbeat_ms of silence; use Stream::event to send.
+  Stream event_stream(StreamCallbacks callbacks = {}) {
+    header("Content-Type", "text/event-stream");
+    header("Cache-Control", "no-cache");
+    return stream(std::move(callbacks));
+  }
+  // Accepts a WebSocket upgrade; a request that is not one is answered 426.
+  Stream websocket(StreamCallbacks callbacks) {
+    return Stream::open(api_, raw(), api_->response_websocket, true, std::move(callbacks));
+  }
+
  private:
   friend class Host;
+  Response(const portico_host_api* api, portico_response* res) : api_(api), res_(res) {}
+  portico_response* raw() {
+    if (!PORTICO_HAS_MEMBER(api_, portico_host_api, response_stream)) {
+      throw std::runtime_error("streams need a host with ABI 1.5");
+    }
+    return res_;
+  }
+  // Starts over (an HttpError thrown half-way); a stream made before ends, as the status is
+  // then an error.
+  void clear() {
+    status_ = 200;
+    headers_.clear();
+    body_.clear();
+  }
+
+  const portico_host_api* api_;
+  portico_response* res_;
   int status_ = 200;
   std::vector<std::pair<std::string, std::string>> headers_;
   std::string body_;
@@ -333,6 +369,16 @@ class Host {
     std::string text = payload.dump();
     detail::ErrorBuffer e;
     detail::check(api_->event_publish(ctx_, str(topic), str(text), &e.err), e.err, "publish");
+  }
+  // ABI 1.5: sends data to every stream subscribed to `channel` on every host (Stream::subscribe),
+  // at most once. Throws HttpError(503) without Redis.
+  void channel_publish(std::string_view channel, std::string_view data) const {
+    if (!PORTICO_HAS_MEMBER(api_, portico_host_api, channel_publish)) {
+      throw std::runtime_error("push channels need a host with ABI 1.5");
+    }
+    detail::ErrorBuffer e;
+    detail::check(api_->channel_publish(ctx_, str(channel), str(data), &e.err), e.err,
+                  "channel_publish");
   }
   // publish for what has already happened: events are at-most-once anyway, so a failure (Redis
   // down) is logged and the caller's work stands. False when the event was not sent.
@@ -505,7 +551,7 @@ class Host {
     auto* entry = static_cast<Entry*>(data);
     const portico_host_api* api = entry->host->api_;
     Request request(api, req, *entry->host);
-    Response response;
+    Response response(api, res);
     try {
       try {
         entry->handler(request, response);
@@ -514,7 +560,7 @@ class Host {
           api->log(entry->host->ctx_, PORTICO_LOG_WARN,
                    str(std::to_string(e.status()) + " " + e.what() + ": " + e.detail()));
         }
-        response = Response();
+        response.clear();
         response.json(
             json::object(
                 {{"status", e.status()}, {"message", e.what()}, {"request_id", request.id()}}),

@@ -1,0 +1,41 @@
+// Connections whose response goes on after its head (Stream.h): a chunked body, or a WebSocket.
+// Each takes the socket over from the HTTP session that served the request, runs on the same
+// event loop, and ends the stream exactly once however the connection ends.
+#pragma once
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/string_body.hpp>
+
+#include <memory>
+
+#include "http/ServerShared.h"
+#include "http/Stream.h"
+
+namespace portico::http {
+
+struct ChunkedOptions {
+  // text/event-stream: a comment line goes out after this long without a write (keeps proxies
+  // from timing the stream out and finds clients that have gone); 0 = none.
+  int heartbeatMs = 0;
+  // Ended with an SSE `retry:` hint when the server closes it, so the client reconnects soon.
+  bool eventStream = false;
+};
+
+// The head has been sent with Transfer-Encoding: chunked; sends what the stream is given.
+void startChunkedSession(boost::asio::ip::tcp::socket socket, std::shared_ptr<ServerShared> shared,
+                         std::shared_ptr<Stream> stream, ChunkedOptions options);
+
+struct WebSocketOptions {
+  uint64_t maxMessageBytes = 0;  // larger messages close the connection with 1009
+  int idleTimeoutMs = 0;         // a ping after half of it without traffic; closed after all of it
+  std::string requestId;         // echoed on the 101
+};
+
+// Answers the upgrade `request` (101, RFC 6455) and runs the WebSocket.
+void startWebSocketSession(boost::asio::ip::tcp::socket socket,
+                           std::shared_ptr<ServerShared> shared, std::shared_ptr<Stream> stream,
+                           boost::beast::http::request<boost::beast::http::string_body> request,
+                           WebSocketOptions options);
+
+}  // namespace portico::http
