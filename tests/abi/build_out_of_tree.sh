@@ -49,8 +49,9 @@ export PKG_CONFIG_PATH=$prefix/share/pkgconfig
   cc -std=c11 -Wall -Wextra -Wpedantic -Werror -fPIC -shared -Wl,-z,defs \
      $(pkg-config --cflags portico-plugin-api) -o my_c_plugin.so my_c_plugin.c)
 
-# The C example in ABI.md, as installed, builds the same way.
-awk '/^```c$/ { keep = 1; next } /^```/ { keep = 0 } keep' \
+# The C example in ABI.md (its first C block; later ones are fragments), as installed, builds the
+# same way.
+awk '/^```c$/ && !done { keep = 1; next } /^```/ && keep { keep = 0; done = 1 } keep' \
     "$prefix/share/doc/portico-plugin-api/ABI.md" >"$work/mine/c/hello_c.c"
 [ -s "$work/mine/c/hello_c.c" ] || fail "ABI.md has no C example"
 (cd "$work/mine/c" &&

@@ -181,6 +181,15 @@ TEST(Fixtures, TheCTemplateLoadsServesAndReadsItsConfig) {
   EXPECT_NE(bad.json().at("message").as_string().find("letters or digits"), std::string::npos);
 }
 
+TEST(Fixtures, TheCTemplateStreamsServerSentEventsThroughTheCAbi) {
+  Porticod p({{{e2e::fixturePath("my_c_plugin.so"), "my_c_plugin.so"}}, {}, {}, true});
+  auto r = e2e::get(p.port(), "/my_c_plugin/countdown");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.headers["content-type"], "text/event-stream");
+  EXPECT_EQ(r.headers["transfer-encoding"], "chunked");
+  EXPECT_EQ(r.body, "data: 3\n\ndata: 2\n\ndata: 1\n\n");
+}
+
 TEST(Fixtures, LogEnabledFollowsTheHostsLevelAndSkipsBuildingDroppedLines) {
   Porticod info(
       {{{e2e::fixturePath("logprobe.so"), "logprobe.so"}}, {{"log.level", "info"}}, {}, true});

@@ -3,6 +3,7 @@
  *   GET /my_c_plugin/greet/{name}  ->  200 {"greeting":"hello, ada"}
  *                                      400 {"status":400,"message":"..."} for a name that is not
  *                                      1 to 32 letters or digits
+ *   GET /my_c_plugin/countdown     ->  a server-sent events stream: 3, 2, 1, then it ends
  *
  * The word comes from plugin.my_c_plugin.greeting in porticod.properties (default "hello").
  * Build it with any C11 compiler (README.md beside this file):
@@ -66,10 +67,62 @@ static portico_status greet(void* route_data, const portico_request* req, portic
   return self->host->response_write(res, out);
 }
 
+/* Called once when the stream has ended, whoever ended it; nothing of the stream is used after. */
+static void countdown_closed(void* user_data, portico_stream* stream, uint32_t code,
+                             portico_str reason) {
+  (void)user_data;
+  (void)stream;
+  (void)code;
+  (void)reason;
+}
+
+/* A stream (ABI 1.5) outlives its handler: any thread may write to it until it ends. This one is
+ * written and closed at once, for brevity; the host sends it after the handler returns. */
+static portico_status countdown(void* route_data, const portico_request* req, portico_response* res,
+                                portico_error* err) {
+  const my_instance* self = (const my_instance*)route_data;
+  portico_stream_handlers handlers;
+  portico_stream* stream = NULL;
+  portico_status status;
+  int i;
+  (void)req;
+  memset(&handlers, 0, sizeof handlers);
+  handlers.struct_size = sizeof handlers;
+  handlers.on_close = countdown_closed;
+  self->host->response_add_header(res, (portico_str)PORTICO_STR_LIT("Content-Type"),
+                                  (portico_str)PORTICO_STR_LIT("text/event-stream"));
+  status = self->host->response_stream(res, &handlers, &stream, err);
+  if (status != PORTICO_OK) return status;
+  for (i = 3; i >= 1; --i) {
+    char line[32];
+    portico_str event;
+    event.ptr = line;
+    event.len = (size_t)snprintf(line, sizeof line, "data: %d\n\n", i);
+    self->host->stream_write(stream, event, false);
+  }
+  self->host->stream_close(stream, 1000, (portico_str)PORTICO_STR_LIT(""));
+  self->host->stream_release(stream);
+  return PORTICO_OK;
+}
+
+static portico_status add_route(const portico_host_api* host, portico_host_ctx* ctx,
+                                my_instance* self, const char* path, portico_handler_fn handler,
+                                portico_error* err) {
+  portico_route route;
+  memset(&route, 0, sizeof route);
+  route.struct_size = sizeof route;
+  route.method = (portico_str)PORTICO_STR_LIT("GET");
+  route.path.ptr = path;
+  route.path.len = strlen(path);
+  route.handler = handler;
+  route.route_data = self;
+  route.auth = PORTICO_AUTH_PUBLIC;
+  return host->route_add(ctx, &route, err);
+}
+
 static portico_status init(const portico_host_api* host, portico_host_ctx* ctx, void** instance,
                            portico_error* err) {
   portico_str word = PORTICO_STR_LIT("hello");
-  portico_route route;
   portico_status status;
   my_instance* self = (my_instance*)calloc(1, sizeof *self);
   if (self == NULL) {
@@ -86,14 +139,10 @@ static portico_status init(const portico_host_api* host, portico_host_ctx* ctx, 
   }
   memcpy(self->greeting, word.ptr, word.len);
 
-  memset(&route, 0, sizeof route);
-  route.struct_size = sizeof route;
-  route.method = (portico_str)PORTICO_STR_LIT("GET");
-  route.path = (portico_str)PORTICO_STR_LIT("/my_c_plugin/greet/{name}");
-  route.handler = greet;
-  route.route_data = self;
-  route.auth = PORTICO_AUTH_PUBLIC;
-  status = host->route_add(ctx, &route, err);
+  status = add_route(host, ctx, self, "/my_c_plugin/greet/{name}", greet, err);
+  if (status == PORTICO_OK) {
+    status = add_route(host, ctx, self, "/my_c_plugin/countdown", countdown, err);
+  }
   if (status != PORTICO_OK) {
     free(self); /* destroy is only called when init succeeded */
     return status;

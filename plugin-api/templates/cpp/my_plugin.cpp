@@ -3,6 +3,8 @@
 //   POST /my_plugin/notes {"text": "...", "stars": 1..5} -> 201 {"id": 1}       PostgreSQL, a job
 //   GET  /my_plugin/notes/{id}    -> {"id", "text", "stars", "words"}  words: null until the job
 //   ran POST /my_plugin/hits/{page}   -> {"hits": n} Redis
+//   GET  /my_plugin/notes/live    server-sent events: each note as its words are counted, any host
+//   GET  /my_plugin/echo          a WebSocket answering each message with its length
 // The job counts a note's words and publishes my_plugin.note_counted, which the plugin logs.
 // A route for signed-in callers only: pass {PORTICO_AUTH_REQUIRED} to route(), read req.user().
 #include <portico/sdk.hpp>
@@ -62,6 +64,18 @@ class MyPlugin : public portico::Plugin {
       for (std::string word; text >> word;) ++words;
       db.execute("UPDATE my_plugin_notes SET words = $2 WHERE id = $1", {id, words});
       host.try_publish("my_plugin.note_counted", object({{"id", id}, {"words", words}}));
+      host.channel_publish("my_plugin.notes", object({{"id", id}, {"words", words}}).dump());
+    });
+    // A stream outlives its handler; channel messages reach it from any host until it ends.
+    host.route("GET", "/my_plugin/notes/live", [](const Request&, Response& res) {
+      res.event_stream().subscribe("my_plugin.notes");
+    });
+    host.route("GET", "/my_plugin/echo", [](const Request&, Response& res) {
+      portico::StreamCallbacks on;
+      on.on_message = [](portico::Stream& ws, std::string_view text, bool) {
+        ws.write(std::to_string(text.size()));
+      };
+      res.websocket(std::move(on));
     });
     // At most once, on every host: for news, never for work that must happen.
     host.subscribe("my_plugin.note_counted", [&host](const portico::Event& event) {
