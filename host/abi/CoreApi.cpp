@@ -76,7 +76,7 @@ portico_status routeAdd(portico_host_ctx* ctx, const portico_route* route, porti
       portico_error_set(err, "portico_route.handler is NULL");
       return PORTICO_ERR_INVALID_ARGUMENT;
     }
-    if (route->flags != PORTICO_ROUTE_FLAGS_NONE) {
+    if ((route->flags & ~PORTICO_ROUTE_STREAM_BODY) != 0) {
       portico_error_set(err, "portico_route.flags has bits this host does not know");
       return PORTICO_ERR_INVALID_ARGUMENT;
     }
@@ -101,8 +101,14 @@ portico_status routeAdd(portico_host_ctx* ctx, const portico_route* route, porti
     }
     uint64_t limit =
         route->max_body_bytes ? route->max_body_bytes : ctx->plugin->services->defaultMaxBodyBytes;
-    RouteSpec spec{method, *path, route->handler, route->route_data, limit, PORTICO_AUTH_PUBLIC,
-                   {}};
+    RouteSpec spec{method,
+                   *path,
+                   route->handler,
+                   route->route_data,
+                   limit,
+                   PORTICO_AUTH_PUBLIC,
+                   {},
+                   (route->flags & PORTICO_ROUTE_STREAM_BODY) != 0};
     if (PORTICO_HAS_MEMBER(route, portico_route, scopes)) {
       if (route->auth > PORTICO_AUTH_REQUIRED) {
         portico_error_set(err, "portico_route.auth is not a portico_auth_mode");

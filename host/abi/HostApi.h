@@ -11,6 +11,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -74,7 +75,12 @@ struct portico_request {
   const portico::http::Request* http = nullptr;
   const portico::auth::Principal* principal = nullptr;  // null: anonymous
   const std::vector<std::string>* trustedProxies = nullptr;
-  portico_host_ctx* call = nullptr;         // this request's context (request_ctx)
+  portico_host_ctx* call = nullptr;  // this request's context (request_ctx)
+  // A route with PORTICO_ROUTE_STREAM_BODY: where request_body_read reads, up to bodyLimit;
+  // null otherwise. The first read error is kept: the host answers it instead of the plugin.
+  portico::http::Request* bodySource = nullptr;
+  uint64_t bodyLimit = 0;
+  mutable std::optional<portico::http::HttpError> bodyError;
   mutable std::string clientIp;             // worked out on first request_client_ip
   mutable std::deque<std::string> scratch;  // decoded query values handed out during the call
 };

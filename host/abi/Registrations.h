@@ -19,6 +19,7 @@ struct RouteSpec {
   uint64_t maxBodyBytes;
   portico_auth_mode auth = PORTICO_AUTH_PUBLIC;
   std::vector<std::string> scopes;
+  bool streamBody = false;  // PORTICO_ROUTE_STREAM_BODY: the handler reads the body
 };
 
 // Event and job handlers come in two forms: the 1.1 ones, and the 1.3 ones that also receive

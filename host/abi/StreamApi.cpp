@@ -1,4 +1,5 @@
-// Streams (1.5): response_stream and response_websocket turn a response into an http::Stream
+// Streams (1.5): request_body_read hands a route its body as it arrives; response_stream and
+// response_websocket turn a response into an http::Stream
 // that outlives the handler; the plugin's callbacks are called through a listener that keeps its
 // generation mapped until the stream has ended; channels fan messages out across hosts.
 #include "abi/AbiGlue.h"
@@ -166,9 +167,35 @@ portico_status streamSubscribe(portico_stream* stream, portico_str channel, port
   });
 }
 
+portico_status requestBodyRead(const portico_request* req, char* buf, size_t cap, size_t* len,
+                               portico_error* err) {
+  return guarded(err, [&] {
+    if (req == nullptr || len == nullptr || (buf == nullptr && cap > 0)) {
+      return PORTICO_ERR_INVALID_ARGUMENT;
+    }
+    *len = 0;
+    if (req->bodySource == nullptr) {
+      portico_error_set(err, "request_body_read needs a route with PORTICO_ROUTE_STREAM_BODY");
+      return PORTICO_ERR_WRONG_STATE;
+    }
+    if (req->bodyError) {
+      portico_error_set(err, req->bodyError->message.c_str());
+      return PORTICO_ERR_INVALID_ARGUMENT;
+    }
+    auto error = req->bodySource->readBodySome(req->bodyLimit, buf, cap, len);
+    if (!error) return PORTICO_OK;
+    req->bodyError = error;
+    portico_error_set(err, error->message.c_str());
+    if (error->status == 413) return PORTICO_ERR_TOO_LARGE;
+    if (error->status == 408) return PORTICO_ERR_TIMEOUT;
+    return PORTICO_ERR_INVALID_ARGUMENT;
+  });
+}
+
 }  // namespace
 
 void fillStreamApi(portico_host_api& api) {
+  api.request_body_read = &requestBodyRead;
   api.response_stream = &responseStream;
   api.response_websocket = &responseWebsocket;
   api.stream_write = &streamWrite;

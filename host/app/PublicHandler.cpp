@@ -92,18 +92,21 @@ void PublicHandler::serve(http::Request& request, http::Response& response,
   }
 
   std::ostringstream body;
-  if (auto error = request.readBody(route.spec->maxBodyBytes, body)) {
-    http::sendError(response, error->status, error->message + " on " + exchange.route,
-                    exchange.requestId);
-    return;
+  if (!route.spec->streamBody) {
+    if (auto error = request.readBody(route.spec->maxBodyBytes, body)) {
+      http::sendError(response, error->status, error->message + " on " + exchange.route,
+                      exchange.requestId);
+      return;
+    }
   }
   std::string bodyText = body.str();
-  dispatch::callRoute(route,
-                      {request, target.path, target.query, exchange.requestId, bodyText,
-                       match.params, who.principal.get(), trustedProxies_, maxResponseBytes_,
-                       std::chrono::steady_clock::now() + requestDeadline_,
-                       http::isWebSocketUpgrade(request), streamBufferBytes_},
-                      response, metrics_);
+  dispatch::callRoute(
+      route,
+      {request, target.path, target.query, exchange.requestId, bodyText, match.params,
+       who.principal.get(), trustedProxies_, maxResponseBytes_,
+       std::chrono::steady_clock::now() + requestDeadline_, http::isWebSocketUpgrade(request),
+       route.spec->streamBody ? &request : nullptr, streamBufferBytes_},
+      response, metrics_);
 }
 
 void PublicHandler::preflight(const std::string& path, const lifecycle::RouteTable& table,

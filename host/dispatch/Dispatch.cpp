@@ -29,6 +29,8 @@ void callRoute(const RouteTable::Target<abi::RouteSpec>& route, const RouteReque
   preq.http = &request.http;
   preq.principal = request.principal;
   preq.trustedProxies = &request.trustedProxies;
+  preq.bodySource = request.bodySource;
+  preq.bodyLimit = route.spec->maxBodyBytes;
   portico_response pres;
   pres.maxBytes = request.maxResponseBytes;
   abi::StreamOrigin origin;
@@ -58,6 +60,13 @@ void callRoute(const RouteTable::Target<abi::RouteSpec>& route, const RouteReque
     http::sendError(response, 500, "internal error in plugin '" + generation.name() + "'",
                     request.requestId);
   };
+  // A body that could not be read is answered by the host, whatever the handler made of it.
+  if (preq.bodyError) {
+    if (pres.stream) std::exchange(pres.stream, nullptr)->end(1011, "the request body failed");
+    http::sendError(response, preq.bodyError->status, preq.bodyError->message + " on " + pattern,
+                    request.requestId);
+    return;
+  }
   if (out.status != PORTICO_OK) {
     if (out.escaped) metrics.countEscapedException(generation.name());
     return fail("failed with status " + std::to_string(static_cast<int>(out.status)) + ": " +

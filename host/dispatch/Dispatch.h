@@ -36,7 +36,8 @@ struct RouteRequest {
   uint64_t maxResponseBytes;
   std::chrono::steady_clock::time_point deadline;  // outbound calls made for it end by then
   bool websocketUpgrade = false;                   // the handler may accept it
-  uint64_t streamBufferBytes = 0;                  // http.stream_buffer_bytes
+  http::Request* bodySource = nullptr;  // a PORTICO_ROUTE_STREAM_BODY route reads the body here
+  uint64_t streamBufferBytes = 0;       // http.stream_buffer_bytes
 };
 
 // Runs the route's handler and writes its answer into `response`; a failed or escaped call is

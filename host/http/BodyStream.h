@@ -31,6 +31,7 @@ class BodyStream : public BodyReader {
   bool failed() const { return failed_; }
 
   std::optional<HttpError> read(uint64_t limit, std::ostream& out) override;
+  std::optional<HttpError> readSome(uint64_t limit, char* buf, size_t cap, size_t* n) override;
 
  private:
   HttpError fail(HttpError e) {
@@ -43,6 +44,7 @@ class BodyStream : public BodyReader {
   RequestParser& parser_;
   const ServerOptions& options_;
   bool expectContinue_;
+  bool started_ = false;
   bool failed_ = false;
 };
 

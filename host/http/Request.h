@@ -21,6 +21,8 @@ class BodyReader {
  public:
   virtual ~BodyReader() = default;
   virtual std::optional<HttpError> read(uint64_t limit, std::ostream& out) = 0;
+  // The next part into buf (cap bytes): *n > 0, or 0 once the body has ended.
+  virtual std::optional<HttpError> readSome(uint64_t limit, char* buf, size_t cap, size_t* n) = 0;
 };
 
 class Request {
@@ -48,6 +50,10 @@ class Request {
   // 408 for a body that arrives too slowly.
   std::optional<HttpError> readBody(uint64_t limit, std::ostream& out) {
     return body_.read(limit, out);
+  }
+  // The body as it arrives, for routes that stream it; the same errors.
+  std::optional<HttpError> readBodySome(uint64_t limit, char* buf, size_t cap, size_t* n) {
+    return body_.readSome(limit, buf, cap, n);
   }
 
  private:

@@ -1,5 +1,7 @@
 #include "http/SocketStream.h"
 
+#include "common/Blocking.h"
+
 #include <poll.h>
 #include <sys/socket.h>
 
@@ -33,6 +35,8 @@ SocketStream::Clock::time_point SocketStream::readDeadline() const {
 }
 
 bool SocketStream::await(short events, bool reading, error_code& ec) {
+  // A wait for the client: the event loop running this handler goes on with a helper thread.
+  common::BlockingRegion waiting;
   auto now = Clock::now();
   auto until = now + idle_;
   if (reading) until = std::min(until, readDeadline());

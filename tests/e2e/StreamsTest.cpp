@@ -196,6 +196,97 @@ TEST(Streams, ASlowReaderNeverMakesTheHostBufferPastTheBound) {
   EXPECT_EQ(stats(p).at("writable").as_int(), 1);
 }
 
+// ---- Streamed request bodies ----
+
+namespace {
+
+std::string fnv1a(const std::string& bytes) {
+  uint64_t hash = 1469598103934665603ULL;
+  for (unsigned char c : bytes) hash = (hash ^ c) * 1099511628211ULL;
+  return std::to_string(hash);
+}
+
+std::string uploadHead(size_t length, const std::string& extra = "") {
+  return "PUT /streams/upload HTTP/1.1\r\nHost: x\r\nContent-Length: " + std::to_string(length) +
+         "\r\n" + extra + "\r\n";
+}
+
+}  // namespace
+
+TEST(StreamedBody, ALargeUploadReachesTheHandlerInPartsNeverWhole) {
+  Porticod p(streamsHost());
+  std::string body(32 << 20, '\0');
+  for (size_t i = 0; i < body.size(); ++i) body[i] = static_cast<char>((i * 31) ^ (i >> 11));
+  long rssBefore = p.rssKb();
+  RawSocket s(p.port());
+  ASSERT_TRUE(s.send(uploadHead(body.size()) + body));
+  auto r = e2e::parseRaw(s.receiveUntil("}"));
+  long grewKb = p.rssKb() - rssBefore;
+  ASSERT_EQ(r.status, 200) << r.body;
+  auto j = portico::json::parse(r.body);
+  EXPECT_EQ(j.at("bytes").as_int(), static_cast<int64_t>(body.size()));
+  EXPECT_EQ(j.at("fnv1a").as_string(), fnv1a(body));
+  EXPECT_LE(j.at("largest_read").as_int(), 64 * 1024);
+  EXPECT_GT(j.at("reads").as_int(), 1);
+  RecordProperty("rss_growth_kb", std::to_string(grewKb));
+  EXPECT_LT(grewKb, 16 * 1024) << "a 32 MiB upload grew porticod by " << grewKb << " kB";
+}
+
+TEST(StreamedBody, ADeclaredLengthOverTheRoutesMaximumIs413BeforeAByteIsRead) {
+  Porticod p(streamsHost());
+  RawSocket s(p.port());
+  s.send(uploadHead(size_t{100} << 20, "Expect: 100-continue\r\n"));
+  std::string answer = s.receiveUntil("}");
+  EXPECT_EQ(answer.rfind("HTTP/1.1 413 ", 0), 0u) << answer;
+  EXPECT_EQ(answer.find("100 Continue"), std::string::npos);
+}
+
+TEST(StreamedBody, AChunkedBodyPastTheMaximumIs413) {
+  Porticod p(streamsHost());
+  RawSocket s(p.port());
+  s.send("PUT /streams/upload HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n");
+  std::string chunk(1 << 20, 'c');
+  std::string answer;
+  for (int i = 0; i < 70 && answer.empty(); ++i) {
+    if (!s.send("100000\r\n" + chunk + "\r\n")) break;
+    answer = s.receiveFor(0);
+  }
+  if (answer.empty()) answer = s.receiveUntil("}");
+  EXPECT_EQ(answer.rfind("HTTP/1.1 413 ", 0), 0u) << answer.substr(0, 200);
+}
+
+TEST(StreamedBody, ExpectContinueIsAnsweredWhenTheHandlerReadsAndNotWhenItRefuses) {
+  Porticod p(streamsHost());
+  {
+    RawSocket s(p.port());
+    s.send(uploadHead(5, "Expect: 100-continue\r\n"));
+    EXPECT_EQ(s.receiveUntil("\r\n\r\n").rfind("HTTP/1.1 100 Continue", 0), 0u);
+    s.send("hello");
+    auto r = e2e::parseRaw(s.receiveUntil("}"));
+    EXPECT_EQ(r.status, 200);
+    EXPECT_EQ(portico::json::parse(r.body).at("fnv1a").as_string(), fnv1a("hello"));
+  }
+  RawSocket refused(p.port());
+  refused.send(
+      "PUT /streams/upload?refuse=1 HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n"
+      "Expect: 100-continue\r\n\r\n");
+  std::string answer = refused.receiveUntil("}");
+  EXPECT_EQ(answer.rfind("HTTP/1.1 403 ", 0), 0u) << answer;
+}
+
+TEST(StreamedBody, AClientThatStallsMidBodyGets408AndTheConnectionClosed) {
+  Porticod p(streamsHost({{"http.timeout_ms", "500"}}));
+  RawSocket s(p.port());
+  s.send(uploadHead(1000) + std::string(100, 'x'));
+  auto started = std::chrono::steady_clock::now();
+  std::string answer;
+  while (!s.closed()) answer += s.receiveFor(3000);
+  EXPECT_EQ(answer.rfind("HTTP/1.1 408 ", 0), 0u) << answer;
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(5));
+  // Another client is served meanwhile and after.
+  EXPECT_EQ(e2e::get(p.port(), "/streams/stats").status, 200);
+}
+
 // ---- WebSocket ----
 
 TEST(WebSocket, ARealClientGetsItsTextAndBinaryMessagesEchoedAndTheCloseCode) {

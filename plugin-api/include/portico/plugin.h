@@ -33,7 +33,9 @@
  *        (response_websocket); the plugin writes to the stream from any thread without holding
  *        a host thread between writes and hears of messages, room to write and the end through
  *        portico_stream_handlers. Push channels across hosts (channel_publish,
- *        stream_subscribe). Status codes PORTICO_ERR_CLOSED and PORTICO_ERR_WOULD_BLOCK.
+ *        stream_subscribe). A route may read its request body as it arrives
+ *        (PORTICO_ROUTE_STREAM_BODY, request_body_read). Status codes PORTICO_ERR_CLOSED and
+ *        PORTICO_ERR_WOULD_BLOCK.
  *
  * ---------------------------------------------------------------------------------------------
  * COMPATIBILITY POLICY
@@ -242,10 +244,11 @@ typedef enum portico_log_level {
 typedef portico_status (*portico_handler_fn)(void* route_data, const portico_request* req,
                                              portico_response* res, portico_error* err);
 
-/* Route flags. 1.0 defines none; pass 0. Reserved so that later minors can let a route opt into
- * streamed bodies, server-sent events or WebSocket without changing this struct. A host refuses
- * flags it does not know. */
+/* Route flags. 1.0 defines none; pass 0. A host refuses flags it does not know. */
 #define PORTICO_ROUTE_FLAGS_NONE 0u
+/* 1.5: the handler reads the request body itself, as it arrives, with request_body_read; the
+ * host does not read it first, and request_body stays empty. max_body_bytes still bounds it. */
+#define PORTICO_ROUTE_STREAM_BODY 1u
 
 /* 1.2: who may call a route. The host checks tokens before the handler runs, so a handler of a
  * REQUIRED route always finds a principal. A route of a plugin built before 1.2 is PUBLIC. */
@@ -699,6 +702,18 @@ typedef struct portico_host_api {
   /* Subscribes an open stream to channel until it ends. Any thread. */
   portico_status (*stream_subscribe)(portico_stream* stream, portico_str channel,
                                      portico_error* err);
+  /* For a route with PORTICO_ROUTE_STREAM_BODY: reads the next part of the request body into
+   * buf (cap bytes) and sets *len; *len == 0 means the body has ended. The first call answers an
+   * `Expect: 100-continue` (a handler that never reads refuses the body unread). Waits for the
+   * client (the host lends the connection's event loop another thread meanwhile). Handler's
+   * thread, during the handler. On failure the host answers the request itself, whatever the
+   * handler then composes, and closes the connection: PORTICO_ERR_TOO_LARGE past the route's
+   * max_body_bytes (413, known before reading when the client declared a length),
+   * PORTICO_ERR_TIMEOUT when the body stalls (408: http.timeout_ms without a byte, or below
+   * http.body_min_rate), PORTICO_ERR_INVALID_ARGUMENT for a malformed chunked body (400).
+   * PORTICO_ERR_WRONG_STATE on a route without the flag. */
+  portico_status (*request_body_read)(const portico_request* req, char* buf, size_t cap,
+                                      size_t* len, portico_error* err);
 } portico_host_api;
 
 /* ------------------------------------------------------------------------------------------ */

@@ -146,6 +146,27 @@ class Request {
   // The client's address (through trusted proxies only).
   std::string_view client_ip() const { return view(api_->request_client_ip(req_)); }
 
+  // For a route with RouteOptions::stream_body: the next part of the body into buf, as it
+  // arrives; 0 once it has ended. A body that cannot be read (past the route's maximum, too
+  // slow, malformed) throws HttpError with the status the host then answers.
+  size_t read_body(char* buf, size_t cap) const {
+    size_t n = 0;
+    char msg[256] = {0};
+    portico_error err{msg, sizeof msg, 0};
+    switch (api_->request_body_read(req_, buf, cap, &n, &err)) {
+      case PORTICO_OK:
+        return n;
+      case PORTICO_ERR_TOO_LARGE:
+        throw HttpError(413, std::string(msg, err.len));
+      case PORTICO_ERR_TIMEOUT:
+        throw HttpError(408, std::string(msg, err.len));
+      case PORTICO_ERR_WRONG_STATE:
+        throw std::runtime_error(std::string(msg, err.len));
+      default:
+        throw HttpError(400, std::string(msg, err.len));
+    }
+  }
+
   // The body as JSON, read so that the client's mistakes answer 400 naming the field
   // (portico/input.hpp); a malformed body is a 400 too.
   Input json() const {
@@ -295,6 +316,8 @@ struct RouteOptions {
   portico_auth_mode auth = PORTICO_AUTH_PUBLIC;
   std::string scopes;           // space-separated; all are required of the principal
   uint64_t max_body_bytes = 0;  // 0: the host's http.max_body_bytes
+  // ABI 1.5: the handler reads the body as it arrives (Request::read_body) instead of whole.
+  bool stream_body = false;
 };
 
 // The host as one plugin generation sees it. Created by the SDK before the plugin's constructor,
@@ -322,7 +345,7 @@ class Host {
     r.handler = &Host::dispatch;
     r.route_data = &routes_.back();
     r.max_body_bytes = options.max_body_bytes;
-    r.flags = PORTICO_ROUTE_FLAGS_NONE;
+    r.flags = options.stream_body ? PORTICO_ROUTE_STREAM_BODY : PORTICO_ROUTE_FLAGS_NONE;
     r.auth = options.auth;
     r.scopes = str(options.scopes);
     detail::ErrorBuffer e;
