@@ -27,6 +27,7 @@
 #include "metrics/Metrics.h"
 #include "migrate/Migrator.h"
 #include "outbound/HttpClient.h"
+#include "push/UserStreams.h"
 #include "resources/Readiness.h"
 #include "resources/Resources.h"
 
@@ -213,9 +214,12 @@ int PorticoApp::serve(const config::Config& cfg, Settings& settings) {
 
   resources::Readiness readiness(resources);
   if (auto probe = messaging.jobsProbe()) readiness.add(std::move(probe));
+  push::UserStreams userStreams(auth, resources, *messaging.channels(),
+                                std::chrono::seconds(settings.pushTicketTtlS),
+                                settings.streamBufferBytes);
   PublicHandler publicHandler(plugins, metrics, readiness, auth, settings.maxResponseBytes,
                               settings.trustedProxies, settings.requestDeadlineMs, settings.cors,
-                              settings.streamBufferBytes);
+                              settings.streamBufferBytes, userStreams);
   AccessObserver observer(metrics, settings.accessLog);
   http::HttpServer publicServer(settings.http, publicHandler, &observer);
   std::unique_ptr<admin::AdminHandler> adminHandler;

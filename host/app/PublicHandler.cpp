@@ -10,6 +10,7 @@
 #include "lifecycle/PluginManager.h"
 #include "metrics/Metrics.h"
 #include "portico/json.hpp"
+#include "push/UserStreams.h"
 #include "resources/Readiness.h"
 
 namespace portico::app {
@@ -64,6 +65,12 @@ void PublicHandler::serve(http::Request& request, http::Response& response,
   if (http::Cors::isPreflight(request))
     return preflight(target.path, *table, request, response, exchange, target.segments);
   if (handleBuiltin(target.path, request, response, exchange)) return;
+  if (target.path == push::UserStreams::kTicketPath) {
+    return userStreams_.issueTicket(request, response, exchange);
+  }
+  if (target.path == push::UserStreams::kStreamPath) {
+    return userStreams_.open(request, target.query, response, exchange);
+  }
 
   http::Router::Match match = table->router.match(request.method(), target.segments);
   if (match.kind != http::Router::Match::Kind::Found) {

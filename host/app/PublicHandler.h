@@ -25,6 +25,9 @@ class AuthService;
 namespace portico::resources {
 class Readiness;
 }
+namespace portico::push {
+class UserStreams;
+}
 
 namespace portico::app {
 
@@ -35,7 +38,8 @@ class PublicHandler : public http::Handler {
   PublicHandler(lifecycle::PluginManager& plugins, metrics::Metrics& metrics,
                 const resources::Readiness& readiness, auth::AuthService& auth,
                 uint64_t maxResponseBytes, std::vector<std::string> trustedProxies,
-                int requestDeadlineMs, http::CorsOptions cors, uint64_t streamBufferBytes)
+                int requestDeadlineMs, http::CorsOptions cors, uint64_t streamBufferBytes,
+                push::UserStreams& userStreams)
       : plugins_(plugins),
         metrics_(metrics),
         readiness_(readiness),
@@ -44,7 +48,8 @@ class PublicHandler : public http::Handler {
         trustedProxies_(std::move(trustedProxies)),
         requestDeadline_(requestDeadlineMs),
         cors_(std::move(cors)),
-        streamBufferBytes_(streamBufferBytes) {}
+        streamBufferBytes_(streamBufferBytes),
+        userStreams_(userStreams) {}
 
   void handle(http::Request& request, http::Response& response, http::Exchange& exchange) override;
 
@@ -66,6 +71,7 @@ class PublicHandler : public http::Handler {
   std::chrono::milliseconds requestDeadline_;
   http::Cors cors_;
   uint64_t streamBufferBytes_;
+  push::UserStreams& userStreams_;
 };
 
 }  // namespace portico::app

@@ -22,6 +22,7 @@ Settings Settings::read(const config::Config& cfg) {
       static_cast<uint64_t>(cfg.getInt("http.websocket.max_message_bytes", 1, int64_t{1} << 32));
   s.http.websocketIdleTimeoutMs =
       static_cast<int>(cfg.getInt("http.websocket.idle_timeout_ms", 1000, 86400000));
+  s.pushTicketTtlS = static_cast<int>(cfg.getInt("http.push_ticket_ttl_s", 1, 3600));
   s.streamBufferBytes =
       static_cast<uint64_t>(cfg.getInt("http.stream_buffer_bytes", 1024, int64_t{1} << 32));
 

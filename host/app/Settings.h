@@ -34,6 +34,7 @@ struct Settings {
   int shutdownGraceMs = 0;
   http::CorsOptions cors;
   uint64_t streamBufferBytes = 0;  // http.stream_buffer_bytes: what one stream may hold unsent
+  int pushTicketTtlS = 0;          // http.push_ticket_ttl_s
 
   bool adminEnabled = false;
   std::string adminToken;

@@ -35,7 +35,7 @@ constexpr auto kStreamCloseGrace = std::chrono::seconds(2);
 using Clock = std::chrono::steady_clock;
 
 // Paths the host answers itself; no plugin may take them.
-const char* const kReservedPaths[] = {"/health", "/ready", "/metrics"};
+const char* const kReservedPaths[] = {"/health", "/ready", "/metrics", "/push/ticket", "/push/me"};
 
 // One replaced generation as GET /admin/plugins shows it.
 json::Value describeOld(const Generation& g) {

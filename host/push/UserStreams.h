@@ -1,0 +1,55 @@
+// A browser's own push stream: every message a plugin (or a job) publishes to the channel
+// user:<id> reaches the signed-in user's open tabs, on whichever porticod they are connected to.
+//
+// Browsers cannot set headers on EventSource or WebSocket, so the access token cannot travel the
+// usual way. Putting it in the URL would write a long-lived bearer token into access logs,
+// proxies' logs and browser history. Instead the page trades its token (sent as a header from
+// fetch) for a ticket: random, valid for http.push_ticket_ttl_s, good for one connection, kept in
+// Redis so that any host can redeem it:
+//   POST /push/ticket       Authorization: Bearer <access token>  -> {"ticket": "...", ...}
+//   GET  /push/me?ticket=T  server-sent events, or a WebSocket when the request is an upgrade
+// A non-browser client may send its Authorization header to /push/me directly.
+#pragma once
+
+#include <chrono>
+#include <string>
+
+#include "http/Exchange.h"
+
+namespace portico::auth {
+class AuthService;
+}
+namespace portico::resources {
+class Resources;
+}
+
+namespace portico::push {
+
+class ChannelHub;
+
+class UserStreams {
+ public:
+  UserStreams(auth::AuthService& auth, resources::Resources& resources, ChannelHub& channels,
+              std::chrono::seconds ticketTtl, size_t streamBufferBytes)
+      : auth_(auth),
+        resources_(resources),
+        channels_(channels),
+        ticketTtl_(ticketTtl),
+        streamBufferBytes_(streamBufferBytes) {}
+
+  static constexpr const char* kTicketPath = "/push/ticket";
+  static constexpr const char* kStreamPath = "/push/me";
+
+  void issueTicket(http::Request& request, http::Response& response, http::Exchange& exchange);
+  void open(http::Request& request, std::string_view query, http::Response& response,
+            http::Exchange& exchange);
+
+ private:
+  auth::AuthService& auth_;
+  resources::Resources& resources_;
+  ChannelHub& channels_;
+  std::chrono::seconds ticketTtl_;
+  size_t streamBufferBytes_;
+};
+
+}  // namespace portico::push
