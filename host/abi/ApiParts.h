@@ -16,7 +16,8 @@ void fillMessagingApi(portico_host_api& api);
 void fillAuthApi(portico_host_api& api);
 // http_fetch and http_response_* (1.4).
 void fillHttpApi(portico_host_api& api);
-// request_body_read, response_stream, response_websocket, stream_*, channel_publish (1.5).
+// request_body_read, response_stream, response_websocket, stream_*, channel_publish,
+// call_traceparent (1.5).
 void fillStreamApi(portico_host_api& api);
 
 }  // namespace portico::abi

@@ -176,6 +176,11 @@ portico_status requestQueryParam(const portico_request* r, portico_str name, por
 portico_status requestHeader(const portico_request* r, portico_str name, portico_str* value) {
   return guarded(nullptr, [&] {
     if (r == nullptr || value == nullptr || r->http == nullptr) return PORTICO_ERR_INVALID_ARGUMENT;
+    // Every request has a trace context: the client's when valid, else the host's.
+    if (!r->traceparent.empty() && common::equalsIgnoreCase(sv(name), "traceparent")) {
+      *value = ps(r->traceparent);
+      return PORTICO_OK;
+    }
     auto found = r->http->header(sv(name));
     if (!found) return PORTICO_ERR_NOT_FOUND;
     *value = ps(*found);

@@ -76,6 +76,7 @@ struct portico_request {
   const portico::auth::Principal* principal = nullptr;  // null: anonymous
   const std::vector<std::string>* trustedProxies = nullptr;
   portico_host_ctx* call = nullptr;  // this request's context (request_ctx)
+  std::string_view traceparent;      // the request's: its client's, or one the host made
   // A route with PORTICO_ROUTE_STREAM_BODY: where request_body_read reads, up to bodyLimit;
   // null otherwise. The first read error is kept: the host answers it instead of the plugin.
   portico::http::Request* bodySource = nullptr;

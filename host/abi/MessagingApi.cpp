@@ -25,6 +25,11 @@ portico_status refuse(portico_error* err, portico_status status, const char* mes
   return status;
 }
 
+// What an event or job made during a call carries on: the call's trace context.
+std::string callTraceparent(const portico_host_ctx* ctx) {
+  return ctx->scope ? std::string(ctx->scope->traceparent) : std::string();
+}
+
 portico_status eventPublish(portico_host_ctx* ctx, portico_str topic, portico_str payload,
                             portico_error* err) {
   if (ctx == nullptr) return PORTICO_ERR_INVALID_ARGUMENT;
@@ -35,7 +40,8 @@ portico_status eventPublish(portico_host_ctx* ctx, portico_str topic, portico_st
   if (ctx->plugin->services->events == nullptr)
     return refuse(err, PORTICO_ERR_UNAVAILABLE, "no Redis configured");
   return guarded(err, [&] {
-    ctx->plugin->services->events->publish(std::string(sv(topic)), std::string(sv(payload)));
+    ctx->plugin->services->events->publish(std::string(sv(topic)), std::string(sv(payload)),
+                                           callTraceparent(ctx));
     return PORTICO_OK;
   });
 }
@@ -85,7 +91,7 @@ portico_status jobEnqueue(portico_host_ctx* ctx, portico_str queue, portico_str 
   return guarded(err, [&] {
     std::string id = ctx->plugin->services->jobs->enqueue(
         std::string(sv(queue)), std::string(sv(payload)), static_cast<int>(o.delay_ms),
-        static_cast<int>(o.max_attempts), static_cast<int>(o.backoff_ms));
+        static_cast<int>(o.max_attempts), static_cast<int>(o.backoff_ms), callTraceparent(ctx));
     copyOut(id, idOut, PORTICO_JOB_ID_MAX);
     return PORTICO_OK;
   });

@@ -192,9 +192,15 @@ portico_status requestBodyRead(const portico_request* req, char* buf, size_t cap
   });
 }
 
+portico_str callTraceparent(portico_host_ctx* ctx) {
+  if (ctx == nullptr || ctx->scope == nullptr) return portico_str{};
+  return ps(ctx->scope->traceparent);
+}
+
 }  // namespace
 
 void fillStreamApi(portico_host_api& api) {
+  api.call_traceparent = &callTraceparent;
   api.request_body_read = &requestBodyRead;
   api.response_stream = &responseStream;
   api.response_websocket = &responseWebsocket;

@@ -1,5 +1,6 @@
 #include "app/AccessObserver.h"
 
+#include "common/TraceContext.h"
 #include "http/Router.h"
 #include "log/Logging.h"
 #include "metrics/Metrics.h"
@@ -22,8 +23,9 @@ void AccessObserver::requestDone(std::string_view method, std::string_view targe
   const std::string label = http::isKnownMethod(method) ? std::string(method) : "OTHER";
   metrics_.observeRequest(label, exchange.route, status, exchange.plugin, seconds);
   if (access_) {
-    access_->info("{} {} {} {:.3f}ms route={} plugin={}", method, target, status, seconds * 1e3,
-                  exchange.route, exchange.plugin);
+    access_->info("{} {} {} {:.3f}ms route={} plugin={} trace={}", method, target, status,
+                  seconds * 1e3, exchange.route, exchange.plugin,
+                  common::traceId(exchange.traceparent));
   }
 }
 

@@ -22,8 +22,9 @@ Messaging::Messaging(const MessagingOptions& options, const resources::RedisUrl&
   if (resources.redis() == nullptr) return;
   events_ = std::make_unique<bus::EventBus>(
       url, *resources.redis(), bus::EventBus::kEventPrefix,
-      [&routes](const std::string& topic, const std::string& payload) {
-        dispatch::deliverEvent(*routes.current(), topic, payload);
+      [&routes](const std::string& topic, const std::string& payload,
+                const std::string& traceparent) {
+        dispatch::deliverEvent(*routes.current(), topic, payload, traceparent);
       },
       options.eventWorkers, options.eventQueueLimit);
 
@@ -40,7 +41,7 @@ Messaging::Messaging(const MessagingOptions& options, const resources::RedisUrl&
   // One delivery thread: a channel's messages reach its streams in the order published.
   push_ = std::make_unique<bus::EventBus>(
       url, *resources.redis(), "portico:push:",
-      [hub = &channels_](const std::string& channel, const std::string& data) {
+      [hub = &channels_](const std::string& channel, const std::string& data, const std::string&) {
         hub->deliver(channel, data);
       },
       1, options.eventQueueLimit);
@@ -70,9 +71,9 @@ Messaging::Messaging(const MessagingOptions& options, const resources::RedisUrl&
       },
       [&routes, visibility = std::chrono::milliseconds(options.jobs.visibilityTimeoutMs)](
           const std::string& queue, const std::string& id, const std::string& payload, int attempt,
-          std::string* error) {
+          const std::string& traceparent, std::string* error) {
         // Past its visibility timeout another host may take the job: its calls end before.
-        return dispatch::runJob(*routes.current(), queue, id, payload, attempt,
+        return dispatch::runJob(*routes.current(), queue, id, payload, attempt, traceparent,
                                 std::chrono::steady_clock::now() + visibility, error);
       },
       metrics);

@@ -107,13 +107,13 @@ void PublicHandler::serve(http::Request& request, http::Response& response,
     }
   }
   std::string bodyText = body.str();
-  dispatch::callRoute(
-      route,
-      {request, target.path, target.query, exchange.requestId, bodyText, match.params,
-       who.principal.get(), trustedProxies_, maxResponseBytes_,
-       std::chrono::steady_clock::now() + requestDeadline_, http::isWebSocketUpgrade(request),
-       route.spec->streamBody ? &request : nullptr, streamBufferBytes_},
-      response, metrics_);
+  dispatch::callRoute(route,
+                      {request, target.path, target.query, exchange.requestId, bodyText,
+                       match.params, who.principal.get(), trustedProxies_, maxResponseBytes_,
+                       std::chrono::steady_clock::now() + requestDeadline_, exchange.traceparent,
+                       http::isWebSocketUpgrade(request),
+                       route.spec->streamBody ? &request : nullptr, streamBufferBytes_},
+                      response, metrics_);
 }
 
 void PublicHandler::preflight(const std::string& path, const lifecycle::RouteTable& table,

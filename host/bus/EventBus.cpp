@@ -50,9 +50,30 @@ bool EventBus::waitSubscribed(std::chrono::milliseconds timeout) {
   return subscribedCv_.wait_for(lock, timeout, [this] { return subscribed_; });
 }
 
-void EventBus::publish(const std::string& topic, const std::string& payload) {
+namespace {
+
+const std::string kEnvelope("\0tp:", 4);
+
+std::string wrap(const std::string& payload, const std::string& traceparent) {
+  if (traceparent.empty()) return payload;
+  return kEnvelope + traceparent + "\n" + payload;
+}
+
+// The payload without its envelope, and the traceparent the envelope carried.
+std::string unwrap(std::string message, std::string* traceparent) {
+  if (message.compare(0, kEnvelope.size(), kEnvelope) != 0) return message;
+  size_t end = message.find('\n', kEnvelope.size());
+  if (end == std::string::npos) return message;
+  *traceparent = message.substr(kEnvelope.size(), end - kEnvelope.size());
+  return message.substr(end + 1);
+}
+
+}  // namespace
+
+void EventBus::publish(const std::string& topic, const std::string& payload,
+                       const std::string& traceparent) {
   pool_.withConnection([&](resources::RedisConnection& c) {
-    c.command({"PUBLISH", prefix_ + topic, payload});
+    c.command({"PUBLISH", prefix_ + topic, wrap(payload, traceparent)});
   });
 }
 
@@ -109,7 +130,9 @@ void EventBus::work() {
     }
     // Counted first: whoever sees the event's effects also sees it counted.
     ++delivered_;
-    deliver_(event.first, event.second);
+    std::string traceparent;
+    std::string payload = unwrap(std::move(event.second), &traceparent);
+    deliver_(event.first, payload, traceparent);
   }
 }
 

@@ -21,8 +21,10 @@ namespace portico::bus {
 
 class EventBus {
  public:
-  // Called on a bus worker thread for every event received.
-  using Deliver = std::function<void(const std::string& topic, const std::string& payload)>;
+  // Called on a bus worker thread for every event received, with the traceparent of the call
+  // that published it (empty when it had none).
+  using Deliver = std::function<void(const std::string& topic, const std::string& payload,
+                                     const std::string& traceparent)>;
 
   // Topics travel as Redis channels `prefix` + topic. With one worker, messages are delivered in
   // the order received.
@@ -36,8 +38,11 @@ class EventBus {
   // Until then this host misses what is published, so start-up waits before it says ready.
   bool waitSubscribed(std::chrono::milliseconds timeout);
 
-  // Throws resources::PoolUnavailable without Redis.
-  void publish(const std::string& topic, const std::string& payload);
+  // Throws resources::PoolUnavailable without Redis. A traceparent travels with the payload in a
+  // small envelope: a NUL byte, "tp:", the traceparent and a newline before it (no text payload
+  // starts with NUL, and one published without it is delivered as it is).
+  void publish(const std::string& topic, const std::string& payload,
+               const std::string& traceparent = {});
 
   uint64_t dropped() const { return dropped_.load(); }
   uint64_t delivered() const { return delivered_.load(); }

@@ -4,11 +4,11 @@
 
 #include "abi/AbiGlue.h"
 #include "abi/HostApi.h"
+#include "common/TraceContext.h"
 #include "dispatch/PluginCall.h"
 #include "http/ErrorResponse.h"
 #include "log/Logging.h"
 #include "metrics/Metrics.h"
-#include "outbound/TraceContext.h"
 
 namespace portico::dispatch {
 
@@ -44,9 +44,8 @@ void callRoute(const RouteTable::Target<abi::RouteSpec>& route, const RouteReque
   origin.websocketUpgrade = request.websocketUpgrade;
   origin.bufferBytes = request.streamBufferBytes;
   pres.origin = &origin;
-  std::string traceparent =
-      outbound::traceparentFor(request.http.header("traceparent").value_or(""), request.requestId);
-  abi::CallScope scope{"request", request.requestId, request.deadline, traceparent};
+  preq.traceparent = request.traceparent;
+  abi::CallScope scope{"request", request.requestId, request.deadline, request.traceparent};
   CallOutcome out = callPlugin(generation, scope, preq.method, pattern,
                                [&](portico_host_ctx* call, portico_error* err) {
                                  preq.call = call;
@@ -114,9 +113,12 @@ bool topicMatches(std::string_view pattern, std::string_view topic) {
   return p == pattern.size();
 }
 
-void deliverEvent(const RouteTable& table, const std::string& topic, const std::string& payload) {
-  // One event, one trace, whichever subscribers it reaches.
-  std::string traceparent = outbound::traceparentFor("", topic + "/" + payload);
+void deliverEvent(const RouteTable& table, const std::string& topic, const std::string& payload,
+                  const std::string& publisher) {
+  // One event, one trace, whichever subscribers it reaches: its publisher's, or its own.
+  std::string traceparent = common::validTraceparent(publisher)
+                                ? common::childOf(publisher)
+                                : common::traceparentFor("", topic + "/" + payload);
   for (const auto& target : table.subscriptions) {
     if (!topicMatches(target.spec->pattern, topic)) continue;
     const abi::SubscriptionSpec& spec = *target.spec;
@@ -135,13 +137,14 @@ void deliverEvent(const RouteTable& table, const std::string& topic, const std::
 }
 
 jobs::Outcome runJob(const RouteTable& table, const std::string& queue, const std::string& id,
-                     const std::string& payload, int attempt,
+                     const std::string& payload, int attempt, const std::string& enqueuer,
                      std::chrono::steady_clock::time_point deadline, std::string* error) {
   auto it = table.jobHandlers.find(queue);
   if (it == table.jobHandlers.end()) return jobs::Outcome::NoHandler;
   const auto& target = it->second;
   const abi::JobHandlerSpec& spec = *target.spec;
-  std::string traceparent = outbound::traceparentFor("", id);
+  std::string traceparent = common::validTraceparent(enqueuer) ? common::childOf(enqueuer)
+                                                               : common::traceparentFor("", id);
   abi::CallScope scope{"job", id, deadline, traceparent};
   auto tries = static_cast<uint32_t>(attempt);
   CallOutcome out = callPlugin(

@@ -35,6 +35,7 @@ struct RouteRequest {
   const std::vector<std::string>& trustedProxies;
   uint64_t maxResponseBytes;
   std::chrono::steady_clock::time_point deadline;  // outbound calls made for it end by then
+  std::string_view traceparent;                    // the request's (http::Exchange)
   bool websocketUpgrade = false;                   // the handler may accept it
   http::Request* bodySource = nullptr;  // a PORTICO_ROUTE_STREAM_BODY route reads the body here
   uint64_t streamBufferBytes = 0;       // http.stream_buffer_bytes
@@ -50,11 +51,12 @@ bool topicMatches(std::string_view pattern, std::string_view topic);
 
 // Calls every subscription whose pattern matches; failures are logged, never redelivered.
 void deliverEvent(const lifecycle::RouteTable& table, const std::string& topic,
-                  const std::string& payload);
+                  const std::string& payload, const std::string& traceparent);
 
 // Runs one job on the generation handling `queue`; its outbound calls end by `deadline`.
 jobs::Outcome runJob(const lifecycle::RouteTable& table, const std::string& queue,
                      const std::string& id, const std::string& payload, int attempt,
-                     std::chrono::steady_clock::time_point deadline, std::string* error);
+                     const std::string& traceparent, std::chrono::steady_clock::time_point deadline,
+                     std::string* error);
 
 }  // namespace portico::dispatch

@@ -11,6 +11,7 @@ namespace portico::http {
 
 struct Exchange {
   std::string requestId;
+  std::string traceparent;      // W3C trace context: the client's when valid, else made here
   std::string route = "none";   // matched template, a bounded-cardinality metrics label
   std::string plugin = "host";  // who answered
 };

@@ -18,6 +18,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/TraceContext.h"
 #include "http/BodyStream.h"
 #include "http/ErrorResponse.h"
 #include "http/EventLoops.h"
@@ -158,6 +159,10 @@ class Session : public OpenConnection, public std::enable_shared_from_this<Sessi
     if (incomingId != head.end() && isValidRequestId(sv(incomingId->value()))) {
       exchange_.requestId = std::string(sv(incomingId->value()));
     }
+    auto incomingTrace = head.find("traceparent");
+    exchange_.traceparent = common::traceparentFor(
+        incomingTrace == head.end() ? std::string_view() : sv(incomingTrace->value()),
+        exchange_.requestId);
     if (std::distance(head.begin(), head.end()) > options_.maxHeaderFields) {
       return refuse(
           {431, "more than " + std::to_string(options_.maxHeaderFields) + " header fields"});

@@ -106,12 +106,13 @@ void JobQueue::stop() {
 }
 
 std::string JobQueue::enqueue(const std::string& queue, const std::string& payload, int delayMs,
-                              int maxAttempts, int backoffMs) {
+                              int maxAttempts, int backoffMs, const std::string& traceparent) {
   std::string id = Poco::UUIDGenerator::defaultGenerator().createRandom().toString();
   std::vector<std::vector<std::string>> commands = {
       {"HSET", recordOf(id), "queue", queue, "payload", payload, "state", "queued", "attempts", "0",
        "max_attempts", std::to_string(maxAttempts > 0 ? maxAttempts : options_.maxAttempts),
-       "backoff_ms", std::to_string(backoffMs > 0 ? backoffMs : options_.backoffMs)}};
+       "backoff_ms", std::to_string(backoffMs > 0 ? backoffMs : options_.backoffMs), "traceparent",
+       traceparent}};
   if (delayMs > 0) {
     commands.push_back(
         {"ZADD", kDelayed, std::to_string(common::unixMs() + delayMs), queue + "|" + id});
@@ -255,11 +256,12 @@ void JobQueue::runOne(RedisConnection& conn, const std::string& queue, const std
                       const std::string& id) {
   const std::string record = recordOf(id);
   const std::string stream = streamOf(queue);
-  auto replies = conn.pipeline({{"HINCRBY", record, "attempts", "1"},
-                                {"HSET", record, "state", "running"},
-                                {"HMGET", record, "payload", "max_attempts", "backoff_ms"}});
+  auto replies =
+      conn.pipeline({{"HINCRBY", record, "attempts", "1"},
+                     {"HSET", record, "state", "running"},
+                     {"HMGET", record, "payload", "max_attempts", "backoff_ms", "traceparent"}});
   auto fields = replyElements(replies.at(2));
-  if (fields.size() != 3 || fields[0].isNull() || replyText(fields[0]).empty()) {
+  if (fields.size() != 4 || fields[0].isNull() || replyText(fields[0]).empty()) {
     // No record (expired or never written): nothing to run, drop the entry.
     atomically(conn, {{"XACK", stream, kGroup, entry}, {"XDEL", stream, entry}, {"DEL", record}});
     return;
@@ -270,7 +272,8 @@ void JobQueue::runOne(RedisConnection& conn, const std::string& queue, const std
 
   std::string error;
   auto started = std::chrono::steady_clock::now();
-  Outcome outcome = runner_(queue, id, replyText(fields[0]), attempt, &error);
+  std::string traceparent = fields[3].isNull() ? std::string() : replyText(fields[3]);
+  Outcome outcome = runner_(queue, id, replyText(fields[0]), attempt, traceparent, &error);
   double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   std::string retention = std::to_string(options_.retentionS);

@@ -55,10 +55,11 @@ enum class Outcome { Done, Failed, NoHandler };
 
 class JobQueue {
  public:
-  // Runs one job on whatever plugin handles `queue`; fills *error on failure.
-  using Runner =
-      std::function<Outcome(const std::string& queue, const std::string& id,
-                            const std::string& payload, int attempt, std::string* error)>;
+  // Runs one job on whatever plugin handles `queue`; fills *error on failure. `traceparent` is
+  // the enqueuer's (empty when it had none).
+  using Runner = std::function<Outcome(const std::string& queue, const std::string& id,
+                                       const std::string& payload, int attempt,
+                                       const std::string& traceparent, std::string* error)>;
   // The queues that have a handler on this host now.
   using Queues = std::function<std::vector<std::string>()>;
 
@@ -72,7 +73,7 @@ class JobQueue {
 
   // Returns the new job's id. Throws resources::PoolUnavailable without Redis.
   std::string enqueue(const std::string& queue, const std::string& payload, int delayMs,
-                      int maxAttempts, int backoffMs);
+                      int maxAttempts, int backoffMs, const std::string& traceparent = {});
   // State and attempts of a job (PORTICO_JOB_UNKNOWN when there is no record).
   std::pair<portico_job_state, int> status(const std::string& id);
 

@@ -15,6 +15,7 @@
 #include "common/Blocking.h"
 #include "common/HeaderRules.h"
 #include "common/IgnoreCase.h"
+#include "common/TraceContext.h"
 #include "config/Config.h"
 #include "log/Logging.h"
 #include "metrics/Metrics.h"
@@ -71,20 +72,6 @@ bool hasHeader(const Headers& headers, std::string_view name) {
 
 int64_t steadyNanos(Clock::time_point t) {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(t.time_since_epoch()).count();
-}
-
-// A 16-hex-digit span id for this outbound request.
-std::string newSpanId() {
-  thread_local std::mt19937_64 rng{std::random_device{}()};
-  char out[17];
-  std::snprintf(out, sizeof out, "%016llx", static_cast<unsigned long long>(rng() | 1));
-  return out;
-}
-
-std::string withSpan(const std::string& traceparent) {
-  // 00-<32 trace>-<16 parent>-<2 flags>: keep the trace, name this request as the parent.
-  if (traceparent.size() != 55) return traceparent;
-  return traceparent.substr(0, 36) + newSpanId() + traceparent.substr(52);
 }
 
 }  // namespace
@@ -410,7 +397,7 @@ Outcome HttpClient::fetch(const Call& call) {
     headers.emplace_back(name, value);
   }
   if (!call.traceparent.empty() && !hasHeader(headers, "traceparent")) {
-    headers.emplace_back("traceparent", withSpan(call.traceparent));
+    headers.emplace_back("traceparent", common::childOf(call.traceparent));
   }
 
   std::string problem;

@@ -476,3 +476,42 @@ TEST(StreamsHotSwap, OpenStreamsLastUntilTheDrainDeadlineThenReconnectToTheNewGe
   EXPECT_TRUE(old.at("unmapped").as_bool()) << entry.dump();
 #endif
 }
+
+// ---- Trace context ----
+
+TEST(TraceContext, ARequestsTraceIsLoggedShownToThePluginAndCarriedIntoItsJobsAndEvents) {
+  Porticod p(
+      streamsHost({{"log.access", "true"},
+                   {"plugin.streams.trace_queue", "streams.trace." + std::to_string(::getpid())}}));
+  const std::string incoming = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+  auto r = e2e::request(p.port(), "GET", "/streams/trace", "", {{"traceparent", incoming}});
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.json().at("header").as_string(), incoming);
+  EXPECT_EQ(r.json().at("call").as_string(), incoming);
+  EXPECT_TRUE(eventually([&] {
+    return p.logs().find("trace=4bf92f3577b34da6a3ce929d0e0e4736") != std::string::npos;
+  }));
+  // The job and the event continue the trace, each with a span of its own.
+  std::string job, event;
+  EXPECT_TRUE(eventually([&] {
+    auto last = e2e::get(p.port(), "/streams/trace/last").json();
+    job = last.at("job").as_string();
+    event = last.at("event").as_string();
+    return !job.empty() && !event.empty();
+  }));
+  for (const auto& continued : {job, event}) {
+    EXPECT_EQ(continued.substr(0, 36), incoming.substr(0, 36)) << continued;
+    EXPECT_NE(continued, incoming);
+  }
+}
+
+TEST(TraceContext, ARequestWithoutOneGetsATraceMadeByTheHost) {
+  Porticod p(streamsHost());
+  auto r = e2e::request(p.port(), "GET", "/streams/trace", "", {{"traceparent", "garbage"}});
+  std::string made = r.json().at("header").as_string();
+  EXPECT_EQ(made.size(), 55u) << made;
+  EXPECT_EQ(made.substr(0, 3), "00-");
+  EXPECT_EQ(r.json().at("call").as_string(), made);
+  auto again = e2e::get(p.port(), "/streams/trace");
+  EXPECT_NE(again.json().at("header").as_string(), made);
+}

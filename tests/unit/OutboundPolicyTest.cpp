@@ -5,10 +5,10 @@
 #include <stdexcept>
 #include <thread>
 
+#include "common/TraceContext.h"
 #include "outbound/AllowList.h"
 #include "outbound/CircuitBreakers.h"
 #include "outbound/HttpClient.h"
-#include "outbound/TraceContext.h"
 
 using portico::outbound::AllowList;
 using portico::outbound::Destination;
@@ -67,18 +67,18 @@ TEST(AllowList, AMalformedEntryIsRefusedByName) {
 
 TEST(TraceContext, KeepsAValidTraceAndDerivesOneOtherwise) {
   const std::string incoming = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
-  EXPECT_EQ(portico::outbound::traceparentFor(incoming, "req-1"), incoming);
+  EXPECT_EQ(portico::common::traceparentFor(incoming, "req-1"), incoming);
   for (const char* bad : {"", "garbage", "00-00000000000000000000000000000000-00f067aa0ba902b7-01",
                           "ff-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
                           "00-4BF92F3577B34DA6A3CE929D0E0E4736-00f067aa0ba902b7-01"}) {
-    std::string made = portico::outbound::traceparentFor(bad, "req-1");
-    EXPECT_TRUE(portico::outbound::validTraceparent(made)) << made;
+    std::string made = portico::common::traceparentFor(bad, "req-1");
+    EXPECT_TRUE(portico::common::validTraceparent(made)) << made;
     EXPECT_NE(made, bad);
     // One call, one trace: the same id gives the same trace every time.
-    EXPECT_EQ(made, portico::outbound::traceparentFor(bad, "req-1"));
+    EXPECT_EQ(made, portico::common::traceparentFor(bad, "req-1"));
   }
-  EXPECT_NE(portico::outbound::traceparentFor("", "req-1"),
-            portico::outbound::traceparentFor("", "req-2"));
+  EXPECT_NE(portico::common::traceparentFor("", "req-1"),
+            portico::common::traceparentFor("", "req-2"));
 }
 
 TEST(CircuitBreakers, OpenAfterConsecutiveFailuresThenLetOneProbeThrough) {

@@ -34,8 +34,9 @@
  *        a host thread between writes and hears of messages, room to write and the end through
  *        portico_stream_handlers. Push channels across hosts (channel_publish,
  *        stream_subscribe). A route may read its request body as it arrives
- *        (PORTICO_ROUTE_STREAM_BODY, request_body_read). Status codes PORTICO_ERR_CLOSED and
- *        PORTICO_ERR_WOULD_BLOCK.
+ *        (PORTICO_ROUTE_STREAM_BODY, request_body_read). call_traceparent: the trace context
+ *        of a call, carried from a request into the events and jobs it causes. Status codes
+ *        PORTICO_ERR_CLOSED and PORTICO_ERR_WOULD_BLOCK.
  *
  * ---------------------------------------------------------------------------------------------
  * COMPATIBILITY POLICY
@@ -714,6 +715,11 @@ typedef struct portico_host_api {
    * PORTICO_ERR_WRONG_STATE on a route without the flag. */
   portico_status (*request_body_read)(const portico_request* req, char* buf, size_t cap,
                                       size_t* len, portico_error* err);
+  /* The W3C traceparent of the call ctx belongs to: a request's (its client's when valid, else
+   * one the host made; also what request_header returns for "traceparent"), or an event's or a
+   * job's, which continues the trace of the call that published or enqueued it. Empty through a
+   * generation's own context. Valid while the call runs. Any thread. */
+  portico_str (*call_traceparent)(portico_host_ctx* ctx);
 } portico_host_api;
 
 /* ------------------------------------------------------------------------------------------ */

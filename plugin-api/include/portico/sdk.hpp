@@ -83,13 +83,31 @@ enum class LogLevel {
 // What a lease or a log line belongs to: the plugin generation (Host::scope), or one call into it
 // (Request, Event, Job: ABI 1.3). A lease taken for a call may be taken on any thread while the
 // call runs, and is reclaimed when it returns if still open; log lines name the call's id.
+struct JobOptions;
+
 struct Scope {
   const portico_host_api* api;
   portico_host_ctx* ctx;
 
+  // The W3C traceparent of this call (ABI 1.5; empty on an older host or outside a call).
+  std::string_view traceparent() const {
+    if (!PORTICO_HAS_MEMBER(api, portico_host_api, call_traceparent)) return {};
+    portico_str t = api->call_traceparent(ctx);
+    return t.ptr ? std::string_view(t.ptr, t.len) : std::string_view();
+  }
+
   void log(LogLevel level, std::string_view message) const {
     api->log(ctx, static_cast<portico_log_level>(level), str(message));
   }
+
+  // At-most-once, to every host; through a call's scope the event carries the call's trace on.
+  // Throws HttpError(503) without Redis.
+  void publish(std::string_view topic, const json::Value& payload) const;
+  // Returns the job id; through a call's scope the job carries the call's trace on. Throws
+  // HttpError(503) without Redis.
+  std::string enqueue(std::string_view queue, const json::Value& payload,
+                      const JobOptions& options) const;
+  std::string enqueue(std::string_view queue, const json::Value& payload) const;
 };
 
 // Read-only view of the current request. Valid only inside the handler call.
@@ -387,11 +405,10 @@ class Host {
   using EventHandler = std::function<void(const Event& event)>;
   // Throwing fails the attempt: the job is retried with backoff, then dead-lettered.
   using JobHandler = std::function<void(const Job& job)>;
-  // At-most-once, to every host. Throws HttpError(503) without Redis.
+  // At-most-once, to every host. Throws HttpError(503) without Redis. From a handler,
+  // req.scope().publish carries the request's trace on.
   void publish(std::string_view topic, const json::Value& payload) const {
-    std::string text = payload.dump();
-    detail::ErrorBuffer e;
-    detail::check(api_->event_publish(ctx_, str(topic), str(text), &e.err), e.err, "publish");
+    scope().publish(topic, payload);
   }
   // ABI 1.5: sends data to every stream subscribed to `channel` on every host (Stream::subscribe),
   // at most once. Throws HttpError(503) without Redis.
@@ -438,16 +455,11 @@ class Host {
     detail::check(s, e.err, "subscribe");
   }
 
-  // Returns the job id. Throws HttpError(503) without Redis.
+  // Returns the job id. Throws HttpError(503) without Redis. From a handler,
+  // req.scope().enqueue carries the request's trace on.
   std::string enqueue(std::string_view queue, const json::Value& payload,
                       JobOptions options = {}) const {
-    std::string text = payload.dump();
-    portico_job_options o{sizeof(portico_job_options), options.delay_ms, options.max_attempts,
-                          options.backoff_ms};
-    char id[PORTICO_JOB_ID_MAX] = {0};
-    detail::ErrorBuffer e;
-    detail::check(api_->job_enqueue(ctx_, str(queue), str(text), &o, id, &e.err), e.err, "enqueue");
-    return id;
+    return scope().enqueue(queue, payload, options);
   }
 
   // From the plugin's constructor: runs the jobs of queue.
@@ -617,6 +629,27 @@ class Host {
   std::deque<Subscription> events_;
   std::deque<JobRunner> jobs_;
 };
+
+inline void Scope::publish(std::string_view topic, const json::Value& payload) const {
+  std::string text = payload.dump();
+  detail::ErrorBuffer e;
+  detail::check(api->event_publish(ctx, str(topic), str(text), &e.err), e.err, "publish");
+}
+
+inline std::string Scope::enqueue(std::string_view queue, const json::Value& payload,
+                                  const JobOptions& options) const {
+  std::string text = payload.dump();
+  portico_job_options o{sizeof(portico_job_options), options.delay_ms, options.max_attempts,
+                        options.backoff_ms};
+  char id[PORTICO_JOB_ID_MAX] = {0};
+  detail::ErrorBuffer e;
+  detail::check(api->job_enqueue(ctx, str(queue), str(text), &o, id, &e.err), e.err, "enqueue");
+  return id;
+}
+
+inline std::string Scope::enqueue(std::string_view queue, const json::Value& payload) const {
+  return enqueue(queue, payload, JobOptions{});
+}
 
 inline Scope Request::scope() const {
   if (PORTICO_HAS_MEMBER(api_, portico_host_api, request_ctx)) {

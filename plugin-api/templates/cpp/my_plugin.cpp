@@ -34,7 +34,7 @@ class MyPlugin : public portico::Plugin {
                    {text, stars})
               .at(0, 0)
               .as_int();
-      req.host().enqueue("my_plugin.count_words", object({{"id", id}}));
+      req.scope().enqueue("my_plugin.count_words", object({{"id", id}}));  // carries the trace
       res.json(object({{"id", id}}), 201);
     });
     host.route("GET", "/my_plugin/notes/{id}", [](const Request& req, Response& res) {

@@ -1,9 +1,10 @@
-#include "outbound/TraceContext.h"
+#include "common/TraceContext.h"
 
 #include <cstdio>
 #include <functional>
+#include <random>
 
-namespace portico::outbound {
+namespace portico::common {
 
 namespace {
 
@@ -39,4 +40,17 @@ std::string traceparentFor(std::string_view incoming, std::string_view callId) {
   return out;
 }
 
-}  // namespace portico::outbound
+std::string childOf(const std::string& traceparent) {
+  if (!validTraceparent(traceparent)) return traceparent;
+  thread_local std::mt19937_64 rng{std::random_device{}()};
+  char span[17];
+  std::snprintf(span, sizeof span, "%016llx", static_cast<unsigned long long>(rng() | 1));
+  // 00-<32 trace>-<16 parent>-<2 flags>: keep the trace, name the new call as the parent.
+  return traceparent.substr(0, 36) + span + traceparent.substr(52);
+}
+
+std::string_view traceId(std::string_view traceparent) {
+  return validTraceparent(traceparent) ? traceparent.substr(3, 32) : std::string_view();
+}
+
+}  // namespace portico::common
