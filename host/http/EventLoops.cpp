@@ -129,22 +129,14 @@ void EventLoops::run(Loop& loop, Runner& runner, bool helper) {
     loop.runners.push_back(&runner);
     if (helper) --loop.pending;
   }
-  auto othersFree = [&] {
-    int64_t now = nowNs();
-    std::lock_guard<std::mutex> lock(loop.mutex);
-    return std::any_of(loop.runners.begin(), loop.runners.end(), [&](Runner* r) {
-      int64_t since = r->busySince;
-      return r != &runner &&
-             (since == kInLoop || (since > 0 && now - since < stallAfter_.count() * 1000000));
-    });
-  };
   if (!helper) {
     loop.context.run();
   } else {
     // A helper serves until the loop has a free thread of its own again.
     while (!stopping_ && !loop.context.stopped()) {
       loop.context.run_for(kHelperSlice);
-      if (othersFree()) break;
+      std::lock_guard<std::mutex> lock(loop.mutex);
+      if (hasFreeRunnerLocked(loop, &runner)) break;
     }
   }
   {
@@ -156,15 +148,19 @@ void EventLoops::run(Loop& loop, Runner& runner, bool helper) {
   tlsRunner = nullptr;
 }
 
+bool EventLoops::hasFreeRunnerLocked(const Loop& loop, const Runner* except) const {
+  int64_t now = nowNs();
+  int64_t stallNs = std::chrono::duration_cast<std::chrono::nanoseconds>(stallAfter_).count();
+  return std::any_of(loop.runners.begin(), loop.runners.end(), [&](const Runner* r) {
+    int64_t since = r->busySince;
+    return r != except && (since == kInLoop || (since > 0 && now - since < stallNs));
+  });
+}
+
 void EventLoops::lend(Loop& loop) {
   {
-    int64_t now = nowNs();
     std::lock_guard<std::mutex> lock(loop.mutex);
-    if (loop.pending > 0) return;
-    for (Runner* r : loop.runners) {
-      int64_t since = r->busySince;
-      if (since == kInLoop || (since > 0 && now - since < stallAfter_.count() * 1000000)) return;
-    }
+    if (loop.pending > 0 || hasFreeRunnerLocked(loop, nullptr)) return;
     ++loop.pending;
   }
   std::lock_guard<std::mutex> lock(mutex_);

@@ -57,6 +57,9 @@ class EventLoops {
   void watch();
   void helperMain(Runner* self);
   void lend(Loop& loop);
+  // Under loop.mutex: a thread of the loop other than `except` is waiting for work, or running
+  // a handler that has not yet passed stallAfter.
+  bool hasFreeRunnerLocked(const Loop& loop, const Runner* except) const;
   void run(Loop& loop, Runner& runner, bool helper);
 
   using Clock = std::chrono::steady_clock;

@@ -214,10 +214,7 @@ class Session : public OpenConnection, public std::enable_shared_from_this<Sessi
   void upgrade(Response&& response) {
     disarm();
     timer_.cancel();
-    if (shared_->observer) {
-      double seconds = std::chrono::duration<double>(Clock::now() - started_).count();
-      shared_->observer->requestDone(method_, target_, 101, exchange_, seconds);
-    }
+    reportDone(101);
     bhttp::request<bhttp::string_body> request{std::move(parser_->get().base())};
     WebSocketOptions o{options_.websocketMaxMessageBytes, options_.websocketIdleTimeoutMs,
                        exchange_.requestId};
@@ -273,10 +270,7 @@ class Session : public OpenConnection, public std::enable_shared_from_this<Sessi
     serializer_.reset();
     response_.reset();
     parser_.reset();
-    if (shared_->observer) {
-      double seconds = std::chrono::duration<double>(Clock::now() - started_).count();
-      shared_->observer->requestDone(method_, target_, status, exchange_, seconds);
-    }
+    reportDone(status);
     if (stream_) return startStream(ec);
     if (ec) return end();
     if (!keepAlive) return unreadInput_ ? linger() : end();
@@ -298,6 +292,12 @@ class Session : public OpenConnection, public std::enable_shared_from_this<Sessi
     o.eventStream = type.rfind("text/event-stream", 0) == 0;
     o.heartbeatMs = o.eventStream ? options_.sseHeartbeatMs : 0;
     startChunkedSession(std::move(socket_), shared_, std::move(stream), o);
+  }
+
+  void reportDone(int status) {
+    if (!shared_->observer) return;
+    double seconds = std::chrono::duration<double>(Clock::now() - started_).count();
+    shared_->observer->requestDone(method_, target_, status, exchange_, seconds);
   }
 
   void linger() {
