@@ -6,6 +6,7 @@
 #include "dispatch/Dispatch.h"
 #include "http/Cors.h"
 #include "http/ErrorResponse.h"
+#include "http/HostPaths.h"
 #include "http/RequestTarget.h"
 #include "lifecycle/PluginManager.h"
 #include "metrics/Metrics.h"
@@ -15,27 +16,24 @@
 
 namespace portico::app {
 
-namespace {
-
-bool isBuiltin(const std::string& path) {
-  return path == "/health" || path == "/ready" || path == "/metrics";
-}
-
-}  // namespace
-
-bool PublicHandler::handleBuiltin(const std::string& path, http::Request& request,
-                                  http::Response& response, http::Exchange& exchange) {
-  if (!isBuiltin(path)) return false;
-  exchange.route = path;
-  if (request.method() != "GET" && request.method() != "HEAD") {
-    response.set("Allow", "GET, HEAD");
-    http::sendError(response, 405, std::string(request.method()) + " is not allowed on " + path,
-                    exchange.requestId);
-    return true;
+void PublicHandler::serveHostPath(const http::HostPath& own, std::string_view query,
+                                  http::Request& request, http::Response& response,
+                                  http::Exchange& exchange) {
+  exchange.route = std::string(own.path);
+  if (!http::allowsMethod(own, request.method())) {
+    response.set("Allow", std::string(own.methods));
+    return http::sendError(response, 405,
+                           std::string(request.method()) + " is not allowed on " + exchange.route,
+                           exchange.requestId);
   }
-  if (path == "/health") {
+  if (own.path == http::kPushTicketPath)
+    return userStreams_.issueTicket(request, response, exchange);
+  if (own.path == http::kPushStreamPath) {
+    return userStreams_.open(request, query, response, exchange);
+  }
+  if (own.path == "/health") {
     http::sendJson(response, 200, R"({"status":"ok"})");
-  } else if (path == "/ready") {
+  } else if (own.path == "/ready") {
     // What is down, not why: the reasons (driver text) are on /admin/ready and in the log.
     auto report = readiness_.check(false);
     report.body.set("plugins", json::object({{"loaded", plugins_.activeCount()}}));
@@ -44,7 +42,6 @@ bool PublicHandler::handleBuiltin(const std::string& path, http::Request& reques
     response.set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
     response.body = metrics_.render();
   }
-  return true;
 }
 
 void PublicHandler::handle(http::Request& request, http::Response& response,
@@ -64,12 +61,8 @@ void PublicHandler::serve(http::Request& request, http::Response& response,
   std::shared_ptr<const lifecycle::RouteTable> table = plugins_.routes();
   if (http::Cors::isPreflight(request))
     return preflight(target.path, *table, request, response, exchange, target.segments);
-  if (handleBuiltin(target.path, request, response, exchange)) return;
-  if (target.path == push::UserStreams::kTicketPath) {
-    return userStreams_.issueTicket(request, response, exchange);
-  }
-  if (target.path == push::UserStreams::kStreamPath) {
-    return userStreams_.open(request, target.query, response, exchange);
+  if (const http::HostPath* own = http::findHostPath(target.path)) {
+    return serveHostPath(*own, target.query, request, response, exchange);
   }
 
   http::Router::Match match = table->router.match(request.method(), target.segments);
@@ -93,9 +86,7 @@ void PublicHandler::serve(http::Request& request, http::Response& response,
       auth_.authenticate({request.header("Authorization"), request.header("X-Service-Token")},
                          route.spec->auth, route.spec->scopes);
   if (who.status != 0) {
-    if (!who.challenge.empty()) response.set("WWW-Authenticate", who.challenge);
-    http::sendError(response, who.status, who.message, exchange.requestId);
-    return;
+    return http::sendRefusal(response, who.status, who.message, who.challenge, exchange.requestId);
   }
 
   std::ostringstream body;
@@ -120,7 +111,9 @@ void PublicHandler::preflight(const std::string& path, const lifecycle::RouteTab
                               http::Request& request, http::Response& response,
                               http::Exchange& exchange, const std::vector<std::string>& segments) {
   exchange.route = "preflight";
-  std::string methods = isBuiltin(path) ? "GET, HEAD" : table.router.allowedMethods(segments);
+  const http::HostPath* own = http::findHostPath(path);
+  std::string methods =
+      own != nullptr ? std::string(own->methods) : table.router.allowedMethods(segments);
   if (methods.empty()) {
     http::sendError(response, 404, "no route for " + path, exchange.requestId);
     return;

@@ -1,15 +1,17 @@
 // The public listener's request path: parse the target, answer CORS preflights and the host's
-// own endpoints (/health, /ready, /metrics), otherwise route to a plugin through the current
+// own endpoints (http/HostPaths.h), otherwise route to a plugin through the current
 // route table.
 #pragma once
 
 #include <chrono>
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "http/Cors.h"
 #include "http/Exchange.h"
+#include "http/HostPaths.h"
 
 namespace portico::metrics {
 class Metrics;
@@ -59,8 +61,9 @@ class PublicHandler : public http::Handler {
   void preflight(const std::string& path, const lifecycle::RouteTable& table,
                  http::Request& request, http::Response& response, http::Exchange& exchange,
                  const std::vector<std::string>& segments);
-  bool handleBuiltin(const std::string& path, http::Request& request, http::Response& response,
-                     http::Exchange& exchange);
+  // /health, /ready, /metrics and the push endpoints.
+  void serveHostPath(const http::HostPath& own, std::string_view query, http::Request& request,
+                     http::Response& response, http::Exchange& exchange);
 
   lifecycle::PluginManager& plugins_;
   metrics::Metrics& metrics_;

@@ -8,6 +8,12 @@ std::string errorBody(int status, std::string_view message, std::string_view req
   return json::object({{"status", status}, {"message", message}, {"request_id", requestId}}).dump();
 }
 
+void sendRefusal(Response& response, int status, std::string_view message,
+                 const std::string& challenge, std::string_view requestId) {
+  if (!challenge.empty()) response.set("WWW-Authenticate", challenge);
+  sendError(response, status, message, requestId);
+}
+
 void sendJson(Response& response, int status, std::string body) {
   response.status = status;
   response.set("Content-Type", "application/json");

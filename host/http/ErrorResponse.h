@@ -15,6 +15,11 @@ std::string errorBody(int status, std::string_view message, std::string_view req
 void sendError(Response& response, int status, std::string_view message,
                std::string_view requestId);
 
+// An authentication or authorization refusal (401/403): the error, with the WWW-Authenticate
+// challenge when there is one.
+void sendRefusal(Response& response, int status, std::string_view message,
+                 const std::string& challenge, std::string_view requestId);
+
 // Makes a JSON document with the given status the whole response.
 void sendJson(Response& response, int status, std::string body);
 

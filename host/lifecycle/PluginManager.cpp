@@ -15,6 +15,7 @@
 #include "common/Names.h"
 #include "config/Config.h"
 #include "crash/Quarantine.h"
+#include "http/HostPaths.h"
 #include "log/Logging.h"
 #include "metrics/Metrics.h"
 #include "migrate/Migrator.h"
@@ -33,9 +34,6 @@ constexpr int kQuarantined = 423;
 constexpr auto kStreamCloseGrace = std::chrono::seconds(2);
 
 using Clock = std::chrono::steady_clock;
-
-// Paths the host answers itself; no plugin may take them.
-const char* const kReservedPaths[] = {"/health", "/ready", "/metrics", "/push/ticket", "/push/me"};
 
 // One replaced generation as GET /admin/plugins shows it.
 json::Value describeOld(const Generation& g) {
@@ -363,11 +361,9 @@ PluginManager::Result PluginManager::unload(const std::string& name) {
 
 std::string PluginManager::findConflict(const Generation& gen) const {
   for (const auto& r : gen.routes()) {
-    for (const char* reserved : kReservedPaths) {
-      if (r.path.pattern() == reserved) {
-        return "route " + r.method + " " + r.path.pattern() + " of plugin '" + gen.name() +
-               "' conflicts with the host's own " + reserved;
-      }
+    if (http::findHostPath(r.path.pattern()) != nullptr) {
+      return "route " + r.method + " " + r.path.pattern() + " of plugin '" + gen.name() +
+             "' conflicts with the host's own " + r.path.pattern();
     }
   }
   std::lock_guard<std::mutex> lock(mutex_);

@@ -5,6 +5,7 @@
 #include "auth/AuthService.h"
 #include "auth/Base64Url.h"
 #include "http/ErrorResponse.h"
+#include "http/HostPaths.h"
 #include "http/RequestTarget.h"
 #include "http/Stream.h"
 #include "portico/json.hpp"
@@ -37,16 +38,10 @@ std::string newTicket() {
 
 void UserStreams::issueTicket(http::Request& request, http::Response& response,
                               http::Exchange& exchange) {
-  exchange.route = kTicketPath;
-  if (request.method() != "POST") {
-    response.set("Allow", "POST");
-    return http::sendError(response, 405, "use POST for a push ticket", exchange.requestId);
-  }
   auto who = auth_.authenticate({request.header("Authorization"), std::nullopt},
                                 PORTICO_AUTH_REQUIRED, {});
   if (who.status != 0) {
-    if (!who.challenge.empty()) response.set("WWW-Authenticate", who.challenge);
-    return http::sendError(response, who.status, who.message, exchange.requestId);
+    return http::sendRefusal(response, who.status, who.message, who.challenge, exchange.requestId);
   }
   std::string channel = "user:" + who.principal->subject;
   if (!ChannelHub::validName(channel)) {
@@ -68,17 +63,12 @@ void UserStreams::issueTicket(http::Request& request, http::Response& response,
   http::sendJson(response, 201,
                  json::object({{"ticket", ticket},
                                {"expires_in", static_cast<int64_t>(ticketTtl_.count())},
-                               {"url", std::string(kStreamPath) + "?ticket=" + ticket}})
+                               {"url", std::string(http::kPushStreamPath) + "?ticket=" + ticket}})
                      .dump());
 }
 
 void UserStreams::open(http::Request& request, std::string_view query, http::Response& response,
                        http::Exchange& exchange) {
-  exchange.route = kStreamPath;
-  if (request.method() != "GET") {
-    response.set("Allow", "GET");
-    return http::sendError(response, 405, "use GET for the push stream", exchange.requestId);
-  }
   std::string subject;
   if (auto ticket = http::queryParam(query, "ticket")) {
     if (resources_.redis() == nullptr) {
@@ -103,10 +93,9 @@ void UserStreams::open(http::Request& request, std::string_view query, http::Res
     auto who = auth_.authenticate({request.header("Authorization"), std::nullopt},
                                   PORTICO_AUTH_REQUIRED, {});
     if (who.status != 0) {
-      if (!who.challenge.empty()) response.set("WWW-Authenticate", who.challenge);
-      return http::sendError(response, who.status,
-                             who.message + " (browsers: POST /push/ticket, then ?ticket=)",
-                             exchange.requestId);
+      return http::sendRefusal(response, who.status,
+                               who.message + " (browsers: POST /push/ticket, then ?ticket=)",
+                               who.challenge, exchange.requestId);
     }
     subject = who.principal->subject;
   }

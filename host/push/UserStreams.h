@@ -37,9 +37,6 @@ class UserStreams {
         ticketTtl_(ticketTtl),
         streamBufferBytes_(streamBufferBytes) {}
 
-  static constexpr const char* kTicketPath = "/push/ticket";
-  static constexpr const char* kStreamPath = "/push/me";
-
   void issueTicket(http::Request& request, http::Response& response, http::Exchange& exchange);
   void open(http::Request& request, std::string_view query, http::Response& response,
             http::Exchange& exchange);

@@ -56,6 +56,11 @@ TEST_F(Cors, TheHostsOwnEndpointsArePreflightedToo) {
   auto r = preflight(kApp, "/health", "GET");
   EXPECT_EQ(r.status, 204);
   EXPECT_EQ(r.headers["access-control-allow-methods"], "GET, HEAD");
+  // A browser asks before it sends a bearer token for a push ticket.
+  auto ticket = preflight(kApp, "/push/ticket", "POST");
+  EXPECT_EQ(ticket.status, 204) << ticket.body;
+  EXPECT_EQ(ticket.headers["access-control-allow-methods"], "POST");
+  EXPECT_EQ(preflight(kApp, "/push/me", "GET").headers["access-control-allow-methods"], "GET");
 }
 
 TEST_F(Cors, APreflightFromAnotherOriginIsRefused) {

@@ -10,6 +10,7 @@
 #include <memory>
 #include <thread>
 
+#include "Eventually.h"
 #include "Http.h"
 #include "Porticod.h"
 #include "portico/plugin.h"
@@ -30,17 +31,6 @@ Porticod::Options jobHost(const std::string& queue, const std::string& tag,
       {"plugin.jobtest.tag", tag}, {"plugin.jobtest.queue", queue}, {"jobs.backoff_ms", "50"}};
   for (auto& [k, v] : extra) config[k] = v;
   return {{{e2e::fixturePath("jobtest.so"), "jobtest.so"}}, config, {}, true};
-}
-
-// Polls `probe` until it returns true or `seconds` pass.
-template <typename F>
-bool eventually(int seconds, F&& probe) {
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (probe()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  return probe();
 }
 
 portico::json::Value summary(const Porticod& p, const std::string& run) {
@@ -64,7 +54,7 @@ TEST_F(Messaging, EventsFanOutToEveryHost) {
                            R"({"n":1})", {{"Content-Type", "application/json"}});
   ASSERT_EQ(sent.status, 202) << sent.body;
   for (const Porticod* p : {&first, &second}) {
-    EXPECT_TRUE(eventually(5, [p] {
+    EXPECT_TRUE(e2e::eventually(std::chrono::seconds(5), [p] {
       auto events = e2e::get(p->port(), "/jobtest/events").json().at("events").as_array();
       return events.size() == 1 && events.at(0).as_string() == R"(jobtest.hello {"n":1})";
     })) << e2e::get(p->port(), "/jobtest/events").body;
@@ -83,7 +73,7 @@ TEST_F(Messaging, JobRunsAndReportsItsStatus) {
   auto r = e2e::request(p.port(), "POST", "/jobtest/enqueue?count=1&run=" + run);
   ASSERT_EQ(r.status, 201) << r.body;
   std::string id = r.json().at("ids").as_array().at(0).as_string();
-  EXPECT_TRUE(eventually(10, [&] {
+  EXPECT_TRUE(e2e::eventually(std::chrono::seconds(10), [&] {
     return e2e::get(p.port(), "/jobtest/status/" + id).json().at("state").as_int() ==
            PORTICO_JOB_DONE;
   })) << p.logs();
@@ -101,7 +91,7 @@ TEST_F(Messaging, FailingJobsRetryWithBackoffThenDeadLetter) {
   auto dies = e2e::request(p.port(), "POST", "/jobtest/enqueue?run=" + run + "&fail=99&max=3");
   std::string good = recovers.json().at("ids").as_array().at(0).as_string();
   std::string bad = dies.json().at("ids").as_array().at(0).as_string();
-  EXPECT_TRUE(eventually(10, [&] {
+  EXPECT_TRUE(e2e::eventually(std::chrono::seconds(10), [&] {
     return e2e::get(p.port(), "/jobtest/status/" + good).json().at("state").as_int() ==
                PORTICO_JOB_DONE &&
            e2e::get(p.port(), "/jobtest/status/" + bad).json().at("state").as_int() ==
@@ -121,7 +111,7 @@ TEST_F(Messaging, DelayedJobWaitsItsTurn) {
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
   EXPECT_EQ(e2e::get(p.port(), "/jobtest/status/" + id).json().at("state").as_int(),
             PORTICO_JOB_QUEUED);
-  EXPECT_TRUE(eventually(5, [&] {
+  EXPECT_TRUE(e2e::eventually(std::chrono::seconds(5), [&] {
     return e2e::get(p.port(), "/jobtest/status/" + id).json().at("state").as_int() ==
            PORTICO_JOB_DONE;
   }));
@@ -133,8 +123,9 @@ TEST_F(Messaging, TwoHostsShareJobsAndNoneRunsTwice) {
   Porticod b(jobHost(run, "b"));
   ASSERT_EQ(e2e::request(a.port(), "POST", "/jobtest/enqueue?count=1000&sleep=1&run=" + run).status,
             201);
-  EXPECT_TRUE(eventually(60, [&] { return summary(a, run).at("distinct").as_int() == 1000; }))
-      << summary(a, run).dump();
+  EXPECT_TRUE(e2e::eventually(std::chrono::seconds(60), [&] {
+    return summary(a, run).at("distinct").as_int() == 1000;
+  })) << summary(a, run).dump();
   auto s = summary(a, run);
   EXPECT_EQ(s.at("max_runs").as_int(), 1) << "a job ran twice without any failure";
   EXPECT_EQ(s.at("hosts").as_array().size(), 2u) << "both hosts took jobs: " << s.dump();
@@ -147,11 +138,13 @@ TEST_F(Messaging, JobsOfAKilledHostAreFinishedByTheNextOne) {
   ASSERT_EQ(
       e2e::request(first->port(), "POST", "/jobtest/enqueue?count=1000&sleep=3&run=" + run).status,
       201);
-  ASSERT_TRUE(eventually(30, [&] { return summary(*first, run).at("distinct").as_int() >= 50; }));
+  ASSERT_TRUE(e2e::eventually(std::chrono::seconds(30),
+                              [&] { return summary(*first, run).at("distinct").as_int() >= 50; }));
   first->kill9();  // mid-run: some jobs were being worked on, most still queued
   first.reset();
 
   Porticod second(jobHost(run, run, {{"jobs.visibility_timeout_ms", "1500"}}));
-  EXPECT_TRUE(eventually(90, [&] { return summary(second, run).at("distinct").as_int() == 1000; }))
-      << summary(second, run).dump();
+  EXPECT_TRUE(e2e::eventually(std::chrono::seconds(90), [&] {
+    return summary(second, run).at("distinct").as_int() == 1000;
+  })) << summary(second, run).dump();
 }

@@ -71,6 +71,18 @@ TEST(Push, WithoutATicketOrATokenTheStreamIsRefused) {
   EXPECT_EQ(e2e::request(p.port(), "POST", "/push/ticket").status, 401);
 }
 
+TEST(Push, TheWrongMethodIs405WithTheOneThatFits) {
+  Porticod p(pushHost());
+  auto ticket = e2e::get(p.port(), "/push/ticket");
+  EXPECT_EQ(ticket.status, 405);
+  EXPECT_EQ(ticket.headers["allow"], "POST");
+  auto stream = e2e::request(p.port(), "POST", "/push/me");
+  EXPECT_EQ(stream.status, 405);
+  EXPECT_EQ(stream.headers["allow"], "GET");
+  EXPECT_NE(stream.json().at("message").as_string().find("POST is not allowed on /push/me"),
+            std::string::npos);
+}
+
 TEST(Push, AWebSocketWithATicketGetsTheUsersMessages) {
   Porticod p(pushHost());
   auto me = e2e::signUp(p, e2e::uniqueEmail("push-ws"));

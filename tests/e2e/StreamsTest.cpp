@@ -11,11 +11,13 @@
 #include <thread>
 #include <vector>
 
+#include "Eventually.h"
 #include "Generations.h"
 #include "Http.h"
 #include "Porticod.h"
 #include "RawSocket.h"
 
+using e2e::eventually;
 using e2e::Porticod;
 using e2e::RawSocket;
 
@@ -27,16 +29,6 @@ Porticod::Options streamsHost(std::map<std::string, std::string> config = {}) {
 
 portico::json::Value stats(const Porticod& p) {
   return e2e::get(p.port(), "/streams/stats").json();
-}
-
-// Polls `condition` every 20 ms for up to 10 s.
-bool eventually(const std::function<bool()>& condition) {
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (condition()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  return condition();
 }
 
 std::string get(const std::string& path) {
