@@ -88,9 +88,7 @@ TEST(Push, AWebSocketWithATicketGetsTheUsersMessages) {
   auto me = e2e::signUp(p, e2e::uniqueEmail("push-ws"));
   std::string ticket = ticketFor(p, me.access);
   RawSocket s(p.port());
-  s.send("GET /push/me?ticket=" + ticket +
-         " HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-         "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
+  s.send(e2e::websocketUpgrade("/push/me?ticket=" + ticket));
   ASSERT_EQ(s.receiveUntil("\r\n\r\n").rfind("HTTP/1.1 101 ", 0), 0u);
   publish(p, me.userId, "over the socket");
   // One unmasked text frame from the server: 0x81, the length, the text.

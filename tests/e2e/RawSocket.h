@@ -32,6 +32,9 @@ class RawSocket {
   std::string pending_;  // read past a marker
 };
 
+// A client's WebSocket upgrade request for `path` (RFC 6455 section 4.1), with a fixed key.
+std::string websocketUpgrade(const std::string& path);
+
 // Raises the soft open-file limit to the hard one (tests that open thousands of connections).
 void raiseOpenFileLimit();
 

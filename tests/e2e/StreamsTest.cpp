@@ -37,12 +37,6 @@ std::string get(const std::string& path) {
 
 // ---- WebSocket frames, as a client sends them (RFC 6455 section 5.2) ----
 
-std::string upgrade(const std::string& path) {
-  return "GET " + path +
-         " HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-         "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
-}
-
 // `length` overrides the payload's own length in the header (a lie about the size).
 std::string frame(uint8_t opcode, const std::string& payload, bool masked = true,
                   uint64_t length = UINT64_MAX) {
@@ -109,7 +103,7 @@ int closeCode(const std::string& bytes) {
 // A connection past its opening handshake.
 RawSocket openWebSocket(uint16_t port, const std::string& path = "/streams/ws") {
   RawSocket s(port);
-  s.send(upgrade(path));
+  s.send(e2e::websocketUpgrade(path));
   std::string head = s.receiveUntil("\r\n\r\n");
   if (head.rfind("HTTP/1.1 101 ", 0) != 0) throw std::runtime_error("no 101: " + head);
   if (head.find("s3pPLMBiTxaQ9kYGzzhZRbK+xOo=") == std::string::npos) {
@@ -355,7 +349,7 @@ TEST(WebSocket, AnUpgradeTrickledInLineByLineGets408) {
   Porticod p(streamsHost({{"http.header_timeout_ms", "1000"}}));
   RawSocket s(p.port());
   std::string answer;
-  std::string request = upgrade("/streams/ws");
+  std::string request = e2e::websocketUpgrade("/streams/ws");
   for (size_t at = 0; at < request.size() && answer.empty() && !s.closed(); at += 8) {
     s.send(request.substr(at, 8));
     answer = s.receiveFor(300);
