@@ -6,7 +6,8 @@
 //   PUT    /users/me/settings  replace it (see Settings.h); publishes SETTINGS_UPDATED
 //   DELETE /users/me           anonymise the profile, disable sign-in and refresh at once
 //                              (auth_disable_account, from the auth plugin's schema), revoke
-//                              every token, erase the credentials (auth.erase-account job),
+//                              every token, erase the credentials (auth.erase-account job)
+//                              and anonymise usage events (analytics.erase-user job),
 //                              publish USER_DELETED; 204 once erased, 202 if the job is pending
 //   GET    /users/{id}         public: display_name, avatar_url and bio only
 //   GET    /internal/users/{id}  scope users:read (a service token): profile and settings
@@ -194,6 +195,10 @@ class UsersPlugin : public portico::Plugin {
     // A job, not an event: credentials left behind would let a deleted account sign in again.
     std::string job = host_.enqueue("auth.erase-account", portico::json::object({{"user_id", id}}),
                                     portico::JobOptions{0, 10, 1000});
+    // The analytics plugin anonymises the user's usage events; queued whether or not it runs
+    // here now, it does so when it is loaded.
+    host_.enqueue("analytics.erase-user", portico::json::object({{"user_id", id}}),
+                  portico::JobOptions{0, 10, 1000});
     {
       portico::Db db(req);
       ownProfile(db, id);

@@ -12,6 +12,7 @@
 #include "Http.h"
 #include "LoadClients.h"
 #include "Porticod.h"
+#include "Services.h"
 
 using e2e::admin;
 using e2e::Porticod;
@@ -23,11 +24,9 @@ std::string databaseUrl() {
   return url ? url : "";
 }
 
-// Runs SQL with psql against the suite's database; returns its trimmed output.
 std::string psql(const std::string& sql) {
-  auto [code, out] = e2e::runCommand("psql -qAtX '" + databaseUrl() + "' -c \"" + sql + "\" 2>&1");
+  auto [code, out] = e2e::suitePsql(sql);
   EXPECT_EQ(code, 0) << sql << ": " << out;
-  while (!out.empty() && (out.back() == '\n' || out.back() == ' ')) out.pop_back();
   return out;
 }
 
@@ -37,8 +36,8 @@ class Migrations : public ::testing::Test {
     ASSERT_FALSE(databaseUrl().empty()) << "PORTICO_DATABASE_URL must be set (packaging/dev test)";
     psql("DROP TABLE IF EXISTS migratest_things, migratest_extra");
     psql(
-        "DO \\$\\$ BEGIN IF to_regclass('portico_migrations') IS NOT NULL THEN DELETE FROM "
-        "portico_migrations WHERE plugin = 'migratest'; END IF; END \\$\\$");
+        "DO $$ BEGIN IF to_regclass('portico_migrations') IS NOT NULL THEN DELETE FROM "
+        "portico_migrations WHERE plugin = 'migratest'; END IF; END $$");
     char tmpl[] = "/tmp/portico-migrations-XXXXXX";
     dir_ = mkdtemp(tmpl);
     Poco::File(dir_ + "/migratest").createDirectories();
@@ -145,8 +144,8 @@ class EmbeddedMigrations : public ::testing::Test {
     ASSERT_FALSE(databaseUrl().empty()) << "PORTICO_DATABASE_URL must be set (packaging/dev test)";
     psql("DROP TABLE IF EXISTS shelf_items");
     psql(
-        "DO \\$\\$ BEGIN IF to_regclass('portico_migrations') IS NOT NULL THEN DELETE FROM "
-        "portico_migrations WHERE plugin = 'shelf'; END IF; END \\$\\$");
+        "DO $$ BEGIN IF to_regclass('portico_migrations') IS NOT NULL THEN DELETE FROM "
+        "portico_migrations WHERE plugin = 'shelf'; END IF; END $$");
   }
   static std::string applied() {
     return psql(

@@ -78,4 +78,13 @@ std::pair<int, std::string> suiteRedis(const std::string& args) {
       args);
 }
 
+std::pair<int, std::string> suitePsql(const std::string& sql) {
+  // A quoted here-document: the SQL reaches psql as written, dollar quotes included.
+  auto [code, out] =
+      runCommand("psql -qAtX -v ON_ERROR_STOP=1 \"$PORTICO_DATABASE_URL\" 2>&1 <<'PORTICO_SQL'\n" +
+                 sql + "\nPORTICO_SQL\n");
+  while (!out.empty() && (out.back() == '\n' || out.back() == ' ')) out.pop_back();
+  return {code, out};
+}
+
 }  // namespace e2e

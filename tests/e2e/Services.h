@@ -39,4 +39,8 @@ class PrivateServices {
 // the suite's Redis (PORTICO_REDIS_URL); returns {exit code, output}.
 std::pair<int, std::string> suiteRedis(const std::string& args);
 
+// Runs SQL with psql against the suite's PostgreSQL (PORTICO_DATABASE_URL), stopping at the first
+// error; returns {exit code, output with the trailing newline trimmed} (unaligned, tuples only).
+std::pair<int, std::string> suitePsql(const std::string& sql);
+
 }  // namespace e2e

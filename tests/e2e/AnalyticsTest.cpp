@@ -1,0 +1,287 @@
+// The analytics plugin against the suite's PostgreSQL and Redis: ingestion (the write key,
+// signed-in attribution, per-event rejection, duplicates, bots), what is stored and what is not
+// (no address), rollups, storage by day, a deleted user's events, and nothing lost to SIGKILL
+// once answered. Each test names its own events, so that tests sharing the tables do not meet.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <random>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "AuthHarness.h"
+#include "Eventually.h"
+#include "Http.h"
+#include "Porticod.h"
+#include "Services.h"
+
+using e2e::Porticod;
+namespace json = portico::json;
+
+namespace {
+
+const std::string kWriteKey = "write-only-test-key";
+const std::string kBrowser =
+    "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 "
+    "Safari/537.36";
+
+Porticod::Options analyticsHost(std::map<std::string, std::string> config = {}) {
+  config.emplace("plugin.analytics.write_key", kWriteKey);
+  auto options = e2e::authHostOptions(std::move(config));
+  options.plugins.emplace_back(e2e::pluginPath("analytics.so"), "analytics.so");
+  return options;
+}
+
+// A name no other test uses.
+std::string uniqueEvent(const std::string& tag) {
+  std::string email = e2e::uniqueEmail(tag);
+  return email.substr(0, email.find('@'));
+}
+
+std::string sql(const std::string& query) {
+  auto [code, out] = e2e::suitePsql(query);
+  EXPECT_EQ(code, 0) << query << ": " << out;
+  return out;
+}
+
+e2e::Reply send(const Porticod& p, const std::string& path, const std::string& body,
+                std::map<std::string, std::string> headers = {}) {
+  headers.emplace("User-Agent", kBrowser);
+  headers.emplace("Content-Type", "application/json");
+  return e2e::request(p.port(), "POST", path, body, headers);
+}
+
+json::Value event(const std::string& name, const std::string& distinctId,
+                  json::Value properties = json::object({})) {
+  return json::object(
+      {{"event", name}, {"distinct_id", distinctId}, {"properties", std::move(properties)}});
+}
+
+// A UUIDv7 of `ms` with random other bits: unique across runs on the same tables.
+std::string uuidV7(int64_t ms) {
+  std::random_device random;
+  char text[37];
+  std::snprintf(text, sizeof text, "%08llx-%04llx-7%03x-8%03x-%04x%08x",
+                static_cast<unsigned long long>(ms >> 16),
+                static_cast<unsigned long long>(ms & 0xffff), random() & 0xfff, random() & 0xfff,
+                random() & 0xffff, random());
+  return text;
+}
+
+int64_t nowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+std::string count(const std::string& name) {
+  return sql("SELECT count(*) FROM analytics.events WHERE event = '" + name + "'");
+}
+
+}  // namespace
+
+TEST(Analytics, ABatchWithTheWriteKeyIsStoredAndItsBadEventsRejectedByIndex) {
+  Porticod p(analyticsHost());
+  const std::string name = uniqueEvent("batch");
+  json::Array batch{event(name, "visitor-1", json::object({{"plan", "pro"}})),
+                    json::object({{"event", name}}), event(name, "visitor-2"),
+                    event(name, "visitor-3", json::object({{"big", std::string(5000, 'x')}}))};
+  auto r = send(p, "/analytics/v1/batch",
+                json::object({{"api_key", kWriteKey}, {"batch", json::Value(batch)}}).dump(),
+                {{"X-Forwarded-For", "203.0.113.7"}});
+  ASSERT_EQ(r.status, 202) << r.body;
+  auto body = r.json();
+  EXPECT_EQ(body.at("accepted").as_int(), 2);
+  const auto& rejected = body.at("rejected").as_array();
+  ASSERT_EQ(rejected.size(), 2u) << r.body;
+  EXPECT_EQ(rejected[0].at("index").as_int(), 1);
+  EXPECT_NE(rejected[0].at("reason").as_string().find("distinct_id is required"),
+            std::string::npos);
+  EXPECT_EQ(rejected[1].at("index").as_int(), 3);
+  EXPECT_NE(rejected[1].at("reason").as_string().find("longer than 4096"), std::string::npos);
+
+  // Stored by the time 202 came back, with the properties and the browser; the address only
+  // as part of a salted hash.
+  EXPECT_EQ(count(name), "2");
+  EXPECT_EQ(sql("SELECT properties->>'plan' FROM analytics.events WHERE event = '" + name +
+                "' AND distinct_id = 'visitor-1'"),
+            "pro");
+  EXPECT_EQ(sql("SELECT count(*) FROM analytics.events WHERE event = '" + name +
+                "' AND user_agent = '" + kBrowser + "' AND visitor_id ~ '^[0-9a-f]{64}$'"),
+            "2");
+  EXPECT_EQ(sql("SELECT count(*) FROM analytics.events e WHERE event = '" + name +
+                "' AND e::text LIKE '%203.0.113.7%'"),
+            "0");
+  // One browser, one address: one visitor in the hourly rollup.
+  EXPECT_EQ(sql("SELECT events || ' ' || hll_cardinality(visitors) FROM analytics.events_hourly "
+                "WHERE event = '" +
+                name + "'"),
+            "2 1");
+}
+
+TEST(Analytics, OneEventAloneAndItsErrors) {
+  Porticod p(analyticsHost());
+  const std::string name = uniqueEvent("single");
+  auto ok =
+      send(p, "/analytics/v1/events", event(name, "d").dump(), {{"X-Analytics-Key", kWriteKey}});
+  ASSERT_EQ(ok.status, 202) << ok.body;
+  EXPECT_EQ(ok.json().at("accepted").as_int(), 1);
+  auto bad = send(p, "/analytics/v1/events", json::object({{"event", name}}).dump(),
+                  {{"X-Analytics-Key", kWriteKey}});
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_NE(bad.json().at("message").as_string().find("distinct_id is required"),
+            std::string::npos);
+  EXPECT_EQ(send(p, "/analytics/v1/events", "{not json", {{"X-Analytics-Key", kWriteKey}}).status,
+            400);
+  EXPECT_EQ(count(name), "1");
+}
+
+TEST(Analytics, WithoutTheKeyOrATokenNothingIsStored) {
+  Porticod p(analyticsHost());
+  const std::string name = uniqueEvent("nokey");
+  auto none = send(p, "/analytics/v1/events", event(name, "d").dump());
+  EXPECT_EQ(none.status, 401);
+  EXPECT_NE(none.json().at("message").as_string().find("project key"), std::string::npos);
+  EXPECT_EQ(send(p, "/analytics/v1/events", event(name, "d").dump(),
+                 {{"X-Analytics-Key", kWriteKey + "x"}})
+                .status,
+            401);
+  EXPECT_EQ(count(name), "0");
+}
+
+TEST(Analytics, ASignedInCallerIsAttributedToTheUserAndNeedsNoKey) {
+  Porticod p(analyticsHost());
+  auto me = e2e::signUp(p, e2e::uniqueEmail("analytics-user"));
+  const std::string name = uniqueEvent("signed-in");
+  auto r = e2e::request(p.port(), "POST", "/analytics/v1/events", event(name, "anon-42").dump(),
+                        {{"Authorization", "Bearer " + me.access}, {"User-Agent", kBrowser}});
+  ASSERT_EQ(r.status, 202) << r.body;
+  EXPECT_EQ(
+      sql("SELECT user_id || ' ' || visitor_id FROM analytics.events WHERE event = '" + name + "'"),
+      me.userId + " u:" + me.userId);
+}
+
+TEST(Analytics, ADuplicateUuidIsStoredOnce) {
+  Porticod p(analyticsHost());
+  const std::string name = uniqueEvent("dup");
+  // Without a timestamp: a retry then keeps the time its UUIDv7 carries, and so its key.
+  auto e = event(name, "d");
+  e.set("uuid", uuidV7(nowMs() - 3600 * 1000));
+  json::Array twice{e, e};
+  for (int i = 0; i < 2; ++i) {
+    auto r =
+        send(p, "/analytics/v1/batch", json::Value(twice).dump(), {{"X-Analytics-Key", kWriteKey}});
+    ASSERT_EQ(r.status, 202) << r.body;
+  }
+  EXPECT_EQ(count(name), "1");
+  EXPECT_EQ(sql("SELECT events FROM analytics.events_hourly WHERE event = '" + name + "'"), "1");
+}
+
+TEST(Analytics, RequestsFromBotsAreCountedNotStored) {
+  Porticod p(analyticsHost());
+  const std::string name = uniqueEvent("bot");
+  auto before =
+      sql("SELECT coalesce(sum(hits), 0) FROM analytics.bot_hits WHERE day = (now() AT TIME ZONE "
+          "'UTC')::date");
+  json::Array batch{event(name, "a"), event(name, "b")};
+  auto r = send(
+      p, "/analytics/v1/batch", json::Value(batch).dump(),
+      {{"X-Analytics-Key", kWriteKey}, {"User-Agent", "Mozilla/5.0 (compatible; Googlebot/2.1)"}});
+  // The header the test sends first wins over send()'s browser default.
+  ASSERT_EQ(r.status, 202) << r.body;
+  EXPECT_EQ(r.json().at("bot_filtered").as_int(), 2);
+  EXPECT_EQ(count(name), "0");
+  auto after =
+      sql("SELECT sum(hits) FROM analytics.bot_hits WHERE day = (now() AT TIME ZONE 'UTC')::date");
+  EXPECT_GE(std::stoll(after) - std::stoll(before), 2);
+}
+
+TEST(Analytics, BatchesAreBounded) {
+  Porticod p(analyticsHost(
+      {{"plugin.analytics.max_batch", "10"}, {"plugin.analytics.max_batch_bytes", "4096"}}));
+  const std::string name = uniqueEvent("bounds");
+  json::Array eleven(11, event(name, "d"));
+  auto many =
+      send(p, "/analytics/v1/batch", json::Value(eleven).dump(), {{"X-Analytics-Key", kWriteKey}});
+  EXPECT_EQ(many.status, 413);
+  EXPECT_NE(many.json().at("message").as_string().find("at most 10 events"), std::string::npos);
+  json::Array large{event(name, "d", json::object({{"p", std::string(5000, 'x')}}))};
+  EXPECT_EQ(
+      send(p, "/analytics/v1/batch", json::Value(large).dump(), {{"X-Analytics-Key", kWriteKey}})
+          .status,
+      413);
+  auto shape =
+      send(p, "/analytics/v1/batch", R"({"events": []})", {{"X-Analytics-Key", kWriteKey}});
+  EXPECT_EQ(shape.status, 400);
+  EXPECT_EQ(count(name), "0");
+}
+
+TEST(Analytics, StorageIsByDayWithPartitionsAheadMadeByTheMaintenanceJob) {
+  Porticod p(analyticsHost());
+  // The job every start enqueues has run: the chain is recorded and next week's days exist.
+  EXPECT_TRUE(e2e::eventually([] {
+    return sql("SELECT last_run IS NOT NULL AND chain <> '' FROM analytics.maintenance") == "t";
+  }));
+  EXPECT_EQ(sql("SELECT count(*) >= 1 FROM partman.show_partitions('analytics.events') p "
+                "WHERE p.partition_tablename >= 'events_p' || to_char(now() AT TIME ZONE 'UTC' "
+                "+ interval '7 days', 'YYYY_MM_DD')"),
+            "t");
+  EXPECT_EQ(sql("SELECT retention FROM partman.part_config WHERE parent_table = "
+                "'analytics.events'"),
+            "90 days");
+}
+
+TEST(Analytics, UserEventsFromTheBusAreCountedAndADeletedUsersEventsAnonymised) {
+  Porticod p(analyticsHost());
+  const std::string createdSoFar =
+      "SELECT count(*) FROM analytics.events WHERE event = 'USER_CREATED' AND distinct_id = "
+      "'portico'";
+  long before = std::stol(sql(createdSoFar));
+  auto me = e2e::signUp(p, e2e::uniqueEmail("analytics-erase"));
+  EXPECT_TRUE(e2e::eventually([&] { return std::stol(sql(createdSoFar)) > before; }));
+  const std::string name = uniqueEvent("erase");
+  auto r = e2e::request(p.port(), "POST", "/analytics/v1/events",
+                        event(name, me.userId, json::object({{"email", "x@example.com"}})).dump(),
+                        {{"Authorization", "Bearer " + me.access}, {"User-Agent", kBrowser}});
+  ASSERT_EQ(r.status, 202) << r.body;
+  auto deleted = e2e::withToken(p, "DELETE", "/users/me", me.access);
+  ASSERT_TRUE(deleted.status == 204 || deleted.status == 202) << deleted.body;
+  EXPECT_TRUE(e2e::eventually([&] {
+    return sql("SELECT count(*) FROM analytics.events WHERE user_id = '" + me.userId +
+               "' OR distinct_id = '" + me.userId + "'") == "0";
+  }));
+  EXPECT_EQ(sql("SELECT distinct_id || ' ' || properties::text || ' ' || (visitor_id LIKE "
+                "'erased:%') FROM analytics.events WHERE event = '" +
+                name + "'"),
+            "erased {} true");
+}
+
+TEST(Analytics, AnEventAnsweredWith202SurvivesASigkillOfTheHost) {
+  Porticod p(analyticsHost());
+  const std::string name = uniqueEvent("sigkill");
+  std::atomic<bool> stop{false};
+  std::atomic<long> answered{0};
+  std::vector<std::thread> clients;
+  for (int c = 0; c < 4; ++c) {
+    clients.emplace_back([&] {
+      json::Array batch(50, event(name, "d"));
+      std::string body = json::Value(batch).dump();
+      for (int i = 0; i < 400 && !stop; ++i) {
+        try {
+          auto r = send(p, "/analytics/v1/batch", body, {{"X-Analytics-Key", kWriteKey}});
+          if (r.status == 202) answered += r.json().at("accepted").as_int();
+        } catch (const std::exception&) {
+          return;  // the host has gone: what it answered before is what counts
+        }
+      }
+    });
+  }
+  ASSERT_TRUE(e2e::eventually([&] { return answered >= 2000; }));
+  stop = true;  // requests in flight stay in flight: the kill catches them waiting for a flush
+  p.kill9();
+  for (auto& t : clients) t.join();
+  EXPECT_GE(std::stoll(count(name)), answered.load());
+}
