@@ -1,6 +1,7 @@
 // analytics: usage events, stored by day, counted by hour. Routes:
 //   POST /analytics/v1/events  one event {event, distinct_id, timestamp?, properties{}, uuid?}
 //   POST /analytics/v1/batch   {batch: [event, ...]} or [event, ...], up to max_batch events
+//   POST /analytics/v1/query   scope analytics:read: series and top groups (Query.h)
 // Both answer 202 {accepted, rejected: [{index, reason}], bot_filtered} once the accepted events
 // are stored (EventWriter.h). A signed-in caller's events are attributed to the user; anyone
 // else sends the write-only project key (api_key in the body, as sendBeacon cannot set headers,
@@ -20,6 +21,7 @@
 #include "EventWriter.h"
 #include "Maintenance.h"
 #include "PluginConfig.h"
+#include "Query.h"
 #include "UserAgents.h"
 #include "portico/sdk.hpp"
 
@@ -48,6 +50,40 @@ Limits limitsFrom(const portico::Host& host) {
   l.maxFutureMs = configInt(host, "max_future_s", 3600, 0, 7 * 86400LL) * 1000;
   l.maxAgeMs = configInt(host, "max_age_days", 7, 1, 365) * 86400000;
   return l;
+}
+
+// One result row as a JSON object, each column by its name and type.
+json::Value rowObject(const portico::Rows& rows, size_t i) {
+  json::Value out = json::object({});
+  for (size_t c = 0; c < rows.columns(); ++c) {
+    portico::DbValue v = rows.at(i, c);
+    std::string name(rows.column_name(c));
+    switch (v.type()) {
+      case PORTICO_TYPE_NULL:
+        out.set(name, nullptr);
+        break;
+      case PORTICO_TYPE_INT64:
+        out.set(name, v.as_int());
+        break;
+      case PORTICO_TYPE_DOUBLE:
+        out.set(name, v.as_double());
+        break;
+      default:
+        out.set(name, std::string(v.as_text()));
+    }
+  }
+  return out;
+}
+
+json::Value rowsArray(const portico::Rows& rows) {
+  json::Array out;
+  for (size_t i = 0; i < rows.size(); ++i) out.push_back(rowObject(rows, i));
+  return out;
+}
+
+portico::Rows run(portico::Db& db, const Statement& statement) {
+  std::vector<portico::Param> params(statement.params.begin(), statement.params.end());
+  return db.query(statement.sql, params);
 }
 
 // The write key, compared in constant time.
@@ -83,6 +119,8 @@ class AnalyticsPlugin : public portico::Plugin {
     host.route(
         "POST", "/analytics/v1/batch",
         [this](const Request& req, Response& res) { ingest(req, res, true); }, ingestRoute);
+    host.route("POST", "/analytics/v1/query", portico::handler(this, &AnalyticsPlugin::query),
+               {PORTICO_AUTH_REQUIRED, "analytics:read", 65536});
     host.handle_jobs(kMaintainQueue,
                      [this](const portico::Job& job) { maintain(host_, job, maintenance_); });
     host.handle_jobs("analytics.erase-user", [](const portico::Job& job) { eraseUser(job); });
@@ -94,12 +132,7 @@ class AnalyticsPlugin : public portico::Plugin {
 
  private:
   void ingest(const Request& req, Response& res, bool batch) {
-    json::Value body;
-    try {
-      body = json::parse(req.body());
-    } catch (const json::ParseError& e) {
-      throw HttpError(400, std::string("request body is not valid JSON: ") + e.what());
-    }
+    json::Value body = req.json().value();
     std::string userId = caller(req, body);
 
     const json::Array* events = nullptr;
@@ -147,6 +180,16 @@ class AnalyticsPlugin : public portico::Plugin {
                            {"rejected", json::Value(std::move(rejected))},
                            {"bot_filtered", bot ? accepted : 0}}),
              202);
+  }
+
+  void query(const Request& req, Response& res) {
+    QuerySpec spec = parseQuery(req.json().value(), QueryLimits{});
+    portico::Db db(req);
+    json::Value out = json::object({{"source", spec.fromRollups() ? "rollups" : "events"},
+                                    {"interval", spec.interval},
+                                    {"series", rowsArray(run(db, seriesStatement(spec)))}});
+    if (!spec.groupBy.empty()) out.set("groups", rowsArray(run(db, groupsStatement(spec))));
+    res.json(out);
   }
 
   // The signed-in user the events belong to ("" for anonymous or a service), or 401 for an

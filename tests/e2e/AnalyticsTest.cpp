@@ -7,6 +7,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <ctime>
 #include <random>
 #include <string>
 #include <thread>
@@ -75,6 +76,28 @@ int64_t nowMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
              std::chrono::system_clock::now().time_since_epoch())
       .count();
+}
+
+std::string isoTime(int64_t ms) {
+  std::time_t seconds = static_cast<std::time_t>(ms / 1000);
+  std::tm utc{};
+  gmtime_r(&seconds, &utc);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
+  return text;
+}
+
+// A token for a service with the analytics:read scope, signed with the host's key.
+std::string readerToken() {
+  auto claims = e2e::validClaims("service:dashboard");
+  claims.set("scope", "analytics:read");
+  return e2e::forge("ES256", e2e::readFile(e2e::testKeys().es1), "es1", claims);
+}
+
+e2e::Reply query(const Porticod& p, const json::Value& body,
+                 const std::string& token = readerToken()) {
+  return e2e::request(p.port(), "POST", "/analytics/v1/query", body.dump(),
+                      {{"Authorization", "Bearer " + token}});
 }
 
 std::string count(const std::string& name) {
@@ -284,4 +307,131 @@ TEST(Analytics, AnEventAnsweredWith202SurvivesASigkillOfTheHost) {
   p.kill9();
   for (auto& t : clients) t.join();
   EXPECT_GE(std::stoll(count(name)), answered.load());
+}
+
+// ---- Queries ----
+
+class AnalyticsQuery : public ::testing::Test {
+ protected:
+  // Events in three whole hours before the current one: pageviews of two paths with a duration,
+  // from two browsers, and one signup.
+  static void SetUpTestSuite() {
+    host = new Porticod(analyticsHost());
+    name = uniqueEvent("query");
+    hour = nowMs() / 3600000 * 3600000;
+    json::Array batch;
+    auto at = [&](int hoursAgo, const std::string& path, int duration) {
+      auto e = event(name, "d", json::object({{"path", path}, {"duration_ms", duration}}));
+      e.set("timestamp", isoTime(hour - hoursAgo * 3600000 + 60000));
+      batch.push_back(e);
+    };
+    for (int i = 1; i <= 10; ++i) at(3, "/home", i * 10);  // 10 .. 100
+    for (int i = 1; i <= 4; ++i) at(2, "/pricing", 500);
+    at(1, "/home", 1000);
+    auto a = send(*host, "/analytics/v1/batch", json::Value(batch).dump(),
+                  {{"X-Analytics-Key", kWriteKey}, {"X-Forwarded-For", "198.51.100.1"}});
+    ASSERT_EQ(a.status, 202) << a.body;
+    json::Array other{event(name, "d2", json::object({{"path", "/home"}, {"duration_ms", 5}}))};
+    other[0].set("timestamp", isoTime(hour - 3 * 3600000 + 120000));
+    auto b = send(*host, "/analytics/v1/batch", json::Value(other).dump(),
+                  {{"X-Analytics-Key", kWriteKey}, {"X-Forwarded-For", "198.51.100.2"}});
+    ASSERT_EQ(b.status, 202) << b.body;
+  }
+  static void TearDownTestSuite() {
+    delete host;
+    host = nullptr;
+  }
+  static json::Value base(json::Array metrics) {
+    return json::object({{"metrics", json::Value(std::move(metrics))},
+                         {"from", isoTime(hour - 4 * 3600000)},
+                         {"to", isoTime(hour)},
+                         {"interval", "hour"},
+                         {"events", json::Array{name}}});
+  }
+  static Porticod* host;
+  static std::string name;
+  static int64_t hour;
+};
+
+Porticod* AnalyticsQuery::host = nullptr;
+std::string AnalyticsQuery::name;
+int64_t AnalyticsQuery::hour = 0;
+
+TEST_F(AnalyticsQuery, EventsAndVisitorsByHourComeFromTheRollups) {
+  auto r = query(*host, base({"events", "visitors"}));
+  ASSERT_EQ(r.status, 200) << r.body;
+  auto body = r.json();
+  EXPECT_EQ(body.at("source").as_string(), "rollups");
+  const auto& series = body.at("series").as_array();
+  ASSERT_EQ(series.size(), 3u) << r.body;
+  EXPECT_EQ(series[0].at("bucket").as_string(), isoTime(hour - 3 * 3600000));
+  EXPECT_EQ(series[0].at("events").as_int(), 11);
+  EXPECT_EQ(series[0].at("visitors").as_int(), 2);
+  EXPECT_EQ(series[1].at("events").as_int(), 4);
+  EXPECT_EQ(series[1].at("visitors").as_int(), 1);
+  EXPECT_EQ(series[2].at("events").as_int(), 1);
+  // By day, the same events in one or two buckets (the hours may straddle midnight).
+  auto byDay = base({"events"});
+  byDay.set("interval", "day");
+  int64_t total = 0;
+  auto days = query(*host, byDay).json();
+  for (const auto& b : days.at("series").as_array()) total += b.at("events").as_int();
+  EXPECT_EQ(total, 16);
+}
+
+TEST_F(AnalyticsQuery, PercentilesFiltersAndGroupsReadTheEvents) {
+  auto q = base({"events", "p50", "p95"});
+  q.set("value_property", "duration_ms");
+  q.set("filters",
+        json::Array{json::object({{"property", "path"}, {"op", "eq"}, {"value", "/home"}})});
+  q.set("group_by", "path");
+  auto r = query(*host, q);
+  ASSERT_EQ(r.status, 200) << r.body;
+  auto body = r.json();
+  EXPECT_EQ(body.at("source").as_string(), "events");
+  const auto& first = body.at("series").as_array().at(0);
+  EXPECT_EQ(first.at("events").as_int(), 11);
+  EXPECT_DOUBLE_EQ(first.at("p50").as_double(), 50.0);  // 5, 10 .. 100: the sixth of eleven
+  EXPECT_NEAR(first.at("p95").as_double(), 95.0, 0.001);
+  const auto& groups = body.at("groups").as_array();
+  ASSERT_EQ(groups.size(), 1u) << r.body;
+  EXPECT_EQ(groups[0].at("value").as_string(), "/home");
+  EXPECT_EQ(groups[0].at("events").as_int(), 12);
+
+  auto slow = base({"events"});
+  slow.set("filters",
+           json::Array{json::object({{"property", "duration_ms"}, {"op", "gt"}, {"value", 100}})});
+  slow.set("group_by", "path");
+  auto slowest = query(*host, slow).json();
+  const auto& top = slowest.at("groups").as_array();
+  ASSERT_EQ(top.size(), 2u);
+  EXPECT_EQ(top[0].at("value").as_string(), "/pricing");
+  EXPECT_EQ(top[0].at("events").as_int(), 4);
+  EXPECT_EQ(top[1].at("events").as_int(), 1);
+}
+
+TEST_F(AnalyticsQuery, OnlyReadersMayQueryAndBadQueriesAreExplained) {
+  auto user = e2e::signUp(*host, e2e::uniqueEmail("analytics-reader"));
+  EXPECT_EQ(query(*host, base({"events"}), user.access).status, 403);
+  auto withKey = e2e::request(host->port(), "POST", "/analytics/v1/query", base({"events"}).dump(),
+                              {{"X-Analytics-Key", kWriteKey}});
+  EXPECT_EQ(withKey.status, 401);
+  auto expect400 = [&](json::Value q, const std::string& words) {
+    auto r = query(*host, q);
+    EXPECT_EQ(r.status, 400) << q.dump();
+    EXPECT_NE(r.body.find(words), std::string::npos) << r.body;
+  };
+  expect400(base({"clicks"}), "unknown metric 'clicks'");
+  expect400(base({"p95"}), "percentiles need value_property");
+  auto minutes = base({"events"});
+  minutes.set("from", isoTime(hour - 60LL * 86400000));
+  minutes.set("interval", "minute");
+  expect400(minutes, "choose a longer interval");
+  auto backwards = base({"events"});
+  backwards.set("to", isoTime(hour - 5 * 3600000));
+  expect400(backwards, "to must be after from");
+  auto op = base({"events"});
+  op.set("filters", json::Array{json::object({{"property", "p"}, {"op", "like"}, {"value", "x"}})});
+  expect400(op, "a filter's op is");
+  expect400(json::object({{"metrics", json::Array{"events"}}}), "from is required");
 }

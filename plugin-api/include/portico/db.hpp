@@ -154,6 +154,10 @@ class Db {
 
   // Returns the number of rows affected.
   uint64_t execute(std::string_view sql, std::initializer_list<Param> params = {}) {
+    return execute(sql, std::vector<Param>(params));
+  }
+  // For statements whose parameters are counted at run time.
+  uint64_t execute(std::string_view sql, const std::vector<Param>& params) {
     std::vector<portico_value> values = unpack(params);
     uint64_t affected = 0;
     detail::ErrorBuffer e;
@@ -163,6 +167,9 @@ class Db {
   }
 
   Rows query(std::string_view sql, std::initializer_list<Param> params = {}) {
+    return query(sql, std::vector<Param>(params));
+  }
+  Rows query(std::string_view sql, const std::vector<Param>& params) {
     std::vector<portico_value> values = unpack(params);
     portico_db_rows* rows = nullptr;
     detail::ErrorBuffer e;
@@ -196,7 +203,7 @@ class Db {
   Transaction begin() { return Transaction(*this); }
 
  private:
-  static std::vector<portico_value> unpack(std::initializer_list<Param> params) {
+  static std::vector<portico_value> unpack(const std::vector<Param>& params) {
     std::vector<portico_value> out;
     out.reserve(params.size());
     for (const auto& p : params) out.push_back(p.value());

@@ -3,6 +3,7 @@
 
 #include "EventInput.h"
 #include "EventWriter.h"
+#include "Query.h"
 #include "UserAgents.h"
 
 using namespace analytics_plugin;
@@ -147,4 +148,85 @@ TEST(AnalyticsBots, CrawlersPreviewsAndLibrariesAreBotsBrowsersAreNot) {
   EXPECT_FALSE(
       isBot("Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 "
             "(KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1"));
+}
+
+// ---- Queries ----
+
+namespace {
+
+json::Value baseQuery() {
+  return json::parse(R"({"metrics":["events","visitors"],"from":"2026-11-03T00:00:00Z",
+                         "to":"2026-12-03T00:00:00Z","interval":"hour"})");
+}
+
+// Every $n in the statement has a parameter and every parameter a $n.
+void expectPlaceholdersMatch(const Statement& s) {
+  for (size_t n = 1; n <= s.params.size(); ++n) {
+    EXPECT_NE(s.sql.find("$" + std::to_string(n)), std::string::npos) << n << ": " << s.sql;
+  }
+  EXPECT_EQ(s.sql.find("$" + std::to_string(s.params.size() + 1)), std::string::npos) << s.sql;
+}
+
+}  // namespace
+
+TEST(AnalyticsQuerySpec, WholeHoursOfEventsAndVisitorsUseTheRollups) {
+  QuerySpec q = parseQuery(baseQuery(), QueryLimits{});
+  EXPECT_TRUE(q.fromRollups());
+  auto s = seriesStatement(q);
+  EXPECT_NE(s.sql.find("analytics.events_hourly"), std::string::npos);
+  expectPlaceholdersMatch(s);
+
+  auto minute = baseQuery();
+  minute.set("interval", "minute");
+  minute.set("from", "2026-12-02T00:00:00Z");
+  EXPECT_FALSE(parseQuery(minute, QueryLimits{}).fromRollups());
+  auto unaligned = baseQuery();
+  unaligned.set("from", "2026-11-03T00:30:00Z");
+  EXPECT_FALSE(parseQuery(unaligned, QueryLimits{}).fromRollups());
+}
+
+TEST(AnalyticsQuerySpec, FiltersGroupsAndPercentilesReadEventsWithEveryValueAParameter) {
+  auto body = baseQuery();
+  body.set("metrics", json::Array{"events", "p95"});
+  body.set("value_property", "duration_ms");
+  body.set("events", json::Array{"pageview", "x'); DROP TABLE y; --"});
+  body.set("filters", json::parse(R"([{"property":"plan","op":"eq","value":"pro"},
+                                       {"property":"n","op":"gt","value":3},
+                                       {"property":"ref","op":"set"},
+                                       {"property":"q","op":"contains","value":"%"}])"));
+  body.set("group_by", "path");
+  QuerySpec q = parseQuery(body, QueryLimits{});
+  EXPECT_FALSE(q.fromRollups());
+  for (const Statement& s : {seriesStatement(q), groupsStatement(q)}) {
+    expectPlaceholdersMatch(s);
+    EXPECT_EQ(s.sql.find("DROP TABLE"), std::string::npos);
+    EXPECT_EQ(s.sql.find("plan"), std::string::npos);
+    EXPECT_NE(s.sql.find("percentile_cont(0.950000)"), std::string::npos);
+  }
+}
+
+TEST(AnalyticsQuerySpec, BadQueriesSayWhatIsWrong) {
+  auto expectRefused = [](json::Value body, const std::string& words) {
+    try {
+      parseQuery(body, QueryLimits{});
+      ADD_FAILURE() << "accepted " << body.dump();
+    } catch (const portico::HttpError& e) {
+      EXPECT_EQ(e.status(), 400);
+      EXPECT_NE(std::string(e.what()).find(words), std::string::npos) << e.what();
+    }
+  };
+  auto q = baseQuery();
+  q.set("interval", "fortnight");
+  expectRefused(q, "interval is minute, hour, day or week");
+  q = baseQuery();
+  q.set("from", "2024-01-01T00:00:00Z");
+  expectRefused(q, "at most 400 days");
+  q = baseQuery();
+  q.set("filters", json::parse(R"([{"property":"n","op":"gt","value":"three"}])"));
+  expectRefused(q, "gt and lt compare with a number");
+  q = baseQuery();
+  q.set("group_by", "path");
+  q.set("limit", 1000);
+  expectRefused(q, "limit is 1 to 100");
+  expectRefused(json::parse("[]"), "a query is a JSON object");
 }
