@@ -185,10 +185,22 @@ class AnalyticsPlugin : public portico::Plugin {
   void query(const Request& req, Response& res) {
     QuerySpec spec = parseQuery(req.json().value(), QueryLimits{});
     portico::Db db(req);
+    auto tx = db.begin();
+    // An hll state is kilobytes: a month of hours would spill to disk at the default work_mem.
+    db.execute("SET LOCAL work_mem = '64MB'");
     json::Value out = json::object({{"source", spec.fromRollups() ? "rollups" : "events"},
                                     {"interval", spec.interval},
                                     {"series", rowsArray(run(db, seriesStatement(spec)))}});
     if (!spec.groupBy.empty()) out.set("groups", rowsArray(run(db, groupsStatement(spec))));
+    if (spec.explain) {
+      Statement plan = seriesStatement(spec);
+      plan.sql = "EXPLAIN (ANALYZE, BUFFERS) " + plan.sql;
+      json::Array lines;
+      auto rows = run(db, plan);
+      for (size_t i = 0; i < rows.size(); ++i) lines.emplace_back(rows.at(i, 0).as_text());
+      out.set("plan", std::move(lines));
+    }
+    tx.commit();
     res.json(out);
   }
 

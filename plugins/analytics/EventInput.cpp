@@ -7,6 +7,8 @@
 #include <Poco/UTF8Encoding.h>
 
 #include <cctype>
+#include <cstdio>
+#include <random>
 
 #include "Caller.h"
 
@@ -94,6 +96,20 @@ std::optional<int64_t> uuidV7Time(const std::string& uuid) {
 }
 
 }  // namespace
+
+std::string newUuidV7(int64_t ms) {
+  thread_local std::mt19937_64 random{std::random_device{}()};
+  uint64_t a = random();
+  uint64_t b = random();
+  char out[37];
+  std::snprintf(out, sizeof out, "%08llx-%04llx-7%03llx-%04llx-%012llx",
+                static_cast<unsigned long long>(ms >> 16),
+                static_cast<unsigned long long>(ms & 0xffff),
+                static_cast<unsigned long long>(a & 0xfff),
+                static_cast<unsigned long long>(0x8000 | ((a >> 12) & 0x3fff)),
+                static_cast<unsigned long long>(b & 0xffffffffffffULL));
+  return out;
+}
 
 std::optional<int64_t> parseTimestamp(const std::string& text) {
   // RFC 3339 only: a date, 'T', a time, and a zone, as every analytics SDK sends.

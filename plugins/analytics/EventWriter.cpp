@@ -15,7 +15,7 @@ constexpr size_t kMaxUserAgentBytes = 512;
 // order (two writers then never wait on each other in opposite orders).
 constexpr const char* kFlushSql = R"SQL(
 WITH incoming AS (
-  SELECT coalesce(r.uuid, gen_random_uuid()) AS uuid, to_timestamp(r.ts / 1000.0) AS ts,
+  SELECT r.uuid, to_timestamp(r.ts / 1000.0) AS ts,
          r.event, r.distinct_id, r.user_id, r.properties, r.user_agent,
          CASE WHEN r.user_id IS NOT NULL THEN 'u:' || r.user_id::text
               ELSE encode(sha256(convert_to(s.salt || '|' || r.ip || '|' || r.user_agent, 'UTF8')), 'hex')
@@ -55,8 +55,7 @@ std::string rowsJson(const std::vector<const Row*>& rows) {
   for (const Row* row : rows) {
     const ValidEvent& e = row->event;
     if (out.size() > 1) out += ',';
-    out += "{\"uuid\":";
-    out += e.uuid.empty() ? "null" : json::Value(e.uuid).dump();
+    out += "{\"uuid\":\"" + (e.uuid.empty() ? newUuidV7(e.tsMs) : e.uuid) + "\"";
     out += ",\"ts\":" + std::to_string(e.tsMs);
     out += ",\"event\":" + json::Value(e.event).dump();
     out += ",\"distinct_id\":" + json::Value(e.distinctId).dump();

@@ -184,6 +184,10 @@ QuerySpec parseQuery(const json::Value& body, const QueryLimits& limits) {
       q.limit = l->as_int();
     }
   }
+  if (const json::Value* e = body.find("explain"); e != nullptr) {
+    if (!e->is_bool()) throw HttpError(400, "explain is true or false");
+    q.explain = e->as_bool();
+  }
   return q;
 }
 

@@ -5,7 +5,8 @@
 //    "interval": "minute" | "hour" | "day" | "week",
 //    "events": ["pageview", ...],                               optional: these names only
 //    "filters": [{"property": "plan", "op": "eq", "value": "pro"}, ...],
-//    "group_by": "path", "limit": 10}                           optional: top N values
+//    "group_by": "path", "limit": 10,                           optional: top N values
+//    "explain": true}                                           optional: the plan as well
 // Events and visitors over whole hours without property filters or groups come from the hourly
 // rollups; anything else reads the events themselves (BRIN on time bounds what is read).
 #pragma once
@@ -37,6 +38,7 @@ struct QuerySpec {
   std::vector<PropertyFilter> filters;
   std::string groupBy;
   int64_t limit = 10;
+  bool explain = false;  // answer the series statement's plan too (EXPLAIN ANALYZE)
 
   bool fromRollups() const;
 };

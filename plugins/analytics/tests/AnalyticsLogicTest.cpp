@@ -126,7 +126,12 @@ TEST(AnalyticsInput, RowsReachTheDatabaseAsOneJsonArray) {
   b.event.uuid = "0193a1b2-0000-7000-8000-000000000002";
   auto parsed = json::parse(rowsJson({&a, &b}));
   ASSERT_EQ(parsed.as_array().size(), 2u);
-  EXPECT_TRUE(parsed.as_array()[0].at("uuid").is_null());
+  // Made here when the client sent none: a UUIDv7 of the event's time.
+  auto made = check(R"({"event":"e","distinct_id":"d","uuid":")" +
+                    parsed.as_array()[0].at("uuid").as_string() + R"("})");
+  ASSERT_TRUE(made.event) << made.reason;
+  EXPECT_EQ(made.event->tsMs, kNow);
+  EXPECT_NE(parsed.as_array()[0].at("uuid").as_string(), newUuidV7(kNow));
   EXPECT_TRUE(parsed.as_array()[0].at("user_id").is_null());
   EXPECT_EQ(parsed.as_array()[0].at("event").as_string(), "say \"hi\"");
   EXPECT_EQ(parsed.as_array()[0].at("user_agent").as_string().size(), 512u);
