@@ -25,6 +25,7 @@
 #include "lifecycle/PluginWatcher.h"
 #include "log/Logging.h"
 #include "metrics/Metrics.h"
+#include "metrics/RouteStats.h"
 #include "migrate/Migrator.h"
 #include "outbound/HttpClient.h"
 #include "push/UserStreams.h"
@@ -232,6 +233,15 @@ int PorticoApp::serve(const config::Config& cfg, Settings& settings) {
 
   plugins.loadAll();
   messaging.start();
+  std::unique_ptr<metrics::RouteStats> routeStats;
+  if (messaging.events() != nullptr && settings.routeStatsIntervalS > 0) {
+    routeStats = std::make_unique<metrics::RouteStats>(
+        metrics, std::chrono::seconds(settings.routeStatsIntervalS),
+        [events = messaging.events()](const std::string& payload) {
+          events->publish(metrics::RouteStats::kTopic, payload);
+        });
+    routeStats->start();
+  }
   std::unique_ptr<lifecycle::PluginWatcher> watcher;
   if (settings.plugins.watch) watcher = std::make_unique<lifecycle::PluginWatcher>(plugins);
   publicServer.start();
@@ -258,8 +268,12 @@ int PorticoApp::serve(const config::Config& cfg, Settings& settings) {
     if (adminServer) adminServer->stop(settings.shutdownGraceMs);
     publicServer.stop(settings.shutdownGraceMs);
   });
-  // Jobs in progress finish before their plugins are drained.
-  timed("messaging", [&] { messaging.stop(); });
+  // The last interval's figures go out while the bus still runs; jobs in progress finish before
+  // their plugins are drained.
+  timed("messaging", [&] {
+    if (routeStats) routeStats->stop();
+    messaging.stop();
+  });
   timed("plugins", [&] { plugins.shutdown(settings.plugins.drainTimeoutMs); });
   logger->info("stopped ({})", steps);
   return EXIT_OK;

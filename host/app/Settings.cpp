@@ -9,6 +9,7 @@ Settings Settings::read(const config::Config& cfg) {
   s.log.level = cfg.getString("log.level");
   s.log.json = cfg.getString("log.format") == "json";
   s.accessLog = cfg.getBool("log.access");
+  s.routeStatsIntervalS = static_cast<int>(cfg.getInt("events.route_stats_interval_s", 0, 86400));
 
   s.http = http::ServerOptions::fromConfig(cfg, "http");
   s.maxBodyBytes = static_cast<uint64_t>(cfg.getInt("http.max_body_bytes", 0));

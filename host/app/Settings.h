@@ -24,7 +24,8 @@ namespace portico::app {
 
 struct Settings {
   log::Options log;
-  bool accessLog = false;  // log.access
+  bool accessLog = false;       // log.access
+  int routeStatsIntervalS = 0;  // events.route_stats_interval_s
 
   http::ServerOptions http;
   uint64_t maxBodyBytes = 0;      // http.max_body_bytes: for routes that set none

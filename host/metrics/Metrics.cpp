@@ -3,6 +3,7 @@
 #include <prometheus/collectable.h>
 #include <prometheus/text_serializer.h>
 
+#include <cstdlib>
 #include <mutex>
 
 namespace portico::metrics {
@@ -124,6 +125,26 @@ void Metrics::observeRequest(const std::string& method, const std::string& route
       .get({{"method", method}, {"route", route}, {"status_code", code}, {"plugin", plugin}},
            std::move(key), buckets())
       .Observe(seconds);
+}
+
+std::vector<Metrics::RouteTotals> Metrics::requestTotals() const {
+  std::vector<RouteTotals> out;
+  for (const auto& family : requests_.Collect()) {
+    for (const auto& m : family.metric) {
+      RouteTotals t;
+      for (const auto& label : m.label) {
+        if (label.name == "method") t.method = label.value;
+        if (label.name == "route") t.route = label.value;
+        if (label.name == "plugin") t.plugin = label.value;
+        if (label.name == "status_code") t.status = std::atoi(label.value.c_str());
+      }
+      t.count = m.histogram.sample_count;
+      t.sumSeconds = m.histogram.sample_sum;
+      for (const auto& b : m.histogram.bucket) t.cumulative.push_back(b.cumulative_count);
+      out.push_back(std::move(t));
+    }
+  }
+  return out;
 }
 
 void Metrics::observeOutbound(const std::string& plugin, const std::string& host,

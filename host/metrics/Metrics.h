@@ -53,6 +53,16 @@ class Metrics {
 
   std::string render() const;
 
+  // Totals so far of one series of http_request_duration_seconds.
+  struct RouteTotals {
+    std::string method, route, plugin;
+    int status = 0;
+    uint64_t count = 0;
+    double sumSeconds = 0;
+    std::vector<uint64_t> cumulative;  // per bucket of buckets(), then +Inf
+  };
+  std::vector<RouteTotals> requestTotals() const;
+
   // Upper bounds of the duration buckets, in seconds.
   static const prometheus::Histogram::BucketBoundaries& buckets();
 

@@ -2,6 +2,8 @@
 //   POST /analytics/v1/events  one event {event, distinct_id, timestamp?, properties{}, uuid?}
 //   POST /analytics/v1/batch   {batch: [event, ...]} or [event, ...], up to max_batch events
 //   POST /analytics/v1/query   scope analytics:read: series and top groups (Query.h)
+//   POST /analytics/v1/routes  scope analytics:read: the hosts' own requests, errors and
+//                              latency percentiles per route over time, and the slowest routes
 // Both answer 202 {accepted, rejected: [{index, reason}], bot_filtered} once the accepted events
 // are stored (EventWriter.h). A signed-in caller's events are attributed to the user; anyone
 // else sends the write-only project key (api_key in the body, as sendBeacon cannot set headers,
@@ -9,7 +11,8 @@
 // Jobs: analytics.maintain (Maintenance.h); analytics.erase-user {user_id} anonymises a deleted
 // user's events (the users plugin enqueues it: a job, because an event may be lost).
 // Events: USER_CREATED, USER_DELETED and SETTINGS_UPDATED from the bus are counted as events of
-// distinct_id "portico".
+// distinct_id "portico"; portico.route_stats (every host's, host/metrics/RouteStats.h) goes to
+// analytics.route_stats.
 #include <openssl/crypto.h>
 
 #include <chrono>
@@ -121,6 +124,9 @@ class AnalyticsPlugin : public portico::Plugin {
         [this](const Request& req, Response& res) { ingest(req, res, true); }, ingestRoute);
     host.route("POST", "/analytics/v1/query", portico::handler(this, &AnalyticsPlugin::query),
                {PORTICO_AUTH_REQUIRED, "analytics:read", 65536});
+    host.route("POST", "/analytics/v1/routes", portico::handler(this, &AnalyticsPlugin::routes),
+               {PORTICO_AUTH_REQUIRED, "analytics:read", 65536});
+    host.subscribe("portico.route_stats", [](const portico::Event& e) { storeRouteStats(e); });
     host.handle_jobs(kMaintainQueue,
                      [this](const portico::Job& job) { maintain(host_, job, maintenance_); });
     host.handle_jobs("analytics.erase-user", [](const portico::Job& job) { eraseUser(job); });
@@ -202,6 +208,30 @@ class AnalyticsPlugin : public portico::Plugin {
     }
     tx.commit();
     res.json(out);
+  }
+
+  void routes(const Request& req, Response& res) {
+    RoutesSpec spec = parseRoutesQuery(req.json().value(), QueryLimits{});
+    portico::Db db(req);
+    res.json(json::object({{"interval", spec.interval},
+                           {"series", rowsArray(run(db, routesSeriesStatement(spec)))},
+                           {"slowest", rowsArray(run(db, slowestRoutesStatement(spec)))}}));
+  }
+
+  // Every host receives every host's figures: the table's key keeps one copy.
+  static void storeRouteStats(const portico::Event& e) {
+    portico::Db db(e);
+    db.execute(
+        "INSERT INTO analytics.route_stats (bucket, host, method, route, plugin, requests, "
+        "errors, sum_ms, bounds_ms, counts) "
+        "SELECT to_timestamp(($1::jsonb->>'to')::bigint / 1000.0), $1::jsonb->>'host', r.method, "
+        "r.route, r.plugin, r.requests, r.errors, r.sum_ms, "
+        "ARRAY(SELECT jsonb_array_elements_text($1::jsonb->'bounds_ms')::float8), "
+        "ARRAY(SELECT jsonb_array_elements_text(r.counts)::bigint) "
+        "FROM jsonb_to_recordset($1::jsonb->'routes') AS r(method text, route text, plugin "
+        "text, requests bigint, errors bigint, sum_ms float8, counts jsonb) "
+        "ON CONFLICT DO NOTHING",
+        {portico::Jsonb{e.payload.dump()}});
   }
 
   // The signed-in user the events belong to ("" for anonymous or a service), or 401 for an

@@ -30,6 +30,7 @@ void maintain(const portico::Host& host, const portico::Job& job,
   db.query("SELECT partman.run_maintenance('analytics.events', p_jobmon := false)");
   db.execute("DELETE FROM analytics.events_hourly WHERE bucket < now() - $1::interval",
              {retention});
+  db.execute("DELETE FROM analytics.route_stats WHERE bucket < now() - $1::interval", {retention});
   db.execute("DELETE FROM analytics.salts WHERE day < (now() AT TIME ZONE 'UTC')::date");
   portico::JobOptions next;
   next.delay_ms = static_cast<uint32_t>(

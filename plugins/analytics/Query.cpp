@@ -101,7 +101,90 @@ std::string rawMetrics(const QuerySpec& q, Statement& s) {
   return m;
 }
 
+// from, to and interval, checked against the limits.
+void parseRange(const json::Value& body, const QueryLimits& limits, int64_t& fromMs, int64_t& toMs,
+                std::string& interval) {
+  fromMs = instant(body, "from");
+  toMs = instant(body, "to");
+  if (toMs <= fromMs) throw HttpError(400, "to must be after from");
+  if (toMs - fromMs > limits.maxRangeMs) {
+    throw HttpError(400, "the range may span at most " +
+                             std::to_string(limits.maxRangeMs / 86400000) + " days");
+  }
+  interval = text(required(body, "interval"), "interval");
+  auto unit = kIntervals.find(interval);
+  if (unit == kIntervals.end()) throw HttpError(400, "interval is minute, hour, day or week");
+  if ((toMs - fromMs) / unit->second > limits.maxBuckets) {
+    throw HttpError(400, "more than " + std::to_string(limits.maxBuckets) + " " + interval +
+                             "s in the range: choose a longer interval");
+  }
+}
+
+int64_t parseLimit(const json::Value& body) {
+  const json::Value* l = body.find("limit");
+  if (l == nullptr) return 10;
+  if (!l->is_int() || l->as_int() < 1 || l->as_int() > 100) {
+    throw HttpError(400, "limit is 1 to 100");
+  }
+  return l->as_int();
+}
+
+// An RFC 3339 text of a timestamptz expression truncated to the interval.
+std::string bucketText(const std::string& interval, const std::string& column) {
+  return "to_char(date_trunc('" + interval + "', " + column +
+         ", 'UTC') AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')";
+}
+
+// The route figures' statement: rows grouped by `names` (picked as `columns`), their
+// histograms added bucket by bucket, percentiles of the sums.
+Statement routeFigures(const RoutesSpec& q, const std::string& columns, const std::string& names,
+                       const std::string& tail) {
+  Statement s{"", {std::to_string(q.fromMs), std::to_string(q.toMs)}};
+  std::string filter;
+  if (!q.route.empty()) filter += " AND route = " + param(s, q.route);
+  if (!q.method.empty()) filter += " AND method = " + param(s, q.method);
+  s.sql = "WITH picked AS (SELECT " + columns +
+          ", requests, errors, sum_ms, bounds_ms, counts FROM analytics.route_stats WHERE "
+          "bucket > to_timestamp($1::bigint / 1000.0) AND bucket <= to_timestamp($2::bigint / "
+          "1000.0)" +
+          filter + "), totals AS (SELECT " + names +
+          ", sum(requests)::bigint AS requests, sum(errors)::bigint AS errors, sum(sum_ms) AS "
+          "sum_ms, max(bounds_ms) AS bounds FROM picked GROUP BY " +
+          names + "), added AS (SELECT " + names +
+          ", array_agg(n ORDER BY i) AS counts FROM (SELECT " + names +
+          ", c.i, sum(c.n) AS n FROM picked, unnest(counts) WITH ORDINALITY AS c(n, i) GROUP BY " +
+          names + ", c.i) x GROUP BY " + names + ") SELECT " + names +
+          ", requests, errors, round((sum_ms / requests)::numeric, 3)::float8 AS mean_ms, "
+          "analytics.histogram_quantile(0.5, bounds, counts) AS p50_ms, "
+          "analytics.histogram_quantile(0.95, bounds, counts) AS p95_ms, "
+          "analytics.histogram_quantile(0.99, bounds, counts) AS p99_ms FROM totals JOIN added "
+          "USING (" +
+          names + ") " + tail;
+  return s;
+}
+
 }  // namespace
+
+RoutesSpec parseRoutesQuery(const json::Value& body, const QueryLimits& limits) {
+  if (!body.is_object()) throw HttpError(400, "a query is a JSON object");
+  RoutesSpec q;
+  parseRange(body, limits, q.fromMs, q.toMs, q.interval);
+  if (const json::Value* r = body.find("route"); r != nullptr) q.route = text(*r, "route");
+  if (const json::Value* m = body.find("method"); m != nullptr) q.method = text(*m, "method");
+  q.limit = parseLimit(body);
+  return q;
+}
+
+Statement routesSeriesStatement(const RoutesSpec& q) {
+  return routeFigures(q, bucketText(q.interval, "bucket") + " AS bucket", "bucket",
+                      "ORDER BY bucket");
+}
+
+Statement slowestRoutesStatement(const RoutesSpec& q) {
+  return routeFigures(
+      q, "method, route", "method, route",
+      "ORDER BY p95_ms DESC NULLS LAST, requests DESC LIMIT " + std::to_string(q.limit));
+}
 
 bool QuerySpec::fromRollups() const {
   return percentiles.empty() && filters.empty() && groupBy.empty() && interval != "minute" &&
@@ -133,20 +216,7 @@ QuerySpec parseQuery(const json::Value& body, const QueryLimits& limits) {
     q.valueProperty = text(*v, "value_property");
   }
 
-  q.fromMs = instant(body, "from");
-  q.toMs = instant(body, "to");
-  if (q.toMs <= q.fromMs) throw HttpError(400, "to must be after from");
-  if (q.toMs - q.fromMs > limits.maxRangeMs) {
-    throw HttpError(400, "the range may span at most " +
-                             std::to_string(limits.maxRangeMs / 86400000) + " days");
-  }
-  q.interval = text(required(body, "interval"), "interval");
-  auto unit = kIntervals.find(q.interval);
-  if (unit == kIntervals.end()) throw HttpError(400, "interval is minute, hour, day or week");
-  if ((q.toMs - q.fromMs) / unit->second > limits.maxBuckets) {
-    throw HttpError(400, "more than " + std::to_string(limits.maxBuckets) + " " + q.interval +
-                             "s in the range: choose a longer interval");
-  }
+  parseRange(body, limits, q.fromMs, q.toMs, q.interval);
 
   if (const json::Value* e = body.find("events"); e != nullptr) {
     if (!e->is_array() || e->as_array().size() > 100) {
@@ -177,12 +247,7 @@ QuerySpec parseQuery(const json::Value& body, const QueryLimits& limits) {
   }
   if (const json::Value* g = body.find("group_by"); g != nullptr) {
     q.groupBy = text(*g, "group_by");
-    if (const json::Value* l = body.find("limit"); l != nullptr) {
-      if (!l->is_int() || l->as_int() < 1 || l->as_int() > 100) {
-        throw HttpError(400, "limit is 1 to 100");
-      }
-      q.limit = l->as_int();
-    }
+    q.limit = parseLimit(body);
   }
   if (const json::Value* e = body.find("explain"); e != nullptr) {
     if (!e->is_bool()) throw HttpError(400, "explain is true or false");
@@ -193,12 +258,7 @@ QuerySpec parseQuery(const json::Value& body, const QueryLimits& limits) {
 
 Statement seriesStatement(const QuerySpec& q) {
   Statement s{"", {std::to_string(q.fromMs), std::to_string(q.toMs)}};
-  const std::string bucket = "to_char(date_trunc('" + q.interval +
-                             "', %s, 'UTC') AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')";
-  auto bucketOf = [&](const std::string& column) {
-    std::string b = bucket;
-    return b.replace(b.find("%s"), 2, column);
-  };
+  auto bucketOf = [&](const std::string& column) { return bucketText(q.interval, column); };
   if (q.fromRollups()) {
     std::string sql = "SELECT " + bucketOf("bucket") + " AS bucket";
     if (q.events) sql += ", sum(events)::bigint AS events";

@@ -63,4 +63,22 @@ Statement seriesStatement(const QuerySpec& q);
 // Rows: value (the group_by property as text) and the metrics, most events first.
 Statement groupsStatement(const QuerySpec& q);
 
+// POST /analytics/v1/routes: the host's own figures (analytics.route_stats).
+//   {"from", "to", "interval", "route": "/users/me", "method": "GET", "limit": 10}
+// route and method optional; limit: how many of the slowest routes (by p95) to list.
+struct RoutesSpec {
+  int64_t fromMs = 0;
+  int64_t toMs = 0;
+  std::string interval;
+  std::string route;
+  std::string method;
+  int64_t limit = 10;
+};
+
+RoutesSpec parseRoutesQuery(const portico::json::Value& body, const QueryLimits& limits);
+// Rows: bucket, requests, errors, mean_ms, p50_ms, p95_ms, p99_ms, by time.
+Statement routesSeriesStatement(const RoutesSpec& q);
+// Rows: method, route, requests, errors, mean_ms, p50_ms, p95_ms, p99_ms, slowest p95 first.
+Statement slowestRoutesStatement(const RoutesSpec& q);
+
 }  // namespace analytics_plugin

@@ -435,3 +435,35 @@ TEST_F(AnalyticsQuery, OnlyReadersMayQueryAndBadQueriesAreExplained) {
   expect400(op, "a filter's op is");
   expect400(json::object({{"metrics", json::Array{"events"}}}), "from is required");
 }
+
+TEST(AnalyticsRoutes, TheHostsOwnRequestsBecomeASeriesWithPercentilesPerRoute) {
+  auto options = analyticsHost({{"events.route_stats_interval_s", "1"}});
+  options.plugins.emplace_back(e2e::pluginPath("hello.so"), "hello.so");
+  Porticod p(options);
+  int64_t start = nowMs() / 60000 * 60000;
+  for (int i = 0; i < 50; ++i) ASSERT_EQ(e2e::get(p.port(), "/hello/route-stats").status, 200);
+  json::Value q = json::object({{"from", isoTime(start)},
+                                {"to", isoTime(start + 10 * 60000)},
+                                {"interval", "minute"},
+                                {"route", "/hello/{name}"},
+                                {"method", "GET"}});
+  // Published within a second, stored by every host's plugin (other tests' hosts too, hence
+  // at least).
+  int64_t seen = 0;
+  json::Value body;
+  EXPECT_TRUE(e2e::eventually([&] {
+    auto r = e2e::request(p.port(), "POST", "/analytics/v1/routes", q.dump(),
+                          {{"Authorization", "Bearer " + readerToken()}});
+    if (r.status != 200) return false;
+    body = r.json();
+    seen = 0;
+    for (const auto& b : body.at("series").as_array()) seen += b.at("requests").as_int();
+    return seen >= 50;
+  })) << body.dump();
+  const auto& slowest = body.at("slowest").as_array();
+  ASSERT_EQ(slowest.size(), 1u) << body.dump();
+  EXPECT_EQ(slowest[0].at("route").as_string(), "/hello/{name}");
+  EXPECT_GT(slowest[0].at("p95_ms").as_double(), 0.0);
+  EXPECT_LE(slowest[0].at("p50_ms").as_double(), slowest[0].at("p95_ms").as_double());
+  EXPECT_LT(slowest[0].at("p95_ms").as_double(), 5000.0);
+}
