@@ -4,6 +4,8 @@
 //   POST /analytics/v1/query   scope analytics:read: series and top groups (Query.h)
 //   POST /analytics/v1/routes  scope analytics:read: the hosts' own requests, errors and
 //                              latency percentiles per route over time, and the slowest routes
+//   GET  /analytics/           the dashboard (dashboard/; it asks for a token with the scope)
+//   GET  /analytics/assets/{name}  its script, style and uPlot
 // Both answer 202 {accepted, rejected: [{index, reason}], bot_filtered} once the accepted events
 // are stored (EventWriter.h). A signed-in caller's events are attributed to the user; anyone
 // else sends the write-only project key (api_key in the body, as sendBeacon cannot set headers,
@@ -20,6 +22,7 @@
 #include <vector>
 
 #include "Caller.h"
+#include "DashboardAssets.h"
 #include "EventInput.h"
 #include "EventWriter.h"
 #include "Maintenance.h"
@@ -126,6 +129,14 @@ class AnalyticsPlugin : public portico::Plugin {
                {PORTICO_AUTH_REQUIRED, "analytics:read", 65536});
     host.route("POST", "/analytics/v1/routes", portico::handler(this, &AnalyticsPlugin::routes),
                {PORTICO_AUTH_REQUIRED, "analytics:read", 65536});
+    host.route("GET", "/analytics", [](const Request&, Response& res) {
+      res.status(308);
+      res.header("Location", "/analytics/");
+    });
+    host.route("GET", "/analytics/",
+               [](const Request&, Response& res) { serveAsset(res, "index.html"); });
+    host.route("GET", "/analytics/assets/{name}",
+               [](const Request& req, Response& res) { serveAsset(res, *req.param("name")); });
     host.subscribe("portico.route_stats", [](const portico::Event& e) { storeRouteStats(e); });
     host.handle_jobs(kMaintainQueue,
                      [this](const portico::Job& job) { maintain(host_, job, maintenance_); });
@@ -216,6 +227,19 @@ class AnalyticsPlugin : public portico::Plugin {
     res.json(json::object({{"interval", spec.interval},
                            {"series", rowsArray(run(db, routesSeriesStatement(spec)))},
                            {"slowest", rowsArray(run(db, slowestRoutesStatement(spec)))}}));
+  }
+
+  static void serveAsset(Response& res, std::string_view name) {
+    const Asset* asset = findAsset(name);
+    if (asset == nullptr) throw HttpError(404, "no dashboard file " + std::string(name));
+    res.header("Content-Type", std::string(asset->contentType));
+    res.header("X-Content-Type-Options", "nosniff");
+    // Its own files and its own API only; the page is framed by nobody.
+    res.header("Content-Security-Policy",
+               "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; "
+               "img-src 'self' data:; frame-ancestors 'none'");
+    res.header("Cache-Control", name == "index.html" ? "no-cache" : "public, max-age=3600");
+    res.write(asset->bytes);
   }
 
   // Every host receives every host's figures: the table's key keeps one copy.

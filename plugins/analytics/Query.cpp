@@ -187,8 +187,8 @@ Statement slowestRoutesStatement(const RoutesSpec& q) {
 }
 
 bool QuerySpec::fromRollups() const {
-  return percentiles.empty() && filters.empty() && groupBy.empty() && interval != "minute" &&
-         fromMs % 3600000 == 0 && toMs % 3600000 == 0;
+  return percentiles.empty() && filters.empty() && (groupBy.empty() || groupBy == kEventName) &&
+         interval != "minute" && fromMs % 3600000 == 0 && toMs % 3600000 == 0;
 }
 
 QuerySpec parseQuery(const json::Value& body, const QueryLimits& limits) {
@@ -278,12 +278,24 @@ Statement seriesStatement(const QuerySpec& q) {
 
 Statement groupsStatement(const QuerySpec& q) {
   Statement s{"", {std::to_string(q.fromMs), std::to_string(q.toMs)}};
-  std::string group = param(s, q.groupBy);
+  const std::string limit = " LIMIT " + std::to_string(q.limit);
+  if (q.fromRollups()) {
+    s.sql = "SELECT event AS value, sum(events)::bigint AS events";
+    if (q.visitors) {
+      s.sql += ", round(hll_cardinality(hll_union_agg(visitors)))::bigint AS visitors";
+    }
+    s.sql +=
+        " FROM analytics.events_hourly WHERE bucket >= to_timestamp($1::bigint / 1000.0) "
+        "AND bucket < to_timestamp($2::bigint / 1000.0)" +
+        eventsIn(q, s) + " GROUP BY 1 ORDER BY sum(events) DESC, 1" + limit;
+    return s;
+  }
+  std::string value =
+      q.groupBy == kEventName ? "event" : "coalesce(properties->>" + param(s, q.groupBy) + ", '')";
   std::string metrics = rawMetrics(q, s);
   std::string filter = where(q, s);
-  s.sql = "SELECT coalesce(properties->>" + group + ", '') AS value" + metrics +
-          " FROM analytics.events" + filter + " GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT " +
-          std::to_string(q.limit);
+  s.sql = "SELECT " + value + " AS value" + metrics + " FROM analytics.events" + filter +
+          " GROUP BY 1 ORDER BY count(*) DESC, 1" + limit;
   return s;
 }
 

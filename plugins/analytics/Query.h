@@ -6,6 +6,7 @@
 //    "events": ["pageview", ...],                               optional: these names only
 //    "filters": [{"property": "plan", "op": "eq", "value": "pro"}, ...],
 //    "group_by": "path", "limit": 10,                           optional: top N values
+//                                                               ("$event": of the event name)
 //    "explain": true}                                           optional: the plan as well
 // Events and visitors over whole hours without property filters or groups come from the hourly
 // rollups; anything else reads the events themselves (BRIN on time bounds what is read).
@@ -25,6 +26,9 @@ struct PropertyFilter {
   std::string op;  // eq, neq, contains, gt, lt, set, not_set
   std::string value;
 };
+
+// group_by this to group by the event's name rather than by a property.
+inline constexpr const char* kEventName = "$event";
 
 struct QuerySpec {
   bool events = false;
@@ -60,7 +64,8 @@ struct Statement {
 
 // Rows: bucket (RFC 3339 text) and the asked metrics, by time.
 Statement seriesStatement(const QuerySpec& q);
-// Rows: value (the group_by property as text) and the metrics, most events first.
+// Rows: value (the group_by property as text, or the event name) and the metrics, most events
+// first.
 Statement groupsStatement(const QuerySpec& q);
 
 // POST /analytics/v1/routes: the host's own figures (analytics.route_stats).

@@ -85,6 +85,12 @@ std::string forge(const std::string& alg, const std::string& key, const std::str
   return token;
 }
 
+std::string serviceToken(const std::string& subject, const std::string& scope) {
+  auto claims = validClaims(subject);
+  claims.set("scope", scope);
+  return forge("ES256", readFile(testKeys().es1), "es1", claims);
+}
+
 Porticod::Options authHostOptions(std::map<std::string, std::string> config) {
   const TestKeys& keys = testKeys();
   std::map<std::string, std::string> cfg = {

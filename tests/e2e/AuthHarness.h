@@ -54,6 +54,9 @@ Reply post(const Porticod& host, const std::string& path, const portico::json::V
            std::map<std::string, std::string> headers = {});
 Reply withToken(const Porticod& host, const std::string& method, const std::string& path,
                 const std::string& token, const std::string& body = "");
+// A token for service `subject` with `scope`, signed with the host's es1 key (authHostOptions).
+std::string serviceToken(const std::string& subject, const std::string& scope);
+
 // Registers email and signs in; fails the test (ADD_FAILURE) and returns empty fields otherwise.
 Session signUp(const Porticod& host, const std::string& email,
                const std::string& password = "correct horse battery");

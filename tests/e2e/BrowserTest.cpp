@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <cstdio>
+#include <ctime>
 #include <fstream>
 #include <string>
 #include <thread>
@@ -135,4 +137,68 @@ TEST(Browser, EventSourceAndWebSocketReconnectToTheNewGenerationAfterAHotSwap) {
   EXPECT_EQ(report.at("ws").dump(), R"(["1.0.0","2.0.0"])");
   auto entry = e2e::waitUntilDrained(p, "streams", 10000);
   EXPECT_EQ(entry.at("old_generations").as_array().at(0).at("state").as_string(), "closed");
+}
+
+TEST(Browser, TheAnalyticsDashboardDrawsWhatItWasSent) {
+  Origins origins;
+  auto options = e2e::authHostOptions(
+      {{"plugin.analytics.write_key", "dashboard-key"}, {"events.route_stats_interval_s", "1"}});
+  options.plugins.emplace_back(e2e::pluginPath("analytics.so"), "analytics.so");
+  options.plugins.emplace_back(e2e::pluginPath("hello.so"), "hello.so");
+  Porticod p(options);
+  const std::string email = e2e::uniqueEmail("dashboard");
+  const std::string event = email.substr(0, email.find('@'));
+  json::Array batch;
+  for (int i = 0; i < 8; ++i) {
+    batch.push_back(json::object({{"event", event}, {"distinct_id", "d" + std::to_string(i % 3)}}));
+  }
+  auto sent = e2e::request(p.port(), "POST", "/analytics/v1/batch", json::Value(batch).dump(),
+                           {{"X-Analytics-Key", "dashboard-key"},
+                            {"User-Agent", "Mozilla/5.0 (X11; Linux x86_64) Chrome/120.0"}});
+  ASSERT_EQ(sent.status, 202) << sent.body;
+  for (int i = 0; i < 20; ++i) ASSERT_EQ(e2e::get(p.port(), "/hello/dashboard").status, 200);
+  const std::string token = e2e::serviceToken("service:dashboard", "analytics:read");
+  // The host's route figures arrive within a second or two.
+  auto iso = [](std::time_t t) {
+    char text[32];
+    std::tm utc{};
+    gmtime_r(&t, &utc);
+    std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
+    return std::string(text);
+  };
+  std::time_t now = std::time(nullptr);
+  json::Value lastDay = json::object({{"from", iso(now - 86400)},
+                                      {"to", iso(now + 3600)},
+                                      {"interval", "day"},
+                                      {"route", "/hello/{name}"}});
+  ASSERT_TRUE(e2e::eventually([&] {
+    auto r = e2e::request(p.port(), "POST", "/analytics/v1/routes", lastDay.dump(),
+                          {{"Authorization", "Bearer " + token}});
+    return r.status == 200 && !r.json().at("slowest").as_array().empty();
+  }));
+
+  const std::string screenshot = BUILD_DIR "/analytics-dashboard.png";
+  std::remove(screenshot.c_str());
+  auto report = runBrowser(p, origins,
+                           json::object({{"scenario", "dashboard"},
+                                         {"event", event},
+                                         {"token", token},
+                                         {"screenshot", screenshot}}));
+  ASSERT_TRUE(report.find("data") != nullptr) << report.dump();
+  EXPECT_TRUE(report.at("errors").as_array().empty()) << report.dump();
+  EXPECT_EQ(report.at("chart").as_int(), 1);
+  // The chart's own points: every hour of the day, the eight events in the current one.
+  const auto& points = report.at("data").at("points").as_array();
+  ASSERT_EQ(points.size(), 3u) << report.dump();
+  int64_t drawn = 0;
+  for (const auto& n : points[1].as_array()) drawn += n.as_int();
+  EXPECT_EQ(drawn, 8);
+  EXPECT_EQ(points[0].as_array().size(), 24u);
+  EXPECT_EQ(points[1].as_array().back().as_int(), 8);
+  EXPECT_EQ(points[2].as_array().back().as_int(), 1);  // one browser, one address
+  EXPECT_EQ(report.at("totalEvents").as_string(), "8");
+  ASSERT_EQ(report.at("topEvents").as_array().size(), 1u) << report.dump();
+  EXPECT_EQ(report.at("topEvents").as_array()[0].as_string().substr(0, event.size()), event);
+  EXPECT_GE(report.at("slowestRows").as_int(), 1);
+  EXPECT_GT(e2e::readFile(screenshot).size(), 10000u);
 }

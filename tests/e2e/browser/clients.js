@@ -8,6 +8,8 @@
 //                   WebSocket; from the other origin: the same calls, which the browser blocks
 //   reconnect       an EventSource and a WebSocket held across a hot swap: writes readyFile
 //                   once both heard version 1.0.0, then waits until both hear 2.0.0
+//   dashboard       the analytics dashboard of `event` with `token` over the last day: what it
+//                   drew and any page error; a full-page screenshot to `screenshot`
 // Prints one JSON report; exits by itself after 60 s whatever happens.
 const fs = require('fs');
 const http = require('http');
@@ -192,6 +194,26 @@ async function reconnect(page, api) {
   return page.evaluate(() => swapState);
 }
 
+async function dashboard(page, args) {
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+  await page.goto(`${args.api}/analytics/?events=${encodeURIComponent(args.event)}`);
+  await page.fill('#token', args.token);
+  await page.selectOption('#range', '1');
+  await page.click('button[type=submit]');
+  await page.waitForFunction(() => window.portico.ready, null, { timeout: 15000 });
+  await page.screenshot({ path: args.screenshot, fullPage: true });
+  const drawn = await page.evaluate(() => ({
+    data: window.portico.data,
+    totalEvents: document.getElementById('total-events').textContent,
+    topEvents: [...document.querySelectorAll('#top-events tbody tr')].map((tr) => tr.innerText),
+    slowestRows: document.querySelectorAll('#slowest tbody tr').length,
+    chart: document.querySelectorAll('#chart canvas').length,
+  }));
+  return { ...drawn, errors };
+}
+
 async function main() {
   const servers = await servePages();
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true });
@@ -204,6 +226,8 @@ async function main() {
       const other = await browser.newPage();
       await other.goto(`http://127.0.0.1:${args.otherPort}/`);
       report.other = await blockedElsewhere(other, args.api);
+    } else if (args.scenario === 'dashboard') {
+      report = await dashboard(page, args);
     } else {
       report = await reconnect(page, args.api);
     }
