@@ -254,6 +254,32 @@ TEST(Analytics, StorageIsByDayWithPartitionsAheadMadeByTheMaintenanceJob) {
             "90 days");
 }
 
+TEST(Analytics, PartitionsPastRetentionAreDroppedByTheMaintenanceJob) {
+  // A database of its own: the shared one's partitions belong to the other tests.
+  e2e::PrivateServices services;
+  Porticod p(analyticsHost({{"database.url", services.databaseUrl()},
+                            {"redis.url", services.redisUrl()},
+                            {"plugin.analytics.retention_days", "3"}}));
+  auto at = [&](const std::string& query) {
+    auto [code, out] = e2e::psqlAt(services.databaseUrl(), query);
+    EXPECT_EQ(code, 0) << out;
+    return out;
+  };
+  // The migration made partitions from eight days back; the job every start enqueues drops
+  // those past three days.
+  EXPECT_TRUE(e2e::eventually(
+      [&] { return at("SELECT last_run IS NOT NULL FROM analytics.maintenance") == "t"; }));
+  EXPECT_EQ(at("SELECT retention FROM partman.part_config"), "3 days");
+  EXPECT_EQ(at("SELECT count(*) FROM partman.show_partitions('analytics.events') WHERE "
+               "partition_tablename < 'events_p' || to_char(now() AT TIME ZONE 'UTC' - interval "
+               "'4 days', 'YYYY_MM_DD')"),
+            "0");
+  EXPECT_EQ(at("SELECT count(*) >= 7 FROM partman.show_partitions('analytics.events') WHERE "
+               "partition_tablename > 'events_p' || to_char(now() AT TIME ZONE 'UTC', "
+               "'YYYY_MM_DD')"),
+            "t");
+}
+
 TEST(Analytics, UserEventsFromTheBusAreCountedAndADeletedUsersEventsAnonymised) {
   Porticod p(analyticsHost());
   const std::string createdSoFar =

@@ -78,13 +78,25 @@ std::pair<int, std::string> suiteRedis(const std::string& args) {
       args);
 }
 
-std::pair<int, std::string> suitePsql(const std::string& sql) {
+namespace {
+
+// `url` as the shell should see it: quoted, or a variable's expansion.
+std::pair<int, std::string> psqlWith(const std::string& url, const std::string& sql) {
   // A quoted here-document: the SQL reaches psql as written, dollar quotes included.
-  auto [code, out] =
-      runCommand("psql -qAtX -v ON_ERROR_STOP=1 \"$PORTICO_DATABASE_URL\" 2>&1 <<'PORTICO_SQL'\n" +
-                 sql + "\nPORTICO_SQL\n");
+  auto [code, out] = runCommand("psql -qAtX -v ON_ERROR_STOP=1 " + url + " 2>&1 <<'PORTICO_SQL'\n" +
+                                sql + "\nPORTICO_SQL\n");
   while (!out.empty() && (out.back() == '\n' || out.back() == ' ')) out.pop_back();
   return {code, out};
+}
+
+}  // namespace
+
+std::pair<int, std::string> suitePsql(const std::string& sql) {
+  return psqlWith("\"$PORTICO_DATABASE_URL\"", sql);
+}
+
+std::pair<int, std::string> psqlAt(const std::string& url, const std::string& sql) {
+  return psqlWith("'" + url + "'", sql);
 }
 
 }  // namespace e2e

@@ -42,5 +42,7 @@ std::pair<int, std::string> suiteRedis(const std::string& args);
 // Runs SQL with psql against the suite's PostgreSQL (PORTICO_DATABASE_URL), stopping at the first
 // error; returns {exit code, output with the trailing newline trimmed} (unaligned, tuples only).
 std::pair<int, std::string> suitePsql(const std::string& sql);
+// The same against the database at `url` (a PrivateServices one).
+std::pair<int, std::string> psqlAt(const std::string& url, const std::string& sql);
 
 }  // namespace e2e
