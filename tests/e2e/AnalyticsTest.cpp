@@ -490,3 +490,22 @@ TEST(AnalyticsRoutes, TheHostsOwnRequestsBecomeASeriesWithPercentilesPerRoute) {
   EXPECT_LE(slowest[0].at("p50_ms").as_double(), slowest[0].at("p95_ms").as_double());
   EXPECT_LT(slowest[0].at("p95_ms").as_double(), 5000.0);
 }
+
+TEST(AnalyticsDashboard, ThePageAndItsFilesAreServedFromThePluginUnderAPolicy) {
+  Porticod p(analyticsHost());
+  auto bare = e2e::get(p.port(), "/analytics");
+  EXPECT_EQ(bare.status, 308);
+  EXPECT_EQ(bare.headers["location"], "/analytics/");
+  auto page = e2e::get(p.port(), "/analytics/");
+  ASSERT_EQ(page.status, 200);
+  EXPECT_EQ(page.headers["content-type"], "text/html; charset=utf-8");
+  EXPECT_NE(page.headers["content-security-policy"].find("default-src 'none'"), std::string::npos);
+  EXPECT_NE(page.body.find("/analytics/assets/uPlot.iife.min.js"), std::string::npos);
+  auto chart = e2e::get(p.port(), "/analytics/assets/uPlot.iife.min.js");
+  EXPECT_EQ(chart.status, 200);
+  EXPECT_EQ(chart.headers["content-type"], "text/javascript; charset=utf-8");
+  EXPECT_GT(chart.body.size(), 10000u);
+  auto missing = e2e::get(p.port(), "/analytics/assets/secrets.env");
+  EXPECT_EQ(missing.status, 404);
+  EXPECT_NE(missing.json().at("message").as_string().find("no dashboard file"), std::string::npos);
+}
