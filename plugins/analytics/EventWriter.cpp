@@ -122,8 +122,8 @@ void EventWriter::writerMain() {
       flush(batch);
     } catch (const std::exception& e) {
       error = e.what();
-      host_.log(portico::LogLevel::Error, "analytics: a batch of " + std::to_string(rows) +
-                                              " events was not stored: " + error);
+      host_.error("analytics: a batch of " + std::to_string(rows) +
+                  " events was not stored: " + error);
     }
     lock.lock();
     for (auto& p : batch) {
