@@ -14,6 +14,9 @@ constexpr int64_t kInLoop = 0;    // waiting for or running event-loop work
 constexpr int64_t kWaiting = -1;  // inside a BlockingRegion
 constexpr auto kHelperSlice = std::chrono::milliseconds(10);
 constexpr auto kParkedLifetime = std::chrono::seconds(30);
+// How far the watchdog backs off while no handler runs, as Go's sysmon does: an idle host then
+// wakes a hundred times a second rather than a thousand.
+constexpr auto kIdleTick = std::chrono::milliseconds(10);
 
 int64_t nowNs() {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(
@@ -211,8 +214,15 @@ void EventLoops::helperMain(Runner* self) {
   }
 }
 
+bool EventLoops::busy(Loop& loop) {
+  std::lock_guard<std::mutex> lock(loop.mutex);
+  return loop.pending > 0 || std::any_of(loop.runners.begin(), loop.runners.end(),
+                                         [](const Runner* r) { return r->busySince != kInLoop; });
+}
+
 void EventLoops::watch() {
-  auto tick = std::max(std::chrono::milliseconds(1), stallAfter_ / 2);
+  const auto base = std::max(std::chrono::milliseconds(1), stallAfter_ / 2);
+  auto tick = base;
   std::unique_lock<std::mutex> lock(mutex_);
   while (!stopped_) {
     watchdogWake_.wait_for(lock, tick);
@@ -226,7 +236,12 @@ void EventLoops::watch() {
       }
     }
     lock.unlock();
-    for (auto& loop : loops_) lend(*loop);
+    bool anyBusy = false;
+    for (auto& loop : loops_) {
+      lend(*loop);
+      anyBusy = busy(*loop) || anyBusy;
+    }
+    tick = anyBusy ? base : std::min(tick * 2, std::max(base, kIdleTick));
     lock.lock();
   }
 }

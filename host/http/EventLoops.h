@@ -61,6 +61,8 @@ class EventLoops {
   // a handler that has not yet passed stallAfter.
   bool hasFreeRunnerLocked(const Loop& loop, const Runner* except) const;
   void run(Loop& loop, Runner& runner, bool helper);
+  // A handler runs or waits on the loop, or a helper is on its way.
+  bool busy(Loop& loop);
 
   using Clock = std::chrono::steady_clock;
 
