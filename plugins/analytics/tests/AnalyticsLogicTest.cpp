@@ -31,7 +31,7 @@ TEST(AnalyticsInput, AWellFormedEventKeepsItsFields) {
   ASSERT_TRUE(c.event) << c.reason;
   EXPECT_EQ(c.event->event, "signup");
   EXPECT_EQ(c.event->distinctId, "d1");
-  EXPECT_EQ(c.event->tsMs, kNow - 40 * 60 * 1000 + 250);
+  EXPECT_EQ(c.event->tsMs, kNow - 40LL * 60 * 1000 + 250);
   EXPECT_EQ(c.event->uuid, "0193a1b2-0000-7000-8000-000000000001");
   EXPECT_EQ(c.event->properties, R"({"plan":"pro"})");
   EXPECT_FALSE(c.event->clamped);
@@ -211,7 +211,7 @@ TEST(AnalyticsQuerySpec, FiltersGroupsAndPercentilesReadEventsWithEveryValueAPar
 }
 
 TEST(AnalyticsQuerySpec, BadQueriesSayWhatIsWrong) {
-  auto expectRefused = [](json::Value body, const std::string& words) {
+  auto expectRefused = [](const json::Value& body, const std::string& words) {
     try {
       parseQuery(body, QueryLimits{});
       ADD_FAILURE() << "accepted " << body.dump();
