@@ -180,14 +180,14 @@ class AnalyticsPlugin : public portico::Plugin {
     rows.reserve(events->size());
     const int64_t now = nowMs();
     const std::string userAgent(req.header("User-Agent").value_or(""));
+    const std::string clientIp(req.client_ip());
     for (size_t i = 0; i < events->size(); ++i) {
       Checked checked = checkEvent((*events)[i], limits_, now);
       if (!checked.event) {
         rejected.push_back(json::object({{"index", i}, {"reason", checked.reason}}));
         continue;
       }
-      rows.push_back(
-          Row{std::move(*checked.event), userId, std::string(req.client_ip()), userAgent});
+      rows.push_back(Row{std::move(*checked.event), userId, clientIp, userAgent});
     }
     if (!batch && !rejected.empty()) {
       throw HttpError(400, rejected[0].at("reason").as_string());

@@ -59,11 +59,18 @@ std::string eventsIn(const QuerySpec& q, Statement& s) {
          "::jsonb))";
 }
 
+// " WHERE" the column lies in [$1, $2) (ms since the epoch).
+std::string inRange(const std::string& column) {
+  return " WHERE " + column + " >= to_timestamp($1::bigint / 1000.0) AND " + column +
+         " < to_timestamp($2::bigint / 1000.0)";
+}
+
+// Unique visitors of the hourly rollups' rows added together.
+constexpr const char* kRollupVisitors =
+    ", round(hll_cardinality(hll_union_agg(visitors)))::bigint AS visitors";
+
 std::string where(const QuerySpec& q, Statement& s) {
-  std::string w =
-      " WHERE ts >= to_timestamp($1::bigint / 1000.0) AND ts < "
-      "to_timestamp($2::bigint / 1000.0)" +
-      eventsIn(q, s);
+  std::string w = inRange("ts") + eventsIn(q, s);
   // Every placeholder is used: PostgreSQL cannot type one that is not.
   for (const auto& f : q.filters) {
     if (f.op == "gt" || f.op == "lt") {
@@ -272,11 +279,9 @@ Statement seriesStatement(const QuerySpec& q) {
   if (q.fromRollups()) {
     std::string sql = "SELECT " + bucketOf("bucket") + " AS bucket";
     if (q.events) sql += ", sum(events)::bigint AS events";
-    if (q.visitors) sql += ", round(hll_cardinality(hll_union_agg(visitors)))::bigint AS visitors";
-    sql +=
-        " FROM analytics.events_hourly WHERE bucket >= to_timestamp($1::bigint / 1000.0) AND "
-        "bucket < to_timestamp($2::bigint / 1000.0)";
-    s.sql = sql + eventsIn(q, s) + byTime("bucket");
+    if (q.visitors) sql += kRollupVisitors;
+    s.sql = sql + " FROM analytics.events_hourly" + inRange("bucket") + eventsIn(q, s) +
+            byTime("bucket");
     return s;
   }
   std::string metrics = rawMetrics(q, s);
@@ -291,13 +296,9 @@ Statement groupsStatement(const QuerySpec& q) {
   const std::string limit = " LIMIT " + std::to_string(q.limit);
   if (q.fromRollups()) {
     s.sql = "SELECT event AS value, sum(events)::bigint AS events";
-    if (q.visitors) {
-      s.sql += ", round(hll_cardinality(hll_union_agg(visitors)))::bigint AS visitors";
-    }
-    s.sql +=
-        " FROM analytics.events_hourly WHERE bucket >= to_timestamp($1::bigint / 1000.0) "
-        "AND bucket < to_timestamp($2::bigint / 1000.0)" +
-        eventsIn(q, s) + " GROUP BY 1 ORDER BY sum(events) DESC, 1" + limit;
+    if (q.visitors) s.sql += kRollupVisitors;
+    s.sql += " FROM analytics.events_hourly" + inRange("bucket") + eventsIn(q, s) +
+             " GROUP BY 1 ORDER BY sum(events) DESC, 1" + limit;
     return s;
   }
   std::string value =
