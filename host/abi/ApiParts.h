@@ -19,5 +19,7 @@ void fillHttpApi(portico_host_api& api);
 // request_body_read, response_stream, response_websocket, stream_*, channel_publish,
 // call_traceparent (1.5).
 void fillStreamApi(portico_host_api& api);
+// metric_count, component_state (1.6).
+void fillSignalsApi(portico_host_api& api);
 
 }  // namespace portico::abi

@@ -17,6 +17,7 @@ portico_host_api makeTable() {
   fillAuthApi(api);
   fillHttpApi(api);
   fillStreamApi(api);
+  fillSignalsApi(api);
   return api;
 }
 

@@ -59,7 +59,10 @@ struct PluginContext {
   // Set when the generation is retired: its drain deadline (steady-clock ns), by which its
   // outbound calls are cut off. 0 while it serves.
   std::atomic<int64_t> outboundCutoff{0};
-  StreamRegistry streams;               // closed at the drain deadline
+  StreamRegistry streams;  // closed at the drain deadline
+  // component_state: what the generation said of its components, for /ready.
+  mutable std::mutex componentsMutex;
+  std::map<std::string, std::string> components;
   portico_host_ctx ctx{this, nullptr};  // the one init receives
 };
 

@@ -26,6 +26,9 @@ class HttpClient;
 namespace portico::push {
 class ChannelHub;
 }
+namespace portico::metrics {
+class Metrics;
+}
 
 namespace portico::abi {
 
@@ -38,6 +41,7 @@ struct HostServices {
   auth::AuthService* auth = nullptr;          // token signing and revocation
   outbound::HttpClient* outbound = nullptr;   // plugins' outbound HTTP
   push::ChannelHub* channels = nullptr;       // push channels; publishing needs Redis
+  metrics::Metrics* metrics = nullptr;        // plugins' own counters (metric_count)
 };
 
 }  // namespace portico::abi

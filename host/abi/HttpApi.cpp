@@ -56,6 +56,12 @@ portico_status httpFetch(portico_host_ctx* ctx, const portico_http_request* requ
         return writer(data, ps(c));
       };
     }
+    if (PORTICO_HAS_MEMBER(request, portico_http_request, is_cancelled_data) &&
+        request->is_cancelled != nullptr) {
+      call.cancelled = [ask = request->is_cancelled, data = request->is_cancelled_data] {
+        return ask(data);
+      };
+    }
     std::optional<log::RequestScope> tagged;
     if (ctx->scope != nullptr) {
       call.deadline = ctx->scope->deadline;

@@ -210,6 +210,7 @@ int PorticoApp::serve(const config::Config& cfg, Settings& settings) {
   outbound::HttpClient outbound(settings.outbound, cfg, &metrics);
   services.outbound = &outbound;
   services.channels = messaging.channels();
+  services.metrics = &metrics;
   lifecycle::PluginManager plugins(settings.plugins, services, routes, metrics, migrator.get(),
                                    &quarantine);
 

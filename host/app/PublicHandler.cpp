@@ -36,7 +36,8 @@ void PublicHandler::serveHostPath(const http::HostPath& own, std::string_view qu
   } else if (own.path == "/ready") {
     // What is down, not why: the reasons (driver text) are on /admin/ready and in the log.
     auto report = readiness_.check(false);
-    report.body.set("plugins", json::object({{"loaded", plugins_.activeCount()}}));
+    report.body.set("plugins", json::object({{"loaded", plugins_.activeCount()},
+                                             {"components", plugins_.componentStates()}}));
     http::sendJson(response, report.ok ? 200 : 503, report.body.dump());
   } else {
     response.set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");

@@ -524,6 +524,19 @@ size_t PluginManager::activeCount() const {
   return active_.size();
 }
 
+json::Value PluginManager::componentStates() const {
+  json::Array out;
+  std::lock_guard<std::mutex> lock(mutex_);
+  for (const auto& [name, gen] : active_) {
+    const abi::PluginContext& ctx = gen->context();
+    std::lock_guard<std::mutex> components(ctx.componentsMutex);
+    for (const auto& [component, state] : ctx.components) {
+      out.push_back(json::object({{"plugin", name}, {"component", component}, {"state", state}}));
+    }
+  }
+  return json::Value(std::move(out));
+}
+
 json::Value PluginManager::describeRetired(const std::string& name) const {
   json::Array out;
   for (const Generation* g : retiring_) {

@@ -100,6 +100,9 @@ class PluginManager {
   std::optional<std::string> sourceOf(const std::string& name) const;
   std::optional<std::string> sha256Of(const std::string& name) const;
   size_t activeCount() const;
+  // What the active plugins said of their components (component_state), for /ready:
+  // [{plugin, component, state}].
+  json::Value componentStates() const;
   const std::string& dir() const { return options_.dir; }
 
   json::Value describe() const;

@@ -89,6 +89,10 @@ Metrics::Metrics()
                              .Help("Time of one outbound HTTP exchange, by plugin and "
                                    "destination.")
                              .Register(*registry_)),
+      pluginEvents_(prometheus::BuildCounter()
+                        .Name("portico_plugin_events_total")
+                        .Help("Events a plugin counts itself (metric_count), by plugin and event.")
+                        .Register(*registry_)),
       outboundConnections_(prometheus::BuildCounter()
                                .Name("portico_outbound_connections_opened_total")
                                .Help("Connections the outbound HTTP client opened.")
@@ -151,6 +155,23 @@ void Metrics::observeOutbound(const std::string& plugin, const std::string& host
                               const std::string& status, double seconds) {
   outbound_.Add({{"plugin", plugin}, {"host", host}, {"status", status}}).Increment();
   outboundDurations_.Add({{"plugin", plugin}, {"host", host}}, buckets()).Observe(seconds);
+}
+
+bool Metrics::countPluginEvent(const std::string& plugin, const std::string& event,
+                               uint64_t delta) {
+  std::lock_guard<std::mutex> lock(pluginEventsMutex_);
+  std::string key = plugin + "\n" + event;
+  auto it = pluginEventSeries_.find(key);
+  if (it == pluginEventSeries_.end()) {
+    size_t& count = pluginEventCounts_[plugin];
+    if (count >= kPluginEventsMax) return false;
+    ++count;
+    it = pluginEventSeries_
+             .emplace(std::move(key), &pluginEvents_.Add({{"plugin", plugin}, {"event", event}}))
+             .first;
+  }
+  it->second->Increment(static_cast<double>(delta));
+  return true;
 }
 
 void Metrics::countOutboundConnections(long opened) {

@@ -11,6 +11,7 @@
 
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <shared_mutex>
 #include <string>
 #include <unordered_map>
@@ -45,6 +46,10 @@ class Metrics {
   // code, or denied, timeout, unavailable, circuit_open, error.
   void observeOutbound(const std::string& plugin, const std::string& host,
                        const std::string& status, double seconds);
+  // A plugin's own event (metric_count): false, and nothing counted, once the plugin has
+  // kPluginEventsMax distinct events and this is a new one.
+  bool countPluginEvent(const std::string& plugin, const std::string& event, uint64_t delta);
+  static constexpr size_t kPluginEventsMax = 64;
   // Connections the outbound client had to open (reuse keeps this near zero).
   void countOutboundConnections(long opened);
   void registerGauge(std::string name, std::string help, Source source);
@@ -93,6 +98,10 @@ class Metrics {
   prometheus::Family<prometheus::Counter>& jobs_;
   prometheus::Family<prometheus::Counter>& outbound_;
   prometheus::Family<prometheus::Histogram>& outboundDurations_;
+  prometheus::Family<prometheus::Counter>& pluginEvents_;
+  std::mutex pluginEventsMutex_;
+  std::unordered_map<std::string, prometheus::Counter*> pluginEventSeries_;  // "plugin\nevent"
+  std::unordered_map<std::string, size_t> pluginEventCounts_;
   prometheus::Counter& outboundConnections_;
   prometheus::Gauge& activeConnections_;
   Series<prometheus::Histogram> requestSeries_{requests_};

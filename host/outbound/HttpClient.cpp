@@ -160,7 +160,8 @@ struct HttpClient::Transfer {
   std::string body;
   portico_status callbackStatus = PORTICO_OK;  // what the plugin's reader or writer returned
   bool tooLarge = false;
-  bool cutOff = false;  // the generation's drain deadline passed
+  bool cutOff = false;     // the generation's drain deadline passed
+  bool cancelled = false;  // the plugin cancelled the call
   bool deniedAddress = false;
 
   static size_t write(char* data, size_t size, size_t count, void* self) {
@@ -190,6 +191,10 @@ struct HttpClient::Transfer {
 
   static int progress(void* self, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
     auto* t = static_cast<Transfer*>(self);
+    if (t->call->cancelled && t->call->cancelled()) {
+      t->cancelled = true;
+      return 1;
+    }
     if (t->call->cutoff != nullptr) {
       int64_t at = t->call->cutoff->load(std::memory_order_relaxed);
       if (at != 0 && steadyNanos(Clock::now()) >= at) {
@@ -358,6 +363,8 @@ HttpClient::Exchange HttpClient::attempt(const Call& call, const std::string& me
            {}};
   } else if (t.cutOff) {
     out = {PORTICO_ERR_UNAVAILABLE, "cancelled: the calling generation was retired", {}};
+  } else if (t.cancelled) {
+    out = {PORTICO_ERR_CANCELED, "cancelled by the calling plugin", {}};
   } else if (code == CURLE_OPERATION_TIMEDOUT) {
     out = {PORTICO_ERR_TIMEOUT, curl_easy_strerror(code), {}};
   } else {
@@ -439,6 +446,10 @@ Outcome HttpClient::fetch(const Call& call) {
                   std::to_string(openFor.count()) + " ms",
               {}};
     }
+    if (call.cancelled && call.cancelled()) {
+      record(call, dest, "canceled", 0);
+      return {PORTICO_ERR_CANCELED, "cancelled by the calling plugin", {}};
+    }
     if (Clock::now() >= until) {
       record(call, dest, "timeout", 0);
       return {PORTICO_ERR_TIMEOUT, "the call's deadline passed", {}};
@@ -456,6 +467,7 @@ Outcome HttpClient::fetch(const Call& call) {
            : out.status == PORTICO_ERR_TIMEOUT     ? "timeout"
            : out.status == PORTICO_ERR_DENIED      ? "denied"
            : out.status == PORTICO_ERR_UNAVAILABLE ? "unavailable"
+           : out.status == PORTICO_ERR_CANCELED    ? "canceled"
                                                    : "error",
            seconds);
     if (failure && !t.cutOff) {

@@ -56,6 +56,8 @@ struct Call {
   // by then, so that nothing of it runs after its drain deadline.
   const std::atomic<int64_t>* cutoff = nullptr;
   std::string traceparent;  // sent unless the plugin set one
+  // Set: asked while the call is under way; true ends it (PORTICO_ERR_CANCELED).
+  std::function<bool()> cancelled;
 };
 
 struct Answer {

@@ -50,7 +50,7 @@ _Static_assert(offsetof(portico_job_options, delay_ms) == 8, "portico_job_option
 _Static_assert(offsetof(portico_job_options, max_attempts) == 12,
                "portico_job_options.max_attempts");
 _Static_assert(offsetof(portico_job_options, backoff_ms) == 16, "portico_job_options.backoff_ms");
-_Static_assert(sizeof(portico_host_api) == 560, "portico_host_api");
+_Static_assert(sizeof(portico_host_api) == 576, "portico_host_api");
 _Static_assert(offsetof(portico_host_api, struct_size) == 0, "portico_host_api.struct_size");
 _Static_assert(offsetof(portico_host_api, abi_major) == 8, "portico_host_api.abi_major");
 _Static_assert(offsetof(portico_host_api, abi_minor) == 12, "portico_host_api.abi_minor");
@@ -154,6 +154,10 @@ _Static_assert(offsetof(portico_host_api, request_body_read) == 544,
                "portico_host_api.request_body_read");
 _Static_assert(offsetof(portico_host_api, call_traceparent) == 552,
                "portico_host_api.call_traceparent");
+/* 1.6 */
+_Static_assert(offsetof(portico_host_api, metric_count) == 560, "portico_host_api.metric_count");
+_Static_assert(offsetof(portico_host_api, component_state) == 568,
+               "portico_host_api.component_state");
 _Static_assert(sizeof(portico_stream_handlers) == 40, "portico_stream_handlers");
 _Static_assert(offsetof(portico_stream_handlers, user_data) == 8,
                "portico_stream_handlers.user_data");
@@ -164,7 +168,7 @@ _Static_assert(offsetof(portico_stream_handlers, on_writable) == 24,
 _Static_assert(offsetof(portico_stream_handlers, on_close) == 32,
                "portico_stream_handlers.on_close");
 _Static_assert(sizeof(portico_http_header) == 32, "portico_http_header");
-_Static_assert(sizeof(portico_http_request) == 128, "portico_http_request");
+_Static_assert(sizeof(portico_http_request) == 144, "portico_http_request");
 _Static_assert(offsetof(portico_http_header, name) == 0, "portico_http_header.name");
 _Static_assert(offsetof(portico_http_header, value) == 16, "portico_http_header.value");
 _Static_assert(offsetof(portico_http_request, struct_size) == 0,
@@ -190,6 +194,10 @@ _Static_assert(offsetof(portico_http_request, max_attempts) == 104,
 _Static_assert(offsetof(portico_http_request, on_body) == 112, "portico_http_request.on_body");
 _Static_assert(offsetof(portico_http_request, on_body_data) == 120,
                "portico_http_request.on_body_data");
+_Static_assert(offsetof(portico_http_request, is_cancelled) == 128,
+               "portico_http_request.is_cancelled");
+_Static_assert(offsetof(portico_http_request, is_cancelled_data) == 136,
+               "portico_http_request.is_cancelled_data");
 _Static_assert(sizeof(portico_plugin_hooks) == 40, "portico_plugin_hooks");
 _Static_assert(offsetof(portico_plugin_hooks, struct_size) == 0,
                "portico_plugin_hooks.struct_size");

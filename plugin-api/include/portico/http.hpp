@@ -42,6 +42,9 @@ struct HttpRequest {
   // bytes) and returns how many it wrote, 0 at the end. Such a call is never retried.
   std::function<size_t(char* buf, size_t cap)> body_source;
   int64_t body_length = -1;  // of body_source's body; -1: unknown (sent chunked)
+  // ABI 1.6: asked while the call is under way (at least once a second); true ends it and the
+  // call throws OutboundError with code() PORTICO_ERR_CANCELED. Must not block.
+  std::function<bool()> cancelled;
 };
 
 // A call the host could not make; status() is what the plugin's client should get.
@@ -127,6 +130,13 @@ class Http {
       return PORTICO_ERR_INTERNAL;
     }
   }
+  static bool ask(void* data) {
+    try {
+      return (*static_cast<const std::function<bool()>*>(data))();
+    } catch (...) {
+      return true;
+    }
+  }
   static portico_status deliver(void* data, portico_str chunk) {
     auto* sink = static_cast<Sink*>(data);
     try {
@@ -168,6 +178,10 @@ class Http {
       r.on_body = &Http::deliver;
       r.on_body_data = &sink;
     }
+    if (request.cancelled) {
+      r.is_cancelled = &Http::ask;
+      r.is_cancelled_data = const_cast<std::function<bool()>*>(&request.cancelled);
+    }
     portico_http_response* out = nullptr;
     detail::ErrorBuffer e;
     portico_status s = api->http_fetch(scope_.ctx, &r, &out, &e.err);
@@ -177,6 +191,7 @@ class Http {
       std::string why = request.method + " " + request.url.substr(0, request.url.find('?')) + ": " +
                         std::string(e.buf, e.err.len);
       if (s == PORTICO_ERR_TIMEOUT) throw OutboundError(504, "upstream timed out", s, why);
+      if (s == PORTICO_ERR_CANCELED) throw OutboundError(499, "call cancelled", s, why);
       if (s == PORTICO_ERR_UNAVAILABLE || s == PORTICO_ERR_TOO_LARGE) {
         throw OutboundError(502, "upstream unavailable", s, why);
       }

@@ -37,6 +37,11 @@
  *        (PORTICO_ROUTE_STREAM_BODY, request_body_read). call_traceparent: the trace context
  *        of a call, carried from a request into the events and jobs it causes. Status codes
  *        PORTICO_ERR_CLOSED and PORTICO_ERR_WOULD_BLOCK.
+ *   1.6  An outbound call can be cancelled while it waits (is_cancelled, appended to
+ *        portico_http_request; status code PORTICO_ERR_CANCELED): the upstream call of a client
+ *        that went away stops at once instead of running to its end. A plugin counts its own
+ *        events on /metrics (metric_count) and reports the state of its components (a
+ *        provider it could not configure) on /ready (component_state).
  *
  * ---------------------------------------------------------------------------------------------
  * COMPATIBILITY POLICY
@@ -93,7 +98,7 @@ extern "C" {
 
 /* ABI version this header describes. See the compatibility policy above. */
 #define PORTICO_ABI_MAJOR 1u
-#define PORTICO_ABI_MINOR 5u
+#define PORTICO_ABI_MINOR 6u
 
 /* Name of the one symbol a plugin exports; see portico_negotiate_fn. */
 #define PORTICO_ENTRY_SYMBOL "portico_plugin_negotiate"
@@ -128,6 +133,7 @@ typedef enum portico_status {
   PORTICO_ERR_DENIED = 11,          /* 1.4: refused by policy (outbound allow-list, ...) */
   PORTICO_ERR_CLOSED = 12,          /* 1.5: the stream has ended; nothing more can be sent */
   PORTICO_ERR_WOULD_BLOCK = 13,     /* 1.5: the stream's send buffer is full; see on_writable */
+  PORTICO_ERR_CANCELED = 14,        /* 1.6: the caller cancelled the call (is_cancelled) */
   PORTICO_STATUS_FORCE_32BIT = 0x7fffffff
 } portico_status;
 
@@ -422,6 +428,13 @@ typedef struct portico_http_request {
                                     header is given, with backoff and Retry-After honoured. */
   portico_http_chunk_fn on_body; /* non-NULL: the body goes to it as it arrives, not kept */
   void* on_body_data;
+  /* 1.6: non-NULL: asked on the thread inside http_fetch while the call is under way, at least
+   * once a second even while the peer is silent (and before each attempt). Returning true ends
+   * the call at once, closing its connection, and http_fetch returns PORTICO_ERR_CANCELED: stop
+   * the upstream call of a client that has gone (a stream's on_close sets a flag this reads) or
+   * of a job that was cancelled. Must not block. */
+  bool (*is_cancelled)(void* user_data);
+  void* is_cancelled_data;
 } portico_http_request;
 
 /* 1.4: the answer to an outbound request. Host-owned until http_response_free. */
@@ -720,6 +733,24 @@ typedef struct portico_host_api {
    * job's, which continues the trace of the call that published or enqueued it. Empty through a
    * generation's own context. Valid while the call runs. Any thread. */
   portico_str (*call_traceparent)(portico_host_ctx* ctx);
+
+  /* ---- 1.6: the plugin's own signals. Check PORTICO_HAS_MEMBER(host, portico_host_api, ...) ----
+   */
+
+  /* Adds delta to the counter portico_plugin_events_total{plugin="<name>",event="<event>"} on
+   * /metrics (cache hits, fallbacks taken: what an operator of this plugin watches). event is
+   * [a-z0-9_.:-]{1,64}; a plugin has at most 64 distinct events (PORTICO_ERR_TOO_LARGE after,
+   * so that a bug cannot flood /metrics). Counters belong to the plugin's name, not to one
+   * generation: they keep counting across hot swaps. Any thread, any context. */
+  portico_status (*metric_count)(portico_host_ctx* ctx, portico_str event, uint64_t delta);
+  /* Says what state one of the plugin's components is in (a provider "ok" or "unconfigured",
+   * an upstream "cooling_down"): /ready lists it under plugins.components as
+   * {plugin, component, state}, without changing whether the host is ready (the plugin still
+   * answers what it can). component and state are [a-z0-9_.:-]{1,64}; a later call for the same
+   * component replaces its state. The states belong to the generation and leave with it.
+   * Any thread, any context; at most 64 components (PORTICO_ERR_TOO_LARGE after). */
+  portico_status (*component_state)(portico_host_ctx* ctx, portico_str component,
+                                    portico_str state);
 } portico_host_api;
 
 /* ------------------------------------------------------------------------------------------ */

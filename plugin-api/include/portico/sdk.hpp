@@ -400,6 +400,22 @@ class Host {
   void warn(std::string_view message) const { log(LogLevel::Warn, message); }
   void error(std::string_view message) const { log(LogLevel::Error, message); }
 
+  // ---- The plugin's own signals (ABI 1.6; nothing on an older host) ----
+
+  // portico_plugin_events_total{plugin, event} += delta on /metrics. Never throws: a counter
+  // that cannot count (too many distinct events) is not worth failing a request for.
+  void count(std::string_view event, uint64_t delta = 1) const noexcept {
+    if (PORTICO_HAS_MEMBER(api_, portico_host_api, metric_count)) {
+      api_->metric_count(ctx_, str(event), delta);
+    }
+  }
+  // Lists {component, state} under plugins.components on /ready.
+  void component_state(std::string_view component, std::string_view state) const noexcept {
+    if (PORTICO_HAS_MEMBER(api_, portico_host_api, component_state)) {
+      api_->component_state(ctx_, str(component), str(state));
+    }
+  }
+
   // ---- Events and jobs (ABI 1.1) ----
 
   using EventHandler = std::function<void(const Event& event)>;
