@@ -28,6 +28,7 @@
 #include "Replicate.h"
 #include "ReplyCache.h"
 #include "StreamRelay.h"
+#include "WallClock.h"
 #include "portico/sdk.hpp"
 
 namespace ai_plugin {
@@ -38,14 +39,9 @@ using portico::Request;
 using portico::Response;
 namespace json = portico::json;
 using portico::common::configInt;
+using portico::common::nowMs;
 
 constexpr const char* kCancelTopic = "ai.job.cancel";
-
-int64_t nowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 std::optional<std::string> environment(const std::string& name) {
   const char* v = std::getenv(name.c_str());  // NOLINT(concurrency-mt-unsafe): read at init

@@ -66,8 +66,10 @@ bool looksLikeEvents(std::string_view head) {
   return false;
 }
 
+}  // namespace
+
 // What the chain has met so far, for the error that ends it.
-struct Failures {
+struct Gateway::Failures {
   std::vector<std::string> lines;
   bool anyCalled = false;  // a provider was called (not all skipped)
   std::chrono::milliseconds soonest{0};
@@ -88,9 +90,11 @@ struct Failures {
   }
 };
 
+namespace {
+
 // Why model cannot be called now, or empty.
 std::string skipReason(const Registry& registry, const Cooldowns& cooldowns, const Model& m,
-                       Failures* failures) {
+                       Gateway::Failures* failures) {
   const Provider& p = registry.providerOf(m);
   if (p.kind != ProviderKind::OpenAi) return "runs on Replicate, which has no chat completions";
   if (!p.configured()) {
@@ -105,11 +109,11 @@ std::string skipReason(const Registry& registry, const Cooldowns& cooldowns, con
   return "";
 }
 
-// Judges a provider's non-2xx answer: the next model is tried (true), or the client hears why
-// its request was refused (throws).
-bool nextAfter(const Model& m, const Provider& p, int status, std::string_view body,
-               std::optional<std::string_view> retryAfter, Cooldowns& cooldowns,
-               Failures* failures) {
+// Judges a provider's non-2xx answer: noted (the provider cooling down) so that the next model
+// is tried, or thrown back when the request itself was refused.
+void noteFailure(const Model& m, const Provider& p, int status, std::string_view body,
+                 std::optional<std::string_view> retryAfter, Cooldowns& cooldowns,
+                 Gateway::Failures* failures) {
   std::string said = upstreamMessage(body);
   if (retryable(status) || status == 401 || status == 403) {
     std::chrono::milliseconds asked{0};
@@ -125,7 +129,7 @@ bool nextAfter(const Model& m, const Provider& p, int status, std::string_view b
         m, (status == 401 || status == 403 ? "provider " + p.name + " refused the gateway's key: "
                                            : "") +
                std::to_string(status) + " " + said);
-    return true;
+    return;
   }
   int answer = (status == 400 || status == 413 || status == 422) ? status : 502;
   throw HttpError(answer, "provider " + p.name + " refused the request for " + m.alias + " (" +
@@ -158,8 +162,9 @@ std::string Gateway::unavailableReason(const Model& first) const {
   return failures.joined();
 }
 
-Completion Gateway::complete(const portico::Scope& scope, const ChatRequest& request,
-                             const Model& first, const std::function<bool()>& cancelled) const {
+template <typename Attempt>
+void Gateway::walk(const ChatRequest& request, const Model& first,
+                   const std::function<bool()>& cancelled, Attempt&& attempt) const {
   Failures failures;
   for (const Model* m : registry_.chain(first)) {
     if (std::string why = skipReason(registry_, cooldowns_, *m, &failures); !why.empty()) {
@@ -172,32 +177,7 @@ Completion Gateway::complete(const portico::Scope& scope, const ChatRequest& req
     failures.anyCalled = true;
     if (m != &first) host_.count("fallback");
     try {
-      portico::HttpResponse answer = portico::Http(scope).fetch(call);
-      int status = answer.status();
-      if (status < 200 || status > 299) {
-        nextAfter(*m, p, status, answer.body(), answer.header("Retry-After"), cooldowns_,
-                  &failures);
-        continue;
-      }
-      Completion c;
-      try {
-        c.body = answer.json();
-      } catch (const json::ParseError&) {
-        cooldowns_.failed(p.name);
-        failures.add(*m, "the provider's answer is not JSON");
-        continue;
-      }
-      c.model = m;
-      c.body.set("model", m->alias);
-      const json::Value* u = c.body.find("usage");
-      const json::Value* in = u ? u->find("prompt_tokens") : nullptr;
-      const json::Value* out = u ? u->find("completion_tokens") : nullptr;
-      if (in && out && in->is_int() && out->is_int()) {
-        c.usage = {in->as_int(), out->as_int(), false};
-      } else {
-        c.usage = {estimateTokens(request.promptBytes), estimateTokens(answer.body().size()), true};
-      }
-      return c;
+      if (attempt(*m, p, call, failures)) return;
     } catch (const OutboundError& e) {
       if (e.code() == PORTICO_ERR_CANCELED) throw;
       if (e.code() != PORTICO_ERR_DENIED) cooldowns_.failed(p.name);
@@ -209,58 +189,82 @@ Completion Gateway::complete(const portico::Scope& scope, const ChatRequest& req
   failures.fail(first);
 }
 
+Completion Gateway::complete(const portico::Scope& scope, const ChatRequest& request,
+                             const Model& first, const std::function<bool()>& cancelled) const {
+  Completion c;
+  walk(
+      request, first, cancelled,
+      [&](const Model& m, const Provider& p, const portico::HttpRequest& call, Failures& failures) {
+        portico::HttpResponse answer = portico::Http(scope).fetch(call);
+        int status = answer.status();
+        if (status < 200 || status > 299) {
+          noteFailure(m, p, status, answer.body(), answer.header("Retry-After"), cooldowns_,
+                      &failures);
+          return false;
+        }
+        try {
+          c.body = answer.json();
+        } catch (const json::ParseError&) {
+          cooldowns_.failed(p.name);
+          failures.add(m, "the provider's answer is not JSON");
+          return false;
+        }
+        c.model = &m;
+        c.body.set("model", m.alias);
+        const json::Value* u = c.body.find("usage");
+        const json::Value* in = u ? u->find("prompt_tokens") : nullptr;
+        const json::Value* out = u ? u->find("completion_tokens") : nullptr;
+        if (in && out && in->is_int() && out->is_int()) {
+          c.usage = {in->as_int(), out->as_int(), false};
+        } else {
+          c.usage = {estimateTokens(request.promptBytes), estimateTokens(answer.body().size()),
+                     true};
+        }
+        return true;
+      });
+  return c;
+}
+
 Gateway::Streamed Gateway::stream(const portico::Scope& scope, const ChatRequest& request,
                                   const Model& first,
                                   const std::function<void(const Model&)>& onStart,
                                   const StreamedReply::OnEvent& onEvent,
                                   const std::function<bool()>& cancelled) const {
-  Failures failures;
-  for (const Model* m : registry_.chain(first)) {
-    if (std::string why = skipReason(registry_, cooldowns_, *m, &failures); !why.empty()) {
-      failures.add(*m, why);
-      continue;
-    }
-    const Provider& p = registry_.providerOf(*m);
-    portico::HttpRequest call = upstreamRequest(request, *m);
-    call.cancelled = cancelled;
-    failures.anyCalled = true;
-    if (m != &first) host_.count("fallback");
-    Streamed out;
-    bool started = false;
-    std::string head;  // what came before the answer showed itself: events or an error body
-    auto onChunk = [&](std::string_view chunk) {
-      if (started) return out.reply.feed(chunk, onEvent);
-      if (head.size() < 65536) head.append(chunk);
-      if (!looksLikeEvents(head)) return;
-      started = true;
-      out.model = m;
-      onStart(*m);
-      out.reply.feed(head, onEvent);
-    };
-    try {
-      portico::HttpResponse answer = portico::Http(scope).stream(call, onChunk);
-      int status = answer.status();
-      if (started) return out;
-      if (status >= 200 && status <= 299) {
-        cooldowns_.failed(p.name);
-        failures.add(*m, "the provider answered " + std::to_string(status) + " without events");
-        continue;
-      }
-      nextAfter(*m, p, status, head, answer.header("Retry-After"), cooldowns_, &failures);
-    } catch (const OutboundError& e) {
-      if (started) {
-        out.broken = true;
-        out.cancelled = e.code() == PORTICO_ERR_CANCELED;
-        return out;
-      }
-      if (e.code() == PORTICO_ERR_CANCELED) throw;
-      if (e.code() != PORTICO_ERR_DENIED) cooldowns_.failed(p.name);
-      failures.add(*m, e.code() == PORTICO_ERR_DENIED
-                           ? "provider " + p.name + " is not in plugin.ai.outbound.allow"
-                           : std::string(e.what()));
-    }
-  }
-  failures.fail(first);
+  Streamed out;
+  walk(
+      request, first, cancelled,
+      [&](const Model& m, const Provider& p, const portico::HttpRequest& call, Failures& failures) {
+        out = Streamed{};
+        bool started = false;
+        std::string head;  // what came before the answer showed itself: events or an error
+        auto onChunk = [&](std::string_view chunk) {
+          if (started) return out.reply.feed(chunk, onEvent);
+          if (head.size() < 65536) head.append(chunk);
+          if (!looksLikeEvents(head)) return;
+          started = true;
+          out.model = &m;
+          onStart(m);
+          out.reply.feed(head, onEvent);
+        };
+        try {
+          portico::HttpResponse answer = portico::Http(scope).stream(call, onChunk);
+          int status = answer.status();
+          if (started) return true;
+          if (status >= 200 && status <= 299) {
+            cooldowns_.failed(p.name);
+            failures.add(m, "the provider answered " + std::to_string(status) + " without events");
+            return false;
+          }
+          noteFailure(m, p, status, head, answer.header("Retry-After"), cooldowns_, &failures);
+          return false;
+        } catch (const OutboundError& e) {
+          if (!started) throw;
+          out.broken = true;
+          out.cancelled = e.code() == PORTICO_ERR_CANCELED;
+          return true;
+        }
+      });
+  return out;
 }
 
 }  // namespace ai_plugin

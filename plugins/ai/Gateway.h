@@ -75,11 +75,20 @@ class Gateway {
                   const StreamedReply::OnEvent& onEvent,
                   const std::function<bool()>& cancelled) const;
 
+  // What a walk along the chain met, for the error that ends it (Gateway.cpp).
+  struct Failures;
+
   // The models of first's chain that could be called now, for a 503 that says why not.
   std::string unavailableReason(const Model& first) const;
 
  private:
   portico::HttpRequest upstreamRequest(const ChatRequest& request, const Model& model) const;
+  // Tries each model of first's chain that can be called now: attempt(model, provider, call,
+  // failures) returns true once answered, false to go on (having said why in failures); the end
+  // of the chain throws what failures make of it.
+  template <typename Attempt>
+  void walk(const ChatRequest& request, const Model& first, const std::function<bool()>& cancelled,
+            Attempt&& attempt) const;
 
   const Registry& registry_;
   Cooldowns& cooldowns_;

@@ -29,6 +29,7 @@
 #include "PluginConfig.h"
 #include "Query.h"
 #include "UserAgents.h"
+#include "WallClock.h"
 #include "portico/sdk.hpp"
 
 namespace analytics_plugin {
@@ -39,12 +40,7 @@ using portico::Request;
 using portico::Response;
 namespace json = portico::json;
 using portico::common::configInt;
-
-int64_t nowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
+using portico::common::nowMs;
 
 Limits limitsFrom(const portico::Host& host) {
   Limits l;

@@ -391,7 +391,13 @@ TEST(Ai, BudgetsAnswer429WithRetryAfter) {
 
 TEST(Ai, AJobRunsInTheBackgroundAndItsOwnerIsToldAtOnce) {
   e2e::FakeProvider fake;
-  Porticod p(aiHost(fake));
+  // jobtest records the AI_JOB_COMPLETED events this host hears on the bus.
+  std::string tag = "ai-job-" + fake.baseUrl().substr(17, 5);
+  auto options = aiHost(fake, {{"plugin.jobtest.events", "AI_JOB_COMPLETED"},
+                               {"plugin.jobtest.tag", tag},
+                               {"plugin.jobtest.queue", tag}});
+  options.plugins.emplace_back(e2e::fixturePath("jobtest.so"), "jobtest.so");
+  Porticod p(options);
   auto user = e2e::signUp(p, e2e::uniqueEmail("ai-job"));
   auto stranger = e2e::signUp(p, e2e::uniqueEmail("ai-job-other"));
   e2e::RawSocket push(p.port());
@@ -422,6 +428,11 @@ TEST(Ai, AJobRunsInTheBackgroundAndItsOwnerIsToldAtOnce) {
   EXPECT_EQ(job.at("usage").at("output_tokens").as_int(), 5);
   EXPECT_FALSE(job.at("finished_at").is_null());
   EXPECT_EQ(fake.calls("m-late"), 1);
+  EXPECT_TRUE(e2e::eventually([&] {
+    std::string heard = e2e::get(p.port(), "/jobtest/events").body;
+    return heard.find("AI_JOB_COMPLETED") != std::string::npos &&
+           heard.find(id) != std::string::npos && heard.find("succeeded") != std::string::npos;
+  }));
   EXPECT_EQ(call(p, stranger.access, "GET", "/ai/jobs/" + id).status, 404);
   auto mine = call(p, user.access, "GET", "/ai/jobs?limit=1").json();
   EXPECT_EQ(mine.at("jobs").as_array().at(0).at("id").as_string(), id);

@@ -2,14 +2,12 @@
 
 #include <Poco/Net/HTTPRequestHandler.h>
 #include <Poco/Net/HTTPRequestHandlerFactory.h>
-#include <Poco/Net/HTTPServer.h>
-#include <Poco/Net/HTTPServerParams.h>
 #include <Poco/Net/HTTPServerRequest.h>
 #include <Poco/Net/HTTPServerRequestImpl.h>
 #include <Poco/Net/HTTPServerResponse.h>
-#include <Poco/Net/ServerSocket.h>
+#include <Poco/Net/StreamSocket.h>
 #include <Poco/StreamCopier.h>
-#include <Poco/ThreadPool.h>
+#include <Poco/Timespan.h>
 
 #include <chrono>
 #include <thread>
@@ -220,27 +218,18 @@ class Factory : public Poco::Net::HTTPRequestHandlerFactory {
 
 }  // namespace
 
-FakeProvider::FakeProvider() : seen_(std::make_unique<Seen>()) {
-  Poco::Net::ServerSocket socket(Poco::Net::SocketAddress("127.0.0.1", 0));
-  port_ = socket.address().port();
-  auto* params = new Poco::Net::HTTPServerParams;
-  params->setMaxThreads(32);
-  params->setKeepAlive(true);
-  threads_ = std::make_unique<Poco::ThreadPool>(2, 32);
-  server_ = std::make_unique<Poco::Net::HTTPServer>(new Factory(*this), *threads_, socket, params);
-  server_->start();
-}
+FakeProvider::FakeProvider()
+    : seen_(std::make_unique<Seen>()),
+      server_(std::make_unique<LoopbackServer>(new Factory(*this))) {}
 
 FakeProvider::~FakeProvider() {
   stopping_ = true;
   release();
-  server_->stopAll(true);
-  threads_->joinAll();
   server_.reset();
 }
 
 std::string FakeProvider::baseUrl() const {
-  return "http://127.0.0.1:" + std::to_string(port_) + "/v1";
+  return "http://127.0.0.1:" + std::to_string(server_->port()) + "/v1";
 }
 
 int FakeProvider::calls(const std::string& model) const {

@@ -24,14 +24,8 @@
 #include <string>
 #include <vector>
 
+#include "LoopbackServer.h"
 #include "portico/json.hpp"
-
-namespace Poco {
-class ThreadPool;
-}
-namespace Poco::Net {
-class HTTPServer;
-}
 
 namespace e2e {
 
@@ -63,9 +57,7 @@ class FakeProvider {
  private:
   std::atomic<bool> stopping_{false};
   std::unique_ptr<Seen> seen_;
-  uint16_t port_ = 0;
-  std::unique_ptr<Poco::ThreadPool> threads_;  // outlives server_
-  std::unique_ptr<Poco::Net::HTTPServer> server_;
+  std::unique_ptr<LoopbackServer> server_;
 };
 
 struct FakeProvider::Seen {

@@ -2,14 +2,10 @@
 
 #include <Poco/Net/HTTPRequestHandler.h>
 #include <Poco/Net/HTTPRequestHandlerFactory.h>
-#include <Poco/Net/HTTPServer.h>
-#include <Poco/Net/HTTPServerParams.h>
 #include <Poco/Net/HTTPServerRequest.h>
 #include <Poco/Net/HTTPServerResponse.h>
-#include <Poco/Net/ServerSocket.h>
 #include <Poco/StreamCopier.h>
 #include <Poco/String.h>
-#include <Poco/ThreadPool.h>
 #include <Poco/URI.h>
 
 #include <chrono>
@@ -101,21 +97,10 @@ class Factory : public Poco::Net::HTTPRequestHandlerFactory {
 
 }  // namespace
 
-HttpPeer::HttpPeer() {
-  Poco::Net::ServerSocket socket(Poco::Net::SocketAddress("127.0.0.1", 0));
-  port_ = socket.address().port();
-  auto* params = new Poco::Net::HTTPServerParams;
-  params->setMaxThreads(32);
-  params->setKeepAlive(true);
-  threads_ = std::make_unique<Poco::ThreadPool>(2, 32);
-  server_ = std::make_unique<Poco::Net::HTTPServer>(new Factory(*this), *threads_, socket, params);
-  server_->start();
-}
+HttpPeer::HttpPeer() : server_(std::make_unique<LoopbackServer>(new Factory(*this))) {}
 
 HttpPeer::~HttpPeer() {
   stopping_ = true;
-  server_->stopAll(true);
-  threads_->joinAll();
   server_.reset();
 }
 
@@ -129,7 +114,7 @@ bool HttpPeer::pause(int ms) const {
 }
 
 std::string HttpPeer::url(const std::string& path) const {
-  return "http://127.0.0.1:" + std::to_string(port_) + path;
+  return "http://127.0.0.1:" + std::to_string(server_->port()) + path;
 }
 
 int HttpPeer::hits(const std::string& path) const {

@@ -17,13 +17,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
-
-namespace Poco {
-class ThreadPool;
-}
-namespace Poco::Net {
-class HTTPServer;
-}
+#include "LoopbackServer.h"
 
 namespace e2e {
 
@@ -34,7 +28,7 @@ class HttpPeer {
   HttpPeer(const HttpPeer&) = delete;
   HttpPeer& operator=(const HttpPeer&) = delete;
 
-  uint16_t port() const { return port_; }
+  uint16_t port() const { return server_->port(); }
   std::string url(const std::string& path) const;
   int hits(const std::string& path) const;
   // Counts one call; for /flaky, returns how many came before it.
@@ -48,9 +42,7 @@ class HttpPeer {
   std::atomic<bool> stopping_{false};
   mutable std::mutex mutex_;
   std::map<std::string, int> hits_;
-  uint16_t port_ = 0;
-  std::unique_ptr<Poco::ThreadPool> threads_;  // outlives server_
-  std::unique_ptr<Poco::Net::HTTPServer> server_;
+  std::unique_ptr<LoopbackServer> server_;
 };
 
 }  // namespace e2e
