@@ -349,9 +349,22 @@ TEST(Ai, RepeatedQuestionsComeFromTheCacheAsJsonOrAsAStream) {
   EXPECT_NE(replay.find("\"content\":\"answer to: " + question), std::string::npos) << replay;
   EXPECT_EQ(fake.calls("m-ok"), 1);
 
+  // A streamed reply is cached too, once whole.
+  e2e::RawSocket streamed(p.port());
+  streamed.send(
+      rawPost("/ai/v1/chat/completions", bob.access,
+              ask("ok", question + " streamed", json::object({{"stream", true}})).dump()));
+  ASSERT_NE(streamed.receiveUntil("data: [DONE]", 5000).find("[DONE]"), std::string::npos);
+  EXPECT_TRUE(e2e::eventually([&] {
+    auto again = chat(p, alice.access, ask("ok", question + " streamed"));
+    return again.headers["x-ai-cache"] == "hit" &&
+           again.body.find("answer to: " + question + " streamed") != std::string::npos;
+  }));
+  EXPECT_EQ(fake.calls("m-ok"), 2);
+
   auto fresh = chat(p, bob.access, ask("ok", question), {{"Cache-Control", "no-store"}});
   EXPECT_EQ(fresh.headers["x-ai-cache"], "bypass");
-  EXPECT_EQ(fake.calls("m-ok"), 2);
+  EXPECT_EQ(fake.calls("m-ok"), 3);
   EXPECT_GE(e2e::metric(p.port(), R"(portico_plugin_events_total{event="cache_hit",plugin="ai"})"),
             2);
   EXPECT_GE(e2e::metric(p.port(), R"(portico_plugin_events_total{event="cache_miss",plugin="ai"})"),

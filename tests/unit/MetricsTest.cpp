@@ -41,3 +41,20 @@ TEST(Metrics, GaugeSourcesAreReadAtScrape) {
   value = 5;
   EXPECT_NE(m.render().find("g_test{k=\"v\"} 5"), std::string::npos);
 }
+
+TEST(Metrics, APluginCountsItsOwnEventsUpToALimit) {
+  Metrics m;
+  EXPECT_TRUE(m.countPluginEvent("ai", "cache_hit", 2));
+  EXPECT_TRUE(m.countPluginEvent("ai", "cache_hit", 3));
+  for (size_t i = 1; i < Metrics::kPluginEventsMax; ++i) {
+    EXPECT_TRUE(m.countPluginEvent("ai", "e" + std::to_string(i), 1));
+  }
+  EXPECT_FALSE(m.countPluginEvent("ai", "one_too_many", 1));
+  EXPECT_TRUE(m.countPluginEvent("ai", "cache_hit", 1)) << "a known event still counts";
+  EXPECT_TRUE(m.countPluginEvent("other", "cache_hit", 1)) << "the limit is per plugin";
+  std::string text = m.render();
+  EXPECT_NE(text.find(R"(portico_plugin_events_total{event="cache_hit",plugin="ai"} 6)"),
+            std::string::npos)
+      << text;
+  EXPECT_EQ(text.find("one_too_many"), std::string::npos);
+}
