@@ -93,9 +93,6 @@ class AiPlugin : public portico::Plugin {
                                 static_cast<uint32_t>(configInt(host, "timeout_ms", 0, 0, 3600000)),
                                 static_cast<uint32_t>(
                                     configInt(host, "stream_timeout_ms", 300000, 1000, 3600000))}),
-        relay_(gateway_, host_, static_cast<size_t>(configInt(host, "max_streams", 256, 1, 10000)),
-               std::chrono::milliseconds(
-                   configInt(host, "first_event_timeout_ms", 60000, 100, 600000))),
         budgets_(Limits{configInt(host, "user.requests_per_minute", 60, 0, 1000000),
                         configInt(host, "user.tokens_per_day", 200000, 0, 1LL << 40)},
                  Limits{configInt(host, "service.requests_per_minute", 600, 0, 1000000),
@@ -110,7 +107,10 @@ class AiPlugin : public portico::Plugin {
             environment(host.config_or("replicate.webhook_secret_env", "REPLICATE_WEBHOOK_SECRET"))
                 .value_or("")),
         pollMs_(configInt(host, "replicate.poll_ms", 1000, 10, 60000)),
-        maxWaitMs_(configInt(host, "replicate.max_wait_ms", 25000, 100, 3600000)) {
+        maxWaitMs_(configInt(host, "replicate.max_wait_ms", 25000, 100, 3600000)),
+        relay_(gateway_, host_, static_cast<size_t>(configInt(host, "max_streams", 256, 1, 10000)),
+               std::chrono::milliseconds(
+                   configInt(host, "first_event_timeout_ms", 60000, 100, 600000))) {
     for (const auto& [name, provider] : registry_.providers()) {
       host.component_state("provider." + name, provider.configured() ? "ok" : "unconfigured");
     }
@@ -593,7 +593,6 @@ class AiPlugin : public portico::Plugin {
   const Registry registry_;
   Cooldowns cooldowns_;
   Gateway gateway_;
-  StreamRelay relay_;
   Budgets budgets_;
   ReplyCache cache_;
   const size_t maxPromptBytes_;
@@ -605,6 +604,8 @@ class AiPlugin : public portico::Plugin {
   const int64_t maxWaitMs_;
   std::mutex runningMutex_;
   std::map<std::string, std::shared_ptr<std::atomic<bool>>> running_;
+  // Last: its destructor joins threads that still charge and cache through the members above.
+  StreamRelay relay_;
 };
 
 }  // namespace ai_plugin
