@@ -292,12 +292,8 @@ class AiPlugin : public portico::Plugin {
       body.only({"model", "input"});
       if (!body.at("input").is_object()) throw HttpError(400, "field 'input' must be an object");
     }
-    std::string why = gateway_.unavailableReason(model);
-    if (registry_.providerOf(model).kind == ProviderKind::Replicate &&
-        !registry_.providerOf(model).configured()) {
-      why = "provider " + model.provider + " is unconfigured";
-    }
-    if (!why.empty() && why.find("unconfigured") != std::string::npos) {
+    // A job no provider could ever run is refused now rather than failed later.
+    if (std::string why = registry_.unconfigured(model); !why.empty()) {
       throw HttpError(503, "no provider can serve " + model.alias + ": " + why);
     }
     {

@@ -152,16 +152,6 @@ portico::HttpRequest Gateway::upstreamRequest(const ChatRequest& request,
   return r;
 }
 
-std::string Gateway::unavailableReason(const Model& first) const {
-  Failures failures;
-  for (const Model* m : registry_.chain(first)) {
-    std::string why = skipReason(registry_, cooldowns_, *m, &failures);
-    if (why.empty()) return "";
-    failures.add(*m, why);
-  }
-  return failures.joined();
-}
-
 template <typename Attempt>
 void Gateway::walk(const ChatRequest& request, const Model& first,
                    const std::function<bool()>& cancelled, Attempt&& attempt) const {

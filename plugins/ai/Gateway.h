@@ -78,9 +78,6 @@ class Gateway {
   // What a walk along the chain met, for the error that ends it (Gateway.cpp).
   struct Failures;
 
-  // The models of first's chain that could be called now, for a 503 that says why not.
-  std::string unavailableReason(const Model& first) const;
-
  private:
   portico::HttpRequest upstreamRequest(const ChatRequest& request, const Model& model) const;
   // Tries each model of first's chain that can be called now: attempt(model, provider, call,

@@ -147,4 +147,15 @@ std::vector<const Model*> Registry::chain(const Model& first) const {
   return out;
 }
 
+std::string Registry::unconfigured(const Model& first) const {
+  std::string why;
+  for (const Model* m : chain(first)) {
+    const Provider& p = providerOf(*m);
+    if (p.configured()) return "";
+    why += (why.empty() ? "provider " : "; provider ") + p.name + " is unconfigured (" + p.keyEnv +
+           " is not set)";
+  }
+  return why;
+}
+
 }  // namespace ai_plugin

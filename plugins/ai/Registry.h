@@ -56,6 +56,8 @@ class Registry {
   const std::vector<Model>& models() const { return models_; }
   // The model followed by its fallbacks, each once.
   std::vector<const Model*> chain(const Model& first) const;
+  // Empty when some model of first's chain has its provider's key; else why none has.
+  std::string unconfigured(const Model& first) const;
 
  private:
   std::map<std::string, Provider> providers_;

@@ -314,6 +314,9 @@ TEST(Ai, BadInputIsAClearError) {
   r = chat(p, user.access, ask("ghost", "hi"));
   EXPECT_EQ(r.status, 503);
   EXPECT_NE(r.body.find("AI_TEST_ABSENT_KEY"), std::string::npos) << r.body;
+  r = call(p, user.access, "POST", "/ai/generate", ask("ghost", "later").dump());
+  EXPECT_EQ(r.status, 503);
+  EXPECT_NE(r.body.find("AI_TEST_ABSENT_KEY"), std::string::npos) << r.body;
   auto ready = e2e::get(p.port(), "/ready");
   EXPECT_NE(
       ready.body.find(R"({"plugin":"ai","component":"provider.nokey","state":"unconfigured"})"),

@@ -171,12 +171,18 @@ TEST(AiRegistry, ModelsProvidersKeysAndFallbacksComeFromConfig) {
   EXPECT_EQ(r.providerOf(*gpt).baseUrl, "https://api.example.com/v1");
   EXPECT_FALSE(r.providerOf(*gpt).configured());              // its key variable is not set
   EXPECT_TRUE(r.providerOf(*r.model("llama")).configured());  // needs no key
+  EXPECT_EQ(r.unconfigured(*gpt), "");                        // its fallback can serve
+  EXPECT_EQ(r.unconfigured(*r.model("llama")), "");
   ASSERT_EQ(r.chain(*gpt).size(), 2u);
   EXPECT_EQ(r.chain(*gpt)[1]->alias, "llama");
   auto withKey = [](const std::string& name) -> std::optional<std::string> {
     return name == "TEST_OPENAI_KEY" ? std::optional<std::string>("sk-test") : std::nullopt;
   };
   EXPECT_TRUE(Registry::load(lookup, withKey).providerOf(*gpt).configured());
+  config["model.gpt.fallbacks"] = "";
+  Registry alone = Registry::load(lookup, noEnv);
+  EXPECT_EQ(alone.unconfigured(*alone.model("gpt")),
+            "provider openai is unconfigured (TEST_OPENAI_KEY is not set)");
 
   config["model.gpt.fallbacks"] = "nothing";
   try {
