@@ -16,6 +16,7 @@
 #include "AuthHarness.h"
 #include "Eventually.h"
 #include "FakeProvider.h"
+#include "Generations.h"
 #include "Http.h"
 #include "Porticod.h"
 #include "RawSocket.h"
@@ -257,6 +258,49 @@ TEST(Ai, AClientThatGoesAwayCancelsTheUpstreamCallAtOnce) {
   auto start = std::chrono::steady_clock::now();
   EXPECT_TRUE(e2e::eventually(std::chrono::seconds(5), [&] { return fake.disconnects() == 1; }));
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(4));
+}
+
+TEST(Ai, AStreamOutlivesAHotSwapOnItsOldGenerationWhichIsThenUnloaded) {
+  e2e::FakeProvider fake;
+  Porticod p(aiHost(fake));
+  auto user = e2e::signUp(p, e2e::uniqueEmail("ai-swap"));
+  e2e::RawSocket socket(p.port());
+  socket.send(rawPost("/ai/v1/chat/completions", user.access,
+                      ask("gated", "across a swap", json::object({{"stream", true}})).dump()));
+  ASSERT_NE(socket.receiveUntil("answer", 5000).find("answer"), std::string::npos);
+  auto reload = e2e::admin(p, "POST", "/admin/plugins/ai/reload");
+  ASSERT_EQ(reload.status, 200) << reload.body;
+  fake.release();  // the old generation's relay carries the reply to its end
+  EXPECT_NE(socket.receiveUntil("data: [DONE]", 5000).find(" to: across a swap"),
+            std::string::npos);
+  auto entry = e2e::waitUntilDrained(p, "ai", 15000);
+  const auto& old = entry.at("old_generations").as_array().at(0);
+  EXPECT_EQ(old.at("state").as_string(), "closed") << entry.dump();
+#if !defined(__SANITIZE_THREAD__)  // TSan's dlclose keeps libraries mapped (HotSwapTest.cpp)
+  EXPECT_TRUE(old.at("unmapped").as_bool()) << entry.dump();
+#endif
+  EXPECT_EQ(sql("SELECT count(*) FROM ai.usage WHERE subject = '" + user.userId + "'"), "1");
+  EXPECT_EQ(chat(p, user.access, ask("ok", "after the swap")).status, 200);
+}
+
+TEST(Ai, AStreamStillOpenAtTheDrainDeadlineIsEndedAndItsUpstreamCallCancelled) {
+  e2e::FakeProvider fake;
+  Porticod p(aiHost(fake, {{"plugins.drain_timeout_ms", "500"}}));
+  auto user = e2e::signUp(p, e2e::uniqueEmail("ai-deadline"));
+  e2e::RawSocket socket(p.port());
+  socket.send(rawPost("/ai/v1/chat/completions", user.access,
+                      ask("slow", "forever", json::object({{"stream", true}})).dump()));
+  ASSERT_NE(socket.receiveUntil("answer", 5000).find("answer"), std::string::npos);
+  ASSERT_EQ(e2e::admin(p, "POST", "/admin/plugins/ai/reload").status, 200);
+  // The host ends the stream at the deadline; the relay then stops the provider's call, and the
+  // generation, its threads joined, is unloaded.
+  EXPECT_TRUE(e2e::eventually(std::chrono::seconds(5), [&] { return fake.disconnects() == 1; }));
+  auto entry = e2e::waitUntilDrained(p, "ai", 15000);
+  const auto& old = entry.at("old_generations").as_array().at(0);
+  EXPECT_EQ(old.at("state").as_string(), "closed") << entry.dump();
+#if !defined(__SANITIZE_THREAD__)
+  EXPECT_TRUE(old.at("unmapped").as_bool()) << entry.dump();
+#endif
 }
 
 TEST(Ai, RetriesFallbacksCooldownsAndUpstreamErrorsAreClear) {
