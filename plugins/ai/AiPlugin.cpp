@@ -205,13 +205,14 @@ class AiPlugin : public portico::Plugin {
       host_.count("cache_miss");
     }
     if (chat.stream) {
+      // Cached before it is charged: once its usage is on record, the reply is in the cache.
       return relay_.relay(chat, model, res, [this, subject, key](const StreamEnd& end) {
-        charge(host_.scope(), subject, *end.model, end.usage, false);
         if (!key.empty() && end.complete && !end.content.empty()) {
           store(host_.scope(), key,
                 {end.model->alias, json::object({{"role", "assistant"}, {"content", end.content}}),
                  end.finishReason.empty() ? "stop" : end.finishReason, end.usage});
         }
+        charge(host_.scope(), subject, *end.model, end.usage, false);
       });
     }
     Completion c = gateway_.complete(req.scope(), chat, model);

@@ -402,11 +402,13 @@ TEST(Ai, RepeatedQuestionsComeFromTheCacheAsJsonOrAsAStream) {
       rawPost("/ai/v1/chat/completions", bob.access,
               ask("ok", question + " streamed", json::object({{"stream", true}})).dump()));
   ASSERT_NE(streamed.receiveUntil("data: [DONE]", 5000).find("[DONE]"), std::string::npos);
-  EXPECT_TRUE(e2e::eventually([&] {
-    auto again = chat(p, alice.access, ask("ok", question + " streamed"));
-    return again.headers["x-ai-cache"] == "hit" &&
-           again.body.find("answer to: " + question + " streamed") != std::string::npos;
+  // The relay caches, then charges, after the last event: the third usage row says it is done.
+  ASSERT_TRUE(e2e::eventually([&] {
+    return sql("SELECT count(*) FROM ai.usage WHERE subject = '" + bob.userId + "'") == "3";
   }));
+  auto again = chat(p, alice.access, ask("ok", question + " streamed"));
+  EXPECT_EQ(again.headers["x-ai-cache"], "hit");
+  EXPECT_NE(again.body.find("answer to: " + question + " streamed"), std::string::npos);
   EXPECT_EQ(fake.calls("m-ok"), 2);
 
   auto fresh = chat(p, bob.access, ask("ok", question), {{"Cache-Control", "no-store"}});
