@@ -19,6 +19,8 @@ namespace portico::admin {
 namespace {
 
 constexpr uint64_t kMaxServiceTokenRequest = 4096;
+// The signature document of an uploaded plugin (lifecycle/PluginSignature.h), on one line.
+constexpr const char* kSignatureHeader = "X-Portico-Signature";
 
 // Takes the same time wherever the strings differ (only the length can leak).
 bool constantTimeEquals(const std::string& a, const std::string& b) {
@@ -167,15 +169,28 @@ void AdminHandler::install(const std::string& name, http::Request& request,
       return;
     }
   }
+  // A signed upload carries its signature document (porticoctl install sends <file>.so.sig);
+  // it travels with the file, staged and renamed alike.
+  std::string stagedSignature = staged + ".sig";
+  if (auto signature = request.header(kSignatureHeader)) {
+    std::ofstream(stagedSignature, std::ios::trunc) << *signature;
+  }
   std::string finalPath = plugins_.sourceOf(name).value_or(plugins_.dir() + "/" + name + ".so");
   auto result = plugins_.install(staged, name, finalPath);
   if (result.ok) {
+    // The signature first: a watcher reacting to the new file must find the new signature.
+    if (request.header(kSignatureHeader)) {
+      std::rename(stagedSignature.c_str(), (finalPath + ".sig").c_str());
+    } else {
+      std::remove((finalPath + ".sig").c_str());  // an older version's, no longer true
+    }
     if (std::rename(staged.c_str(), finalPath.c_str()) != 0) {
       log::get("admin")->error("plugin {} serves, but renaming {} to {} failed", name, staged,
                                finalPath);
     }
   } else {
     std::remove(staged.c_str());
+    std::remove(stagedSignature.c_str());
   }
   sendResult(response, result, exchange);
 }

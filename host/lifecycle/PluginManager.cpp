@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <fstream>
 #include <sstream>
 
 #include "common/Names.h"
@@ -72,6 +73,8 @@ PluginManager::Options PluginManager::Options::fromConfig(const config::Config& 
   o.drainTimeoutMs = static_cast<int>(cfg.getInt("plugins.drain_timeout_ms", 0, 86400000));
   o.migrationsDir = cfg.getString("migrations.dir");
   o.watch = cfg.getBool("plugins.watch");
+  o.trustedKeyFiles = cfg.getList("plugins.trusted_keys");
+  o.requireSignature = cfg.getBool("plugins.require_signature");
   return o;
 }
 
@@ -79,6 +82,7 @@ PluginManager::PluginManager(Options options, const abi::HostServices& services,
                              PublishedRoutes& published, metrics::Metrics& metrics,
                              migrate::Migrator* migrator, crash::Quarantine* quarantine)
     : options_(std::move(options)),
+      trusted_(TrustedKeys::load(options_.trustedKeyFiles)),
       services_(services),
       published_(published),
       metrics_(metrics),
@@ -248,6 +252,11 @@ PluginManager::Result PluginManager::load(const std::string& path, const std::st
                                   "; lift it with DELETE /admin/plugins/" + q->plugin +
                                   "/quarantine");
   }
+  std::optional<PluginSignature> signature;
+  if (std::string refused = checkSignature(path, sha, &signature); !refused.empty()) {
+    std::remove(copy.c_str());
+    return fail(422, refused);
+  }
   std::string why;
   auto file = PluginFile::open(copy, &why);
   if (!file) {
@@ -264,6 +273,13 @@ PluginManager::Result PluginManager::load(const std::string& path, const std::st
   if (!expectedName.empty() && name != expectedName) {
     closeCopy();
     return fail(422, path + " declares plugin '" + name + "', not '" + expectedName + "'");
+  }
+  if (signature && (signature->claims.name != name ||
+                    signature->claims.version != std::string(sv(info->version)))) {
+    closeCopy();
+    return fail(422, path + " declares " + name + " " + std::string(sv(info->version)) +
+                         " but its signature is for " + signature->claims.name + " " +
+                         signature->claims.version);
   }
   uint64_t number = 0;
   {
@@ -522,6 +538,30 @@ std::optional<std::string> PluginManager::sourceOf(const std::string& name) cons
 size_t PluginManager::activeCount() const {
   std::lock_guard<std::mutex> lock(mutex_);
   return active_.size();
+}
+
+std::string PluginManager::checkSignature(const std::string& path, const std::string& sha256,
+                                          std::optional<PluginSignature>* signature) const {
+  std::ifstream in(path + ".sig");
+  if (!in) {
+    return options_.requireSignature
+               ? path + " is unsigned (no " + path + ".sig) and plugins.require_signature is on"
+               : "";
+  }
+  std::stringstream text;
+  text << in.rdbuf();
+  try {
+    *signature = PluginSignature::parse(text.str());
+  } catch (const std::runtime_error& e) {
+    return path + ".sig: " + e.what();
+  }
+  if ((*signature)->claims.sha256 != sha256) {
+    return path + " is not the file its signature is for (sha256 " + sha256 + ", signed " +
+           (*signature)->claims.sha256 + ")";
+  }
+  std::string why;
+  if (!trusted_.verify(**signature, &why)) return path + ": " + why;
+  return "";
 }
 
 json::Value PluginManager::componentStates() const {

@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "lifecycle/Generation.h"
+#include "lifecycle/PluginSignature.h"
 #include "lifecycle/RouteTable.h"
 #include "portico/json.hpp"
 
@@ -49,8 +50,10 @@ class PluginManager {
     std::string dir;
     std::string stateDir;  // copies go to <stateDir>/<pid>
     int drainTimeoutMs = 0;
-    std::string migrationsDir;     // for plugins that carry no migrations of their own
-    bool watch = false;            // reload a plugin whose file is replaced (PluginWatcher)
+    std::string migrationsDir;  // for plugins that carry no migrations of their own
+    bool watch = false;         // reload a plugin whose file is replaced (PluginWatcher)
+    std::vector<std::string> trustedKeyFiles;  // PluginSignature.h
+    bool requireSignature = false;
     size_t historyPerPlugin = 64;  // not a setting: closed generations GET /admin/plugins keeps
 
     static Options fromConfig(const config::Config& cfg);
@@ -114,6 +117,10 @@ class PluginManager {
   Result load(const std::string& path, const std::string& expectedName, bool replace,
               const std::string& source);
   std::string findConflict(const Generation& gen) const;
+  // The signature beside `path` (<path>.sig) checked against the file's digest and the trusted
+  // keys: empty when it may be opened (with *signature set if it is signed), else why not.
+  std::string checkSignature(const std::string& path, const std::string& sha256,
+                             std::optional<PluginSignature>* signature) const;
   void publishLocked();
   void retireLocked(std::shared_ptr<Generation> gen);
   void retireLoop();
@@ -124,6 +131,7 @@ class PluginManager {
       const;
 
   Options options_;
+  TrustedKeys trusted_;
   const abi::HostServices& services_;
   PublishedRoutes& published_;
   metrics::Metrics& metrics_;
