@@ -96,10 +96,19 @@ bool Quarantine::lift(const std::string& plugin) {
   return true;
 }
 
-void Quarantine::keepGood(const std::string& plugin, const std::string& file) {
+void Quarantine::keepGood(const std::string& plugin, const std::string& file,
+                          const std::string& signature) {
   std::lock_guard<std::mutex> lock(mutex_);
   std::string target = goodDir_ + "/" + plugin + ".so";
   // Copied under a temporary name and renamed: a crash half-way leaves the old copy intact.
+  // A crash between the two renames leaves a signature that does not match the copy: the copy
+  // is then refused, never loaded unchecked.
+  if (signature.empty()) {
+    std::remove((target + ".sig").c_str());
+  } else {
+    std::ofstream(target + ".sig.tmp", std::ios::trunc) << signature;
+    Poco::File(target + ".sig.tmp").renameTo(target + ".sig");
+  }
   Poco::File(file).copyTo(target + ".tmp");
   Poco::File(target + ".tmp").renameTo(target);
 }

@@ -35,8 +35,9 @@ class Quarantine {
   // Lets the plugin's quarantined version load again; false when none was quarantined.
   bool lift(const std::string& plugin);
 
-  // Keeps a copy of a version that served without crashing (`file` is its private copy).
-  void keepGood(const std::string& plugin, const std::string& file);
+  // Keeps a copy of a version that served without crashing (`file` is its private copy), with
+  // the signature document it was loaded with (empty: unsigned) beside it as <copy>.sig.
+  void keepGood(const std::string& plugin, const std::string& file, const std::string& signature);
   // The kept copy of the plugin's last good version, if any.
   std::optional<std::string> lastGood(const std::string& plugin) const;
 

@@ -59,6 +59,9 @@ class Generation {
   const std::string& version() const { return version_; }
   const std::string& sourcePath() const { return sourcePath_; }
   const std::string& sha256() const { return sha256_; }
+  // The signature document it was loaded with (PluginSignature.h); empty when unsigned.
+  const std::string& signature() const { return signature_; }
+  void setSignature(std::string document) { signature_ = std::move(document); }
   // The private copy that is mapped (exists until close()).
   const std::string& copyPath() const { return library_->path(); }
   uint64_t number() const { return number_; }
@@ -91,6 +94,7 @@ class Generation {
   uint64_t number_;
   std::string sourcePath_;
   std::string sha256_;
+  std::string signature_;
   std::unique_ptr<abi::LeaseRegistry> leases_;
   abi::PluginContext ctx_;
   void* instance_ = nullptr;

@@ -188,7 +188,7 @@ PluginManager::Result PluginManager::liftQuarantine(const std::string& name) {
 void PluginManager::keepGood(const Generation& gen) {
   if (quarantine_ == nullptr) return;
   try {
-    quarantine_->keepGood(gen.name(), gen.copyPath());
+    quarantine_->keepGood(gen.name(), gen.copyPath(), gen.signature());
   } catch (const std::exception& e) {
     log::get("plugins")->warn("cannot keep plugin {} as its last good version: {}", gen.name(),
                               e.what());
@@ -313,6 +313,7 @@ PluginManager::Result PluginManager::load(const std::string& path, const std::st
                                     std::lock_guard<std::mutex> lock(released->mutex);
                                     released->list.push_back(g);
                                   });
+  if (signature) gen->setSignature(signature->dump());
   if (!gen->init(services_, &why)) {
     gen->close();
     return fail(422, "plugin '" + name + "': " + why);
