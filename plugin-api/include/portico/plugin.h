@@ -734,8 +734,7 @@ typedef struct portico_host_api {
    * generation's own context. Valid while the call runs. Any thread. */
   portico_str (*call_traceparent)(portico_host_ctx* ctx);
 
-  /* ---- 1.6: the plugin's own signals. Check PORTICO_HAS_MEMBER(host, portico_host_api, ...) ----
-   */
+  /* ---- 1.6: a plugin's own signals. Check PORTICO_HAS_MEMBER before use. ---- */
 
   /* Adds delta to the counter portico_plugin_events_total{plugin="<name>",event="<event>"} on
    * /metrics (cache hits, fallbacks taken: what an operator of this plugin watches). event is
