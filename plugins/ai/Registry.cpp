@@ -4,6 +4,8 @@
 #include <cctype>
 #include <stdexcept>
 
+#include "PluginConfig.h"
+
 namespace ai_plugin {
 
 namespace {
@@ -47,19 +49,7 @@ double price(const Lookup& config, const std::string& key) {
 
 int64_t integer(const Lookup& config, const std::string& key, int64_t fallback, int64_t max) {
   auto v = config(key);
-  if (!v) return fallback;
-  size_t used = 0;
-  int64_t n = 0;
-  try {
-    n = std::stoll(*v, &used);
-  } catch (const std::exception&) {
-    used = 0;
-  }
-  if (used == 0 || used != v->size() || n < 1 || n > max) {
-    throw std::runtime_error("config plugin.ai." + key + " = '" + *v +
-                             "' must be an integer in [1, " + std::to_string(max) + "]");
-  }
-  return n;
+  return v ? portico::common::parseConfigInt("plugin.ai." + key, *v, 1, max) : fallback;
 }
 
 }  // namespace
