@@ -27,6 +27,7 @@
 #include "Registry.h"
 #include "Replicate.h"
 #include "ReplyCache.h"
+#include "RowsJson.h"
 #include "StreamRelay.h"
 #include "WallClock.h"
 #include "portico/sdk.hpp"
@@ -40,6 +41,7 @@ using portico::Response;
 namespace json = portico::json;
 using portico::common::configInt;
 using portico::common::nowMs;
+using portico::common::rowsArray;
 
 constexpr const char* kCancelTopic = "ai.job.cancel";
 
@@ -57,26 +59,6 @@ CacheUse cacheUse(const Request& req) {
   if (control.find("no-store") != std::string_view::npos) return CacheUse::Bypass;
   if (control.find("no-cache") != std::string_view::npos) return CacheUse::Refresh;
   return CacheUse::Normal;
-}
-
-json::Value rowsArray(const portico::Rows& rows) {
-  json::Array out;
-  for (size_t i = 0; i < rows.size(); ++i) {
-    json::Value row = json::object({});
-    for (size_t c = 0; c < rows.columns(); ++c) {
-      portico::DbValue v = rows.at(i, c);
-      std::string name(rows.column_name(c));
-      if (v.type() == PORTICO_TYPE_INT64) {
-        row.set(name, v.as_int());
-      } else if (v.type() == PORTICO_TYPE_DOUBLE) {
-        row.set(name, v.as_double());
-      } else {
-        row.set(name, v.is_null() ? json::Value(nullptr) : json::Value(v.as_text()));
-      }
-    }
-    out.push_back(std::move(row));
-  }
-  return out;
 }
 
 }  // namespace

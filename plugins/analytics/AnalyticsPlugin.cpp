@@ -28,6 +28,7 @@
 #include "Maintenance.h"
 #include "PluginConfig.h"
 #include "Query.h"
+#include "RowsJson.h"
 #include "UserAgents.h"
 #include "WallClock.h"
 #include "portico/sdk.hpp"
@@ -41,6 +42,7 @@ using portico::Response;
 namespace json = portico::json;
 using portico::common::configInt;
 using portico::common::nowMs;
+using portico::common::rowsArray;
 
 Limits limitsFrom(const portico::Host& host) {
   Limits l;
@@ -52,35 +54,6 @@ Limits limitsFrom(const portico::Host& host) {
   l.maxFutureMs = configInt(host, "max_future_s", 3600, 0, 7 * 86400LL) * 1000;
   l.maxAgeMs = configInt(host, "max_age_days", 7, 1, 365) * 86400000;
   return l;
-}
-
-// One result row as a JSON object, each column by its name and type.
-json::Value rowObject(const portico::Rows& rows, size_t i) {
-  json::Value out = json::object({});
-  for (size_t c = 0; c < rows.columns(); ++c) {
-    portico::DbValue v = rows.at(i, c);
-    std::string name(rows.column_name(c));
-    switch (v.type()) {
-      case PORTICO_TYPE_NULL:
-        out.set(name, nullptr);
-        break;
-      case PORTICO_TYPE_INT64:
-        out.set(name, v.as_int());
-        break;
-      case PORTICO_TYPE_DOUBLE:
-        out.set(name, v.as_double());
-        break;
-      default:
-        out.set(name, std::string(v.as_text()));
-    }
-  }
-  return out;
-}
-
-json::Value rowsArray(const portico::Rows& rows) {
-  json::Array out;
-  for (size_t i = 0; i < rows.size(); ++i) out.push_back(rowObject(rows, i));
-  return out;
 }
 
 portico::Rows run(portico::Db& db, const Statement& statement) {
