@@ -1,7 +1,8 @@
 #include "Gateway.h"
 
 #include <algorithm>
-#include <random>
+
+#include "RandomHex.h"
 
 namespace ai_plugin {
 
@@ -43,16 +44,6 @@ namespace {
 
 bool retryable(int status) {
   return status == 408 || status == 429 || status >= 500;
-}
-
-// Random, and the same for every attempt the host's client makes of one model's call: with it
-// the client may retry a POST.
-std::string idempotencyKey() {
-  thread_local std::mt19937_64 random{std::random_device{}()};
-  char text[33];
-  std::snprintf(text, sizeof text, "%016llx%016llx", static_cast<unsigned long long>(random()),
-                static_cast<unsigned long long>(random()));
-  return text;
 }
 
 // Whether bytes begin an event stream (a field name or a comment): an error body does not.
@@ -144,7 +135,9 @@ portico::HttpRequest Gateway::upstreamRequest(const ChatRequest& request,
   portico::HttpRequest r;
   r.method = "POST";
   r.url = p.baseUrl + "/chat/completions";
-  r.headers = {{"Content-Type", "application/json"}, {"Idempotency-Key", idempotencyKey()}};
+  // The same for every attempt the host's client makes of this call: with it the client may
+  // retry a POST.
+  r.headers = {{"Content-Type", "application/json"}, {"Idempotency-Key", randomHex(32)}};
   if (!p.key.empty()) r.headers.emplace_back("Authorization", "Bearer " + p.key);
   r.body = upstreamBody(request, model);
   r.max_attempts = options_.attempts;

@@ -1,7 +1,6 @@
 #include "ReplyCache.h"
 
-#include <cstdio>
-#include <random>
+#include "RandomHex.h"
 
 namespace ai_plugin {
 
@@ -58,12 +57,7 @@ void ReplyCache::put(portico::Redis& redis, const std::string& key,
 }
 
 std::string newCompletionId() {
-  thread_local std::mt19937_64 random{std::random_device{}()};
-  char text[40];
-  std::snprintf(text, sizeof text, "chatcmpl-%012llx%012llx",
-                static_cast<unsigned long long>(random() & 0xffffffffffffULL),
-                static_cast<unsigned long long>(random() & 0xffffffffffffULL));
-  return text;
+  return "chatcmpl-" + randomHex(24);
 }
 
 }  // namespace ai_plugin
