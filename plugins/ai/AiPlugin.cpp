@@ -168,18 +168,15 @@ class AiPlugin : public portico::Plugin {
       throw HttpError(
           400, "model '" + model.alias + "' runs on Replicate: send it to POST /ai/generate");
     }
-    {
-      portico::Redis redis(req);
-      budgets_.admit(redis, subject, nowMs());
-    }
     CacheUse use = cacheUse(req);
     std::string key = cache_.enabled() && use != CacheUse::Bypass ? cacheKey(chat) : "";
+    std::optional<CachedReply> hit;
+    {
+      portico::Redis redis(req);  // one lease for the budget and the cache
+      budgets_.admit(redis, subject, nowMs());
+      if (!key.empty() && use == CacheUse::Normal) hit = cache_.get(redis, key);
+    }
     if (!key.empty() && use == CacheUse::Normal) {
-      std::optional<CachedReply> hit;
-      {
-        portico::Redis redis(req);
-        hit = cache_.get(redis, key);
-      }
       if (hit && (!chat.stream || hit->streamable())) {
         host_.count("cache_hit");
         return serveHit(req, res, subject, chat, *hit);
