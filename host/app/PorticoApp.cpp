@@ -3,10 +3,12 @@
 #include <Poco/File.h>
 #include <Poco/Util/HelpFormatter.h>
 
+#include <signal.h>
 #include <sys/resource.h>
 
 #include <chrono>
 #include <iostream>
+#include <map>
 #include <memory>
 
 #include "abi/HostServices.h"
@@ -16,6 +18,7 @@
 #include "app/MigrateCommand.h"
 #include "app/PublicHandler.h"
 #include "app/Settings.h"
+#include "app/Signals.h"
 #include "auth/AuthService.h"
 #include "config/Config.h"
 #include "crash/CrashHandler.h"
@@ -31,6 +34,8 @@
 #include "push/UserStreams.h"
 #include "resources/Readiness.h"
 #include "resources/Resources.h"
+#include "upgrade/BinaryUpgrade.h"
+#include "upgrade/Handover.h"
 
 namespace portico::app {
 
@@ -68,6 +73,16 @@ void raiseOpenFileLimit() {
   if (setrlimit(RLIMIT_NOFILE, &limit) != 0) {
     log::get("porticod")->warn("could not raise the open-file limit above {}", soft);
   }
+}
+
+// A listening socket handed over is served instead of binding the configured address.
+void adoptListener(const upgrade::Handover& handover, const std::string& name,
+                   http::ServerOptions& options) {
+  auto it = handover.listeners.find(name);
+  if (it == handover.listeners.end()) return;
+  options.inheritedFd = it->second;
+  log::get("porticod")
+      ->info("{}: serving the listening socket handed over (descriptor {})", name, it->second);
 }
 
 }  // namespace
@@ -165,6 +180,9 @@ int PorticoApp::serve(const config::Config& cfg, Settings& settings) {
   }
   warnAboutSecretsInFile(cfg);
   raiseOpenFileLimit();
+  upgrade::Handover handover = upgrade::takeHandover();
+  adoptListener(handover, "http", settings.http);
+  adoptListener(handover, "admin", settings.admin);
 
   metrics::Metrics metrics;
   resources::Resources resources(settings.resources, metrics);
@@ -249,8 +267,12 @@ int PorticoApp::serve(const config::Config& cfg, Settings& settings) {
   if (adminServer) adminServer->start();
   readiness.setStarted(true);
   logger->info("ready: {} plugin(s) loaded", plugins.activeCount());
+  upgrade::reportReady(handover.readyFd);
 
-  waitForTerminationRequest();
+  upgrade::BinaryUpgrade binaryUpgrade({argv().begin() + 1, argv().end()});
+  std::map<std::string, int> listeners{{"http", publicServer.listenerFd()}};
+  if (adminServer) listeners["admin"] = adminServer->listenerFd();
+  while (waitForSignal() == SIGUSR2) binaryUpgrade.begin(listeners);
 
   logger->info("shutting down");
   readiness.setStarted(false);
@@ -266,8 +288,11 @@ int PorticoApp::serve(const config::Config& cfg, Settings& settings) {
   };
   watcher.reset();
   timed("http", [&] {
-    if (adminServer) adminServer->stop(settings.shutdownGraceMs);
-    publicServer.stop(settings.shutdownGraceMs);
+    // Both drain at once; the second stop's drain window has mostly passed during the first.
+    if (adminServer) adminServer->drain();
+    publicServer.drain();
+    if (adminServer) adminServer->stop(settings.drainMs, settings.shutdownGraceMs);
+    publicServer.stop(settings.drainMs, settings.shutdownGraceMs);
   });
   // The last interval's figures go out while the bus still runs; jobs in progress finish before
   // their plugins are drained.

@@ -17,6 +17,7 @@ Settings Settings::read(const config::Config& cfg) {
   s.trustedProxies = cfg.getList("http.trusted_proxies");
   s.requestDeadlineMs = static_cast<int>(cfg.getInt("http.request_deadline_ms", 1, 86400000));
   s.shutdownGraceMs = static_cast<int>(cfg.getInt("http.shutdown_grace_ms", 0, 600000));
+  s.drainMs = static_cast<int>(cfg.getInt("http.drain_ms", 0, 600000));
   s.cors = http::CorsOptions::fromConfig(cfg);
   s.http.sseHeartbeatMs = static_cast<int>(cfg.getInt("http.sse_heartbeat_ms", 0, 3600000));
   s.http.websocketMaxMessageBytes =

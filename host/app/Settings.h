@@ -33,6 +33,7 @@ struct Settings {
   std::vector<std::string> trustedProxies;
   int requestDeadlineMs = 0;  // http.request_deadline_ms
   int shutdownGraceMs = 0;
+  int drainMs = 0;  // http.drain_ms
   http::CorsOptions cors;
   uint64_t streamBufferBytes = 0;  // http.stream_buffer_bytes: what one stream may hold unsent
   int pushTicketTtlS = 0;          // http.push_ticket_ttl_s

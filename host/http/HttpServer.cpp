@@ -3,8 +3,12 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/strand.hpp>
 
+#include <sys/socket.h>
+
 #include <chrono>
 #include <future>
+#include <stdexcept>
+#include <string>
 #include <thread>
 
 #include "http/ServerShared.h"
@@ -30,19 +34,38 @@ HttpServer::HttpServer(const ServerOptions& options, Handler& handler, Observer*
       loops_(options.ioThreads, options.threads, kStallAfter),
       acceptor_(loops_.first()),
       acceptPause_(loops_.first()) {
-  tcp::endpoint endpoint(asio::ip::make_address(options.host), options.port);
-  acceptor_.open(endpoint.protocol());
-  // SO_REUSEADDR only, never SO_REUSEPORT: that would let a second process bind the same port
-  // and silently take a share of its connections.
-  acceptor_.set_option(tcp::acceptor::reuse_address(true));
-  acceptor_.bind(endpoint);
-  acceptor_.listen(options.queue);
+  if (options.inheritedFd >= 0) {
+    adopt(options.inheritedFd);
+  } else {
+    tcp::endpoint endpoint(asio::ip::make_address(options.host), options.port);
+    acceptor_.open(endpoint.protocol());
+    // SO_REUSEADDR only, never SO_REUSEPORT: that would let a second process bind the same port
+    // and silently take a share of its connections (and a listener closing drops its own queue;
+    // a hand-over shares one queue instead).
+    acceptor_.set_option(tcp::acceptor::reuse_address(true));
+    acceptor_.bind(endpoint);
+    acceptor_.listen(options.queue);
+  }
   acceptor_.non_blocking(true);
   port_ = acceptor_.local_endpoint().port();
 }
 
+void HttpServer::adopt(int fd) {
+  int listening = 0;
+  socklen_t size = sizeof listening;
+  sockaddr_storage address{};
+  socklen_t addressSize = sizeof address;
+  if (::getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &size) != 0 || listening == 0 ||
+      ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &addressSize) != 0 ||
+      (address.ss_family != AF_INET && address.ss_family != AF_INET6)) {
+    throw std::runtime_error(options_.name + ": inherited descriptor " + std::to_string(fd) +
+                             " is not a listening TCP socket");
+  }
+  acceptor_.assign(address.ss_family == AF_INET6 ? tcp::v6() : tcp::v4(), fd);
+}
+
 HttpServer::~HttpServer() {
-  stop(0);
+  stop(0, 0);
 }
 
 void HttpServer::accept() {
@@ -80,25 +103,45 @@ void HttpServer::start() {
              options_.ioThreads, options_.threads);
 }
 
-void HttpServer::stop(int graceMs) {
-  if (stopped_) return;
-  stopped_ = true;
-  shared_->stopping = true;
+void HttpServer::drain() {
+  if (draining_) return;
+  draining_ = true;
+  drainStarted_ = std::chrono::steady_clock::now();
   if (loops_.threads() > 0) {
     std::promise<void> closed;
     asio::post(acceptor_.get_executor(), [this, &closed] {
       boost::system::error_code ec;
-      acceptor_.close(ec);
+      acceptor_.cancel(ec);
       acceptPause_.cancel();
+      // Closing a listener resets the connections still in its backlog: they are taken first.
+      for (int i = 0; i < options_.queue; ++i) {
+        tcp::socket next(asio::make_strand(loops_.next()));
+        acceptor_.accept(next, ec);
+        if (ec) break;
+        startSession(std::move(next), shared_);
+      }
+      acceptor_.close(ec);
       closed.set_value();
     });
     closed.get_future().wait();
-    // Requests in progress finish; connections waiting for one close now.
-    auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(graceMs);
+  }
+  shared_->stopping = true;
+}
+
+void HttpServer::stop(int drainMs, int graceMs) {
+  if (stopped_) return;
+  stopped_ = true;
+  drain();
+  if (loops_.threads() > 0) {
+    auto waitFor = [this](std::chrono::steady_clock::time_point deadline) {
+      while (shared_->openCount() > 0 && std::chrono::steady_clock::now() < deadline) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      }
+    };
+    waitFor(drainStarted_ + std::chrono::milliseconds(drainMs));
+    shared_->closingIdle = true;
     shared_->closeIdle();
-    while (shared_->openCount() > 0 && std::chrono::steady_clock::now() < deadline) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
+    waitFor(std::chrono::steady_clock::now() + std::chrono::milliseconds(graceMs));
   }
   loops_.stop();
 }

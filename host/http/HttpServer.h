@@ -7,6 +7,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 
@@ -26,15 +27,23 @@ class HttpServer {
   ~HttpServer();
 
   void start();
-  // Stops accepting, lets requests in progress finish, closes idle keep-alive connections and
-  // waits up to `graceMs` for every connection to end.
-  void stop(int graceMs);
+  // The first half of a stop: takes the connections already waiting in the backlog, stops
+  // accepting and marks every response from now on `Connection: close`. A listener another
+  // process shares (a binary upgrade, systemd) stays open there and loses no connection.
+  void drain();
+  // Drains (if not yet), gives kept-alive connections until `drainMs` after the drain began to
+  // carry one last request (a proxy that reuses one then learns of the close from the response,
+  // not from a reset), closes those still idle and waits up to `graceMs` for the rest to end.
+  void stop(int drainMs, int graceMs);
   uint16_t port() const { return port_; }
+  // The listening descriptor, for handing over to a successor process; owned by the server.
+  int listenerFd() { return acceptor_.native_handle(); }
   // Threads serving connections now: the loops' own and the helpers lent to them.
   int threads() const { return loops_.threads(); }
 
  private:
   void accept();
+  void adopt(int fd);
 
   ServerOptions options_;
   std::shared_ptr<ServerShared> shared_;
@@ -43,7 +52,9 @@ class HttpServer {
   boost::asio::ip::tcp::acceptor acceptor_;
   boost::asio::steady_timer acceptPause_;
   uint16_t port_ = 0;
+  bool draining_ = false;
   bool stopped_ = false;
+  std::chrono::steady_clock::time_point drainStarted_;
 };
 
 }  // namespace portico::http

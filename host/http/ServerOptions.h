@@ -36,6 +36,9 @@ struct ServerOptions {
   uint64_t websocketMaxMessageBytes = 1;
   int websocketIdleTimeoutMs = 1000;
   std::string name;  // the prefix: "http" or "admin"
+  // A listening socket this process was handed (systemd socket activation, a binary upgrade):
+  // served instead of binding host:port. -1 = bind.
+  int inheritedFd = -1;
 
   // Reads <prefix>.host, .port, .io_threads, .threads, .queue, .keepalive_timeout_ms,
   // .max_keepalive_requests, .timeout_ms, .header_timeout_ms, .max_header_bytes,

@@ -44,7 +44,10 @@ struct ServerShared {
   ServerOptions options;
   Handler& handler;
   Observer* observer;
+  // Draining: responses say `Connection: close`. Then closing idle: no connection waits for
+  // another request.
   std::atomic<bool> stopping{false};
+  std::atomic<bool> closingIdle{false};
 
   void enroll(OpenConnection* c, std::weak_ptr<OpenConnection> handle);
   void withdraw(OpenConnection* c);

@@ -93,7 +93,7 @@ class Session : public OpenConnection, public std::enable_shared_from_this<Sessi
 
  private:
   void nextRequest() {
-    if (shared_->stopping) return end();
+    if (shared_->closingIdle) return end();
     waiting_ = true;
     headStarted_ = false;
     exchange_ = Exchange{};

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -13,6 +14,7 @@
 #include <fstream>
 #include <iostream>
 #include <mutex>
+#include <regex>
 #include <set>
 #include <sstream>
 #include <stdexcept>
@@ -46,7 +48,9 @@ uint16_t freePort() {
   }
 }
 
-Porticod::Porticod(Options options) {
+Porticod::Porticod(Options options) : Porticod(std::move(options), "") {}
+
+Porticod::Porticod(Options options, std::string binary) : binary_(std::move(binary)) {
   char tmpl[] = "/tmp/portico-e2e-XXXXXX";
   if (mkdtemp(tmpl) == nullptr) throw std::runtime_error("mkdtemp failed");
   dir_ = tmpl;
@@ -80,6 +84,7 @@ void Porticod::launch(const Options& options) {
       {"plugins.dir", pluginDir_},
       {"plugins.state_dir", dir_ + "/state"},
       {"plugins.drain_timeout_ms", "10000"},
+      {"http.drain_ms", "200"},
       {"log.access", "false"},
   };
   // The suite's PostgreSQL and Redis (started by packaging/dev), when there are any.
@@ -104,7 +109,7 @@ void Porticod::launch(const Options& options) {
   for (auto& s : envStrings) envp.push_back(s.data());
   envp.push_back(nullptr);
 
-  std::string binary = porticodBinary();
+  std::string binary = binary_.empty() ? porticodBinary() : binary_;
   std::string configArg = "--config=" + configPath;
   std::vector<char*> argv = {binary.data(), configArg.data(), nullptr};
   posix_spawn_file_actions_t actions;
@@ -182,6 +187,32 @@ int Porticod::stop() {
     exited_ = true;
   }
   return status;
+}
+
+bool Porticod::upgrade(int timeoutMs) {
+  // The successor is the old process's child; once that exits it would be handed to init.
+  ::prctl(PR_SET_CHILD_SUBREAPER, 1);
+  size_t logStart = logs().size();
+  kill(pid_, SIGUSR2);
+  static const std::regex started("binary upgrade: started .* as pid ([0-9]+)");
+  static const std::regex failed("binary upgrade: pid [0-9]+ ended before it was ready");
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeoutMs);
+  pid_t successor = -1;
+  while (std::chrono::steady_clock::now() < deadline) {
+    std::string recent = logs().substr(logStart);
+    std::smatch m;
+    if (std::regex_search(recent, failed)) return false;
+    if (successor < 0 && std::regex_search(recent, m, started)) successor = std::stoi(m[1]);
+    if (successor > 0) {
+      int status = 0;
+      if (waitpid(pid_, &status, WNOHANG) == pid_) {
+        pid_ = successor;
+        return true;
+      }
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return false;
 }
 
 void Porticod::kill9() {

@@ -29,6 +29,8 @@ class Porticod {
   };
 
   explicit Porticod(Options options);
+  // Runs `binary` instead of the build's porticod.
+  Porticod(Options options, std::string binary);
   ~Porticod();
   Porticod(const Porticod&) = delete;
   Porticod& operator=(const Porticod&) = delete;
@@ -52,6 +54,11 @@ class Porticod {
   // process has ended (it is stopped first if it has not).
   void relaunch(const Options& options);
 
+  // Binary upgrade: SIGUSR2, then follows the successor porticod starts. True once the old
+  // process has exited and pid() is the successor's (this test process adopts it as a
+  // subreaper); false when porticod reports the successor failed, the old one still serving.
+  bool upgrade(int timeoutMs);
+
   // Resident set size in kB and open descriptors, from /proc.
   long rssKb() const;
   int openFds() const;
@@ -67,6 +74,7 @@ class Porticod {
   uint16_t adminPort_ = 0;
   std::string token_ = "test-admin-token";
   std::string dir_;
+  std::string binary_;  // "" = the build's porticod
   std::string pluginDir_;
 };
 

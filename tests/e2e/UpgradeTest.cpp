@@ -1,0 +1,142 @@
+// Upgrading porticod itself on one host: SIGUSR2 starts the binary now at porticod's path, hands
+// it the listening sockets and lets the old process drain. Clients under load see no refused
+// connection and no failed request; a successor that cannot start changes nothing.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/stat.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <future>
+#include <string>
+#include <thread>
+
+#include "Http.h"
+#include "LoadClients.h"
+#include "Porticod.h"
+
+using e2e::Porticod;
+
+namespace {
+
+// Installs `source` at `target` the way a package upgrade does: a new file renamed over the old.
+void installOver(const std::string& source, const std::string& target) {
+  std::filesystem::copy_file(source, target + ".new",
+                             std::filesystem::copy_options::overwrite_existing);
+  std::filesystem::permissions(target + ".new", std::filesystem::perms::owner_all);
+  std::filesystem::rename(target + ".new", target);
+}
+
+ino_t inodeOf(const std::string& path) {
+  struct stat st {};
+  return ::stat(path.c_str(), &st) == 0 ? st.st_ino : 0;
+}
+
+// A client that opens a new connection for every request, as a browser's first visit does: a
+// refused connection shows up here, not in kept-alive clients.
+class FreshConnections {
+ public:
+  FreshConnections(uint16_t port, int maxSeconds)
+      : thread_([this, port, maxSeconds] {
+          auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(maxSeconds);
+          while (!stop_ && std::chrono::steady_clock::now() < deadline) {
+            try {
+              auto r = e2e::get(port, "/hello/swap");
+              (r.status == 200 ? ok_ : failures_)++;
+            } catch (const std::exception& e) {
+              ++failures_;
+              if (firstError_.empty()) firstError_ = e.what();
+            }
+          }
+        }) {}
+  ~FreshConnections() { stop(); }
+  void stop() {
+    stop_ = true;
+    if (thread_.joinable()) thread_.join();
+  }
+  uint64_t ok() const { return ok_; }
+  uint64_t failures() const { return failures_; }
+  const std::string& firstError() const { return firstError_; }
+
+ private:
+  std::atomic<bool> stop_{false};
+  std::atomic<uint64_t> ok_{0};
+  std::atomic<uint64_t> failures_{0};
+  std::string firstError_;
+  std::thread thread_;
+};
+
+Porticod::Options helloAndSlow() {
+  Porticod::Options o;
+  o.plugins = {{e2e::pluginPath("hello.so"), "hello.so"},
+               {e2e::fixturePath("slow_v1.so"), "slow.so"}};
+  return o;
+}
+
+std::string ownBinaryPath() {
+  auto dir = std::filesystem::temp_directory_path() /
+             ("portico-upgrade-bin-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  std::string path = (dir / "porticod").string();
+  installOver(e2e::porticodBinary(), path);
+  return path;
+}
+
+}  // namespace
+
+TEST(BinaryUpgrade, UnderLoadNoRequestFailsAndTheNewFileServes) {
+  std::string binary = ownBinaryPath();
+  Porticod p(helloAndSlow(), binary);
+  pid_t old = p.pid();
+
+  e2e::LoadClients kept(p.port(), "/hello/swap", "plugin_version", 4, 60);
+  FreshConnections fresh(p.port(), 60);
+  // A request the old process is in the middle of when it is told to drain.
+  auto inFlight =
+      std::async(std::launch::async, [&] { return e2e::get(p.port(), "/slow?ms=1500"); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+
+  installOver(e2e::porticodBinary(), binary);
+  ino_t installed = inodeOf(binary);
+  ASSERT_TRUE(p.upgrade(30000)) << p.logs();
+  EXPECT_NE(p.pid(), old);
+  EXPECT_EQ(inodeOf("/proc/" + std::to_string(p.pid()) + "/exe"), installed)
+      << "the successor runs the file installed at porticod's path";
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  kept.stop();
+  fresh.stop();
+
+  auto slow = inFlight.get();
+  EXPECT_EQ(slow.status, 200) << "the request in flight finished on the old process: " << slow.body;
+  EXPECT_EQ(kept.failures(), 0u) << (kept.failureSamples().empty() ? "" : kept.failureSamples()[0]);
+  EXPECT_EQ(fresh.failures(), 0u) << fresh.firstError();
+  EXPECT_GT(kept.ok(), 100u);
+  EXPECT_GT(fresh.ok(), 20u);
+  EXPECT_EQ(e2e::get(p.port(), "/ready").status, 200);
+  EXPECT_EQ(admin(p, "GET", "/admin/plugins").status, 200) << "the admin listener came across too";
+  EXPECT_EQ(p.stop(), 0);
+  std::filesystem::remove_all(std::filesystem::path(binary).parent_path());
+}
+
+TEST(BinaryUpgrade, ASuccessorThatCannotStartChangesNothing) {
+  std::string binary = ownBinaryPath();
+  Porticod p(helloAndSlow(), binary);
+  pid_t old = p.pid();
+  {
+    std::ofstream broken(binary + ".new");
+    broken << "#!/bin/sh\necho 'not porticod' >&2\nexit 3\n";
+  }
+  std::filesystem::permissions(binary + ".new", std::filesystem::perms::owner_all);
+  std::filesystem::rename(binary + ".new", binary);
+
+  EXPECT_FALSE(p.upgrade(10000));
+  EXPECT_EQ(p.pid(), old);
+  EXPECT_NE(p.logs().find("ended before it was ready (exit 3)"), std::string::npos) << p.logs();
+  EXPECT_EQ(e2e::get(p.port(), "/hello/swap").status, 200);
+  EXPECT_EQ(e2e::get(p.port(), "/ready").status, 200);
+  EXPECT_EQ(p.stop(), 0);
+  std::filesystem::remove_all(std::filesystem::path(binary).parent_path());
+}
