@@ -244,6 +244,8 @@ class Session : public OpenConnection, public std::enable_shared_from_this<Sessi
       auto type = res.find(bhttp::field::content_type);
       streamType_ = type == res.end() ? "" : std::string(sv(type->value()));
       res.chunked(true);
+      // A proxy in front (nginx) would otherwise hold the events back to fill its buffer.
+      res.set("X-Accel-Buffering", "no");
       return;
     }
     // These statuses never carry a body (RFC 9110 sections 15.3.5 and 15.4.5).

@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
+#include <regex>
 #include <stdexcept>
 #include <thread>
 
@@ -31,6 +32,25 @@ bool accepts(uint16_t port) {
   }
 }
 
+// packaging/nginx.conf as shipped, but listening on `port` and with one upstream server line
+// (its parameters kept) per test host.
+std::string renderPorticoConf(const std::vector<uint16_t>& upstreamPorts, uint16_t port) {
+  std::string shipped = readFile(std::string(PACKAGING_DIR) + "/nginx.conf");
+  static const std::regex server(R"((\n *)server 127\.0\.0\.1:[0-9]+( [^;]*)?;)");
+  std::smatch first;
+  if (!std::regex_search(shipped, first, server)) {
+    throw std::runtime_error("packaging/nginx.conf has no upstream server line");
+  }
+  std::string servers;
+  for (uint16_t p : upstreamPorts) {
+    servers += first[1].str() + "server 127.0.0.1:" + std::to_string(p) + first[2].str() + ";";
+  }
+  std::string rendered = std::regex_replace(shipped, server, "");
+  rendered.insert(static_cast<size_t>(first.position(0)), servers);
+  static const std::regex listen(R"(listen 80;)");
+  return std::regex_replace(rendered, listen, "listen 127.0.0.1:" + std::to_string(port) + ";");
+}
+
 }  // namespace
 
 Nginx::Nginx(const std::vector<uint16_t>& upstreamPorts) {
@@ -38,23 +58,17 @@ Nginx::Nginx(const std::vector<uint16_t>& upstreamPorts) {
   if (mkdtemp(tmpl) == nullptr) throw std::runtime_error("mkdtemp failed");
   dir_ = tmpl;
   port_ = freePort();
-  std::string servers;
-  for (uint16_t p : upstreamPorts) servers += "    server 127.0.0.1:" + std::to_string(p) + ";\n";
+  std::ofstream(dir_ + "/portico.conf") << renderPorticoConf(upstreamPorts, port_);
   // One process (no master): its PID is the one we spawned. Temp paths inside our dir.
   std::ofstream(dir_ + "/nginx.conf")
       << "daemon off;\nmaster_process off;\nworker_processes 1;\n"
       << "error_log " << dir_ << "/error.log info;\npid " << dir_ << "/nginx.pid;\n"
-      << "events { worker_connections 512; }\nhttp {\n"
+      << "events { worker_connections 1024; }\nhttp {\n"
       << "  access_log off;\n"
       << "  client_body_temp_path " << dir_ << "/body;\n  proxy_temp_path " << dir_ << "/proxy;\n"
       << "  fastcgi_temp_path " << dir_ << "/fcgi;\n  uwsgi_temp_path " << dir_ << "/uwsgi;\n"
       << "  scgi_temp_path " << dir_ << "/scgi;\n"
-      << "  upstream portico {\n"
-      << servers << "    keepalive 16;\n  }\n"
-      << "  server {\n    listen 127.0.0.1:" << port_ << ";\n"
-      << "    location / {\n      proxy_pass http://portico;\n      proxy_http_version 1.1;\n"
-      << "      proxy_set_header Connection \"\";\n      proxy_set_header Host $host;\n"
-      << "    }\n  }\n}\n";
+      << "  include " << dir_ << "/portico.conf;\n}\n";
   std::string conf = dir_ + "/nginx.conf";
   std::vector<std::string> args = {"/usr/sbin/nginx",  "-p", dir_, "-c", conf, "-e",
                                    dir_ + "/error.log"};

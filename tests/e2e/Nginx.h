@@ -1,6 +1,6 @@
-// A real nginx (Debian's) in front of porticod processes on loopback, proxying the way
-// packaging/nginx.conf does: HTTP/1.1 to the upstream over kept-alive connections. Started in its
-// own temp dir, stopped by its PID when the object goes away.
+// A real nginx (Debian's) in front of porticod processes on loopback, running packaging/nginx.conf
+// with the test's ports. Started in its own temp dir, stopped by its PID when the object goes
+// away.
 #pragma once
 
 #include <sys/types.h>

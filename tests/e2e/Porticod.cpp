@@ -67,14 +67,16 @@ Porticod::Porticod(Options options, std::string binary) : binary_(std::move(bina
     } catch (const std::runtime_error&) {
       if (attempt == 3 || logs().find("Address already in use") == std::string::npos) throw;
       Poco::File(dir_ + "/porticod.log").remove();
+      port_ = adminPort_ = 0;
     }
   }
 }
 
 void Porticod::launch(const Options& options) {
   exited_ = false;
-  port_ = freePort();
-  adminPort_ = freePort();
+  // A relaunch keeps its ports: a proxy in front knows the host by them.
+  if (port_ == 0) port_ = freePort();
+  if (adminPort_ == 0) adminPort_ = freePort();
   std::map<std::string, std::string> cfg = {
       {"http.host", "127.0.0.1"},
       {"http.port", std::to_string(port_)},

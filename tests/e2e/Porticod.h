@@ -50,8 +50,8 @@ class Porticod {
   int stop();
   // SIGKILL: no drain, no goodbye.
   void kill9();
-  // Starts porticod again in the same dir (plugin dir and state kept), once the previous
-  // process has ended (it is stopped first if it has not).
+  // Starts porticod again in the same dir and on the same ports (plugin dir and state kept),
+  // once the previous process has ended (it is stopped first if it has not).
   void relaunch(const Options& options);
 
   // Binary upgrade: SIGUSR2, then follows the successor porticod starts. True once the old
