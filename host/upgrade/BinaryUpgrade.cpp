@@ -8,6 +8,7 @@
 
 #include <cerrno>
 #include <climits>
+#include <cstdlib>
 #include <cstring>
 
 #include "log/Logging.h"
@@ -18,6 +19,15 @@ extern char** environ;
 namespace portico::upgrade {
 
 namespace {
+
+// argv / envp for exec: the strings' own buffers, then a null.
+std::vector<char*> pointersTo(std::vector<std::string>& strings) {
+  std::vector<char*> pointers;
+  pointers.reserve(strings.size() + 1);
+  for (auto& s : strings) pointers.push_back(s.data());
+  pointers.push_back(nullptr);
+  return pointers;
+}
 
 void setInherited(int fd, bool inherited) {
   ::fcntl(fd, F_SETFD, inherited ? 0 : FD_CLOEXEC);
@@ -37,6 +47,14 @@ BinaryUpgrade::~BinaryUpgrade() {
 
 bool BinaryUpgrade::begin(const std::map<std::string, int>& listeners) {
   auto logger = log::get("upgrade");
+  // systemd takes the exit of its main process for the end of the service and would stop the
+  // successor with it; there porticod.socket and `systemctl restart` are the gapless way.
+  if (std::getenv("INVOCATION_ID") != nullptr) {
+    logger->warn(
+        "SIGUSR2 ignored: under systemd, upgrade with `systemctl restart porticod` and "
+        "porticod.socket");
+    return false;
+  }
   if (busy_.exchange(true)) {
     logger->warn("SIGUSR2 ignored: a binary upgrade is already under way");
     return false;
@@ -58,14 +76,10 @@ bool BinaryUpgrade::begin(const std::map<std::string, int>& listeners) {
   }
   env.push_back(std::string(kListenFdsVariable) + "=" + describeListeners(listeners));
   env.push_back(std::string(kReadyFdVariable) + "=" + std::to_string(ready[1]));
-  std::vector<char*> envp;
-  for (auto& entry : env) envp.push_back(entry.data());
-  envp.push_back(nullptr);
+  std::vector<char*> envp = pointersTo(env);
   std::vector<std::string> argStrings{exe_};
   argStrings.insert(argStrings.end(), args_.begin(), args_.end());
-  std::vector<char*> argv;
-  for (auto& arg : argStrings) argv.push_back(arg.data());
-  argv.push_back(nullptr);
+  std::vector<char*> argv = pointersTo(argStrings);
 
   // The successor starts with no signal blocked: this process blocks the stop signals in every
   // thread to take them in one place, and a mask survives exec.

@@ -59,7 +59,7 @@ struct Fleet {
 // 20 ms until stopped or 120 s have passed.
 class Publisher {
  public:
-  Publisher(uint16_t port, std::string channel)
+  Publisher(uint16_t port, const std::string& channel)
       : thread_([this, port, channel] {
           auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
           while (!stop_ && std::chrono::steady_clock::now() < deadline) {
@@ -103,17 +103,21 @@ class PushClients {
         std::to_string(port) + " " + channel + " 4 " + ready_ + " " + stop_ + " " + out_;
     thread_ = std::thread([command] { e2e::runCommand(command); });
   }
-  ~PushClients() { finish(); }
+  ~PushClients() { stop(); }
   bool ready() const { return ::access(ready_.c_str(), F_OK) == 0; }
+  // Stops the clients and returns their report.
   portico::json::Value finish() {
-    if (thread_.joinable()) {
-      std::ofstream(stop_).put('\n');
-      thread_.join();
-    }
+    stop();
     return portico::json::parse(e2e::readFile(out_));
   }
 
  private:
+  void stop() {
+    if (!thread_.joinable()) return;
+    std::ofstream(stop_).put('\n');
+    thread_.join();
+  }
+
   std::string ready_, stop_, out_;
   std::thread thread_;
 };

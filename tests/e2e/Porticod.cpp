@@ -104,7 +104,12 @@ void Porticod::launch(const Options& options) {
 
   std::vector<std::string> envStrings;
   for (char** e = environ; *e; ++e) {
-    if (std::string(*e).rfind("PORTICO_", 0) != 0) envStrings.emplace_back(*e);
+    // Not the suite's settings, nor a systemd service's identity (porticod behaves differently
+    // under systemd) when the suite itself runs in one.
+    std::string entry = *e;
+    if (entry.rfind("PORTICO_", 0) != 0 && entry.rfind("INVOCATION_ID=", 0) != 0) {
+      envStrings.push_back(std::move(entry));
+    }
   }
   for (const auto& [k, v] : options.env) envStrings.push_back(k + "=" + v);
   std::vector<char*> envp;

@@ -14,6 +14,7 @@
 #include <string>
 #include <thread>
 
+#include "Eventually.h"
 #include "Http.h"
 #include "LoadClients.h"
 #include "Porticod.h"
@@ -139,4 +140,19 @@ TEST(BinaryUpgrade, ASuccessorThatCannotStartChangesNothing) {
   EXPECT_EQ(e2e::get(p.port(), "/ready").status, 200);
   EXPECT_EQ(p.stop(), 0);
   std::filesystem::remove_all(std::filesystem::path(binary).parent_path());
+}
+
+TEST(BinaryUpgrade, UnderSystemdItIsRefusedWithTheWayThatWorksThere) {
+  auto options = helloAndSlow();
+  options.env["INVOCATION_ID"] = "0123456789abcdef0123456789abcdef";
+  Porticod p(options);
+  ::kill(p.pid(), SIGUSR2);
+  EXPECT_TRUE(e2e::eventually(std::chrono::seconds(5), [&] {
+    return p.logs().find(
+               "SIGUSR2 ignored: under systemd, upgrade with `systemctl restart "
+               "porticod` and porticod.socket") != std::string::npos;
+  })) << p.logs();
+  EXPECT_EQ(p.logs().find("binary upgrade: started"), std::string::npos);
+  EXPECT_EQ(e2e::get(p.port(), "/hello/swap").status, 200);
+  EXPECT_EQ(p.stop(), 0);
 }
