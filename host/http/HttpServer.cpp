@@ -77,12 +77,7 @@ void HttpServer::accept() {
                              // Takes every connection already waiting, not one per turn of a busy
                              // loop: a burst of clients would otherwise overflow the backlog and
                              // wait out SYN retransmits.
-                             for (int i = 0; i < kAcceptBurst; ++i) {
-                               tcp::socket next(asio::make_strand(loops_.next()));
-                               acceptor_.accept(next, ec);
-                               if (ec) break;
-                               startSession(std::move(next), shared_);
-                             }
+                             acceptWaiting(kAcceptBurst);
                              return accept();
                            }
                            // Out of descriptors or memory: retrying at once would spin; the backlog
@@ -93,6 +88,16 @@ void HttpServer::accept() {
                              if (!e) accept();
                            });
                          });
+}
+
+void HttpServer::acceptWaiting(int limit) {
+  boost::system::error_code ec;
+  for (int i = 0; i < limit; ++i) {
+    tcp::socket next(asio::make_strand(loops_.next()));
+    acceptor_.accept(next, ec);
+    if (ec) return;
+    startSession(std::move(next), shared_);
+  }
 }
 
 void HttpServer::start() {
@@ -114,12 +119,7 @@ void HttpServer::drain() {
       acceptor_.cancel(ec);
       acceptPause_.cancel();
       // Closing a listener resets the connections still in its backlog: they are taken first.
-      for (int i = 0; i < options_.queue; ++i) {
-        tcp::socket next(asio::make_strand(loops_.next()));
-        acceptor_.accept(next, ec);
-        if (ec) break;
-        startSession(std::move(next), shared_);
-      }
+      acceptWaiting(options_.queue);
       acceptor_.close(ec);
       closed.set_value();
     });

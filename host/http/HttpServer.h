@@ -43,6 +43,9 @@ class HttpServer {
 
  private:
   void accept();
+  // Starts a session for each connection already in the backlog, at most `limit`; on the
+  // acceptor's loop, which never blocks on it (non-blocking).
+  void acceptWaiting(int limit);
   void adopt(int fd);
 
   ServerOptions options_;

@@ -32,8 +32,7 @@ int toNumber(const std::string& text, const char* variable) {
   return n;
 }
 
-int toFd(const std::string& text, const char* variable) {
-  int fd = toNumber(text, variable);
+int closeOnExec(int fd) {
   ::fcntl(fd, F_SETFD, FD_CLOEXEC);
   return fd;
 }
@@ -50,12 +49,13 @@ std::string takeVariable(const char* name) {
 Handover takeHandover() {
   Handover handover;
   std::string ready = takeVariable(kReadyFdVariable);
-  if (!ready.empty()) handover.readyFd = toFd(ready, kReadyFdVariable);
+  if (!ready.empty()) handover.readyFd = closeOnExec(toNumber(ready, kReadyFdVariable));
   auto& listeners = handover.listeners;
   for (const auto& entry : split(takeVariable(kListenFdsVariable), ',')) {
     auto colon = entry.find(':');
     if (colon == std::string::npos) continue;
-    listeners[entry.substr(0, colon)] = toFd(entry.substr(colon + 1), kListenFdsVariable);
+    listeners[entry.substr(0, colon)] =
+        closeOnExec(toNumber(entry.substr(colon + 1), kListenFdsVariable));
   }
   std::string count = takeVariable("LISTEN_FDS");
   std::string pid = takeVariable("LISTEN_PID");
@@ -68,8 +68,7 @@ Handover takeHandover() {
                            : (i == 0   ? "http"
                               : i == 1 ? "admin"
                                        : "unnamed" + std::to_string(i));
-    listeners[name] = kSystemdFirstFd + i;
-    ::fcntl(kSystemdFirstFd + i, F_SETFD, FD_CLOEXEC);
+    listeners[name] = closeOnExec(kSystemdFirstFd + i);
   }
   return handover;
 }

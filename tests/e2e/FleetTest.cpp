@@ -4,7 +4,6 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
-#include <atomic>
 #include <chrono>
 #include <ctime>
 #include <fstream>
@@ -18,6 +17,7 @@
 #include "LoadClients.h"
 #include "Nginx.h"
 #include "Porticod.h"
+#include "RequestLoop.h"
 
 using e2e::Porticod;
 
@@ -55,43 +55,17 @@ struct Fleet {
   std::unique_ptr<e2e::Nginx> nginx;
 };
 
-// POSTs (never retried by nginx) publishing numbered messages to a channel through nginx, every
-// 20 ms until stopped or 120 s have passed.
-class Publisher {
- public:
-  Publisher(uint16_t port, const std::string& channel)
-      : thread_([this, port, channel] {
-          auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
-          while (!stop_ && std::chrono::steady_clock::now() < deadline) {
-            uint64_t n = sent_ + 1;
-            try {
-              auto r = e2e::request(port, "POST", "/streams/publish/" + channel,
-                                    "m" + std::to_string(n));
-              if (r.status == 204) {
-                sent_ = n;
-              } else {
-                ++failures_;
-              }
-            } catch (const std::exception&) {
-              ++failures_;
-            }
-            std::this_thread::sleep_for(std::chrono::milliseconds(20));
-          }
-        }) {}
-  ~Publisher() { stop(); }
-  void stop() {
-    stop_ = true;
-    if (thread_.joinable()) thread_.join();
-  }
-  uint64_t sent() const { return sent_; }
-  uint64_t failures() const { return failures_; }
-
- private:
-  std::atomic<bool> stop_{false};
-  std::atomic<uint64_t> sent_{0};
-  std::atomic<uint64_t> failures_{0};
-  std::thread thread_;
-};
+// POSTs (never retried by nginx) publishing numbered messages m1, m2, ... to a channel through
+// nginx, every 20 ms until stopped or 120 s have passed; ok() is the last number published.
+e2e::RequestLoop publishNumbered(uint16_t port, const std::string& channel) {
+  return e2e::RequestLoop(
+      [port, channel](uint64_t ok) {
+        return e2e::request(port, "POST", "/streams/publish/" + channel,
+                            "m" + std::to_string(ok + 1))
+                   .status == 204;
+      },
+      120, 20);
+}
 
 // The push clients of streams/reconnect-through-proxy.js, run for the life of the object.
 class PushClients {
@@ -131,7 +105,7 @@ TEST(Fleet, ARollingRestartBehindNginxFailsNoRequestAndPushClientsFollow) {
   PushClients push(front, run, fleet.hosts[0]->dir());
   ASSERT_TRUE(e2e::eventually(std::chrono::seconds(20), [&] { return push.ready(); }));
   e2e::LoadClients load(front, "/hello/swap", "plugin_version", 4, 120);
-  Publisher publisher(front, run);
+  e2e::RequestLoop publisher = publishNumbered(front, run);
   std::this_thread::sleep_for(std::chrono::milliseconds(500));
 
   for (int i = 0; i < kHosts; ++i) {
@@ -140,12 +114,12 @@ TEST(Fleet, ARollingRestartBehindNginxFailsNoRequestAndPushClientsFollow) {
     host.relaunch(fleet.options[i]);
     std::this_thread::sleep_for(std::chrono::milliseconds(500));
   }
-  uint64_t afterRestarts = publisher.sent();
+  uint64_t afterRestarts = publisher.ok();
   ASSERT_TRUE(e2e::eventually(std::chrono::seconds(10),
-                              [&] { return publisher.sent() >= afterRestarts + 50; }));
+                              [&] { return publisher.ok() >= afterRestarts + 50; }));
   publisher.stop();
   load.stop();
-  std::string last = "m" + std::to_string(publisher.sent());
+  std::string last = "m" + std::to_string(publisher.ok());
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
   auto clients = push.finish();
 
@@ -180,7 +154,7 @@ TEST(Fleet, AHostKilledOutrightFailsNoGetAndItsJobsAreFinishedByTheOthers) {
     return false;
   })) << summary().dump();
   e2e::LoadClients load(front, "/hello/swap", "plugin_version", 4, 120);
-  Publisher publisher(front, run);
+  e2e::RequestLoop publisher = publishNumbered(front, run);
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
 
   fleet.hosts[1]->kill9();
@@ -194,7 +168,7 @@ TEST(Fleet, AHostKilledOutrightFailsNoGetAndItsJobsAreFinishedByTheOthers) {
                                  << fleet.nginx->errorLog();
   EXPECT_GT(load.ok(), 100u);
   // A POST in flight on the killed host cannot be retried safely: nginx answers it 502.
-  std::cout << "POSTs through nginx while a host was killed: " << publisher.sent() << " ok, "
+  std::cout << "POSTs through nginx while a host was killed: " << publisher.ok() << " ok, "
             << publisher.failures() << " failed\n";
   RecordProperty("failed_posts", static_cast<int>(publisher.failures()));
   EXPECT_LE(publisher.failures(), 2u);

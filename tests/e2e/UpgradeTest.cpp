@@ -5,7 +5,6 @@
 #include <signal.h>
 #include <sys/stat.h>
 
-#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -18,6 +17,7 @@
 #include "Http.h"
 #include "LoadClients.h"
 #include "Porticod.h"
+#include "RequestLoop.h"
 
 using e2e::Porticod;
 
@@ -38,37 +38,10 @@ ino_t inodeOf(const std::string& path) {
 
 // A client that opens a new connection for every request, as a browser's first visit does: a
 // refused connection shows up here, not in kept-alive clients.
-class FreshConnections {
- public:
-  FreshConnections(uint16_t port, int maxSeconds)
-      : thread_([this, port, maxSeconds] {
-          auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(maxSeconds);
-          while (!stop_ && std::chrono::steady_clock::now() < deadline) {
-            try {
-              auto r = e2e::get(port, "/hello/swap");
-              (r.status == 200 ? ok_ : failures_)++;
-            } catch (const std::exception& e) {
-              ++failures_;
-              if (firstError_.empty()) firstError_ = e.what();
-            }
-          }
-        }) {}
-  ~FreshConnections() { stop(); }
-  void stop() {
-    stop_ = true;
-    if (thread_.joinable()) thread_.join();
-  }
-  uint64_t ok() const { return ok_; }
-  uint64_t failures() const { return failures_; }
-  const std::string& firstError() const { return firstError_; }
-
- private:
-  std::atomic<bool> stop_{false};
-  std::atomic<uint64_t> ok_{0};
-  std::atomic<uint64_t> failures_{0};
-  std::string firstError_;
-  std::thread thread_;
-};
+e2e::RequestLoop freshConnections(uint16_t port) {
+  return e2e::RequestLoop([port](uint64_t) { return e2e::get(port, "/hello/swap").status == 200; },
+                          60);
+}
 
 Porticod::Options helloAndSlow() {
   Porticod::Options o;
@@ -94,7 +67,7 @@ TEST(BinaryUpgrade, UnderLoadNoRequestFailsAndTheNewFileServes) {
   pid_t old = p.pid();
 
   e2e::LoadClients kept(p.port(), "/hello/swap", "plugin_version", 4, 60);
-  FreshConnections fresh(p.port(), 60);
+  e2e::RequestLoop fresh = freshConnections(p.port());
   // A request the old process is in the middle of when it is told to drain.
   auto inFlight =
       std::async(std::launch::async, [&] { return e2e::get(p.port(), "/slow?ms=1500"); });
