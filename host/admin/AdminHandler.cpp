@@ -3,7 +3,6 @@
 #include <Poco/File.h>
 
 #include <fstream>
-#include <random>
 #include <sstream>
 
 #include "auth/AuthService.h"
@@ -11,6 +10,7 @@
 #include "http/ErrorResponse.h"
 #include "http/RequestTarget.h"
 #include "lifecycle/PluginManager.h"
+#include "lifecycle/StagedInstall.h"
 #include "log/Logging.h"
 #include "portico/json.hpp"
 #include "resources/Readiness.h"
@@ -19,8 +19,6 @@ namespace portico::admin {
 namespace {
 
 constexpr uint64_t kMaxServiceTokenRequest = 4096;
-// The signature document of an uploaded plugin (lifecycle/PluginSignature.h), on one line.
-constexpr const char* kSignatureHeader = "X-Portico-Signature";
 
 // Takes the same time wherever the strings differ (only the length can leak).
 bool constantTimeEquals(const std::string& a, const std::string& b) {
@@ -52,12 +50,15 @@ void sendResult(http::Response& response, const lifecycle::PluginManager::Result
 
 AdminHandler::AdminHandler(lifecycle::PluginManager& plugins, auth::AuthService& auth,
                            const resources::Readiness& readiness, std::string token,
-                           uint64_t maxUploadBytes)
+                           uint64_t maxUploadBytes, fleet::RolloutStore* rollouts,
+                           fleet::RolloutAgent* agent)
     : plugins_(plugins),
       auth_(auth),
       readiness_(readiness),
       token_(std::move(token)),
-      maxUploadBytes_(maxUploadBytes) {
+      maxUploadBytes_(maxUploadBytes),
+      rollouts_(rollouts),
+      agent_(agent) {
   auto add = [this](const char* method, const char* path, Action action) {
     router_.add(method, *http::PathTemplate::parse(path, nullptr));
     actions_.push_back(action);
@@ -70,6 +71,9 @@ AdminHandler::AdminHandler(lifecycle::PluginManager& plugins, auth::AuthService&
   add("DELETE", "/admin/plugins/{name}/quarantine", LiftQuarantine);
   add("POST", "/admin/service-tokens/{name}", IssueServiceToken);
   add("POST", "/admin/service-tokens/{name}/revoke", RevokeService);
+  add("PUT", "/admin/rollouts/{name}", StartRollout);
+  add("GET", "/admin/rollouts", ListRollouts);
+  add("GET", "/admin/rollouts/{name}", ShowRollout);
 }
 
 bool AdminHandler::authorized(http::Request& request, http::Response& response,
@@ -142,68 +146,55 @@ void AdminHandler::handle(http::Request& request, http::Response& response,
     case RevokeService:
       revokeService(name, response, exchange);
       break;
+    case StartRollout:
+      startRollout(name, request, response, exchange);
+      break;
+    case ListRollouts:
+    case ShowRollout:
+      showRollouts(name, response, exchange);
+      break;
   }
 }
 
 void AdminHandler::install(const std::string& name, http::Request& request,
                            http::Response& response, http::Exchange& exchange) {
-  // Staged under a dot-name (ignored by the dir scan and the watcher), loaded, and only renamed
-  // over the real file once it serves: a broken upload never replaces a working plugin on disk.
-  std::string staged =
-      plugins_.dir() + "/." + name + "-upload-" + std::to_string(std::random_device{}()) + ".so";
-  {
-    std::ofstream out(staged, std::ios::binary | std::ios::trunc);
-    if (!out) {
-      http::sendError(response, 500, "cannot write to the plugin dir " + plugins_.dir(),
-                      exchange.requestId);
-      return;
-    }
-    if (auto error = request.readBody(maxUploadBytes_, out)) {
-      out.close();
-      std::remove(staged.c_str());
-      http::sendError(response, error->status,
-                      error->status == 413 ? "plugin upload exceeds admin.max_upload_bytes = " +
-                                                 std::to_string(maxUploadBytes_)
-                                           : error->message,
-                      exchange.requestId);
-      return;
-    }
+  std::string staged = lifecycle::stagedPath(plugins_, name);
+  if (!receiveUpload(request, staged, response, exchange)) return;
+  sendResult(response, lifecycle::installStaged(plugins_, name, staged, uploadedSignature(request)),
+             exchange);
+}
+
+std::optional<std::string> AdminHandler::uploadedSignature(const http::Request& request) {
+  // The signature document of a signed upload (lifecycle/PluginSignature.h), on one line:
+  // porticoctl sends <file>.so.sig along.
+  auto signature = request.header("X-Portico-Signature");
+  return signature ? std::optional<std::string>(*signature) : std::nullopt;
+}
+
+bool AdminHandler::receiveUpload(http::Request& request, const std::string& path,
+                                 http::Response& response, const http::Exchange& exchange) const {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  if (!out) {
+    http::sendError(response, 500, "cannot write to the plugin dir " + plugins_.dir(),
+                    exchange.requestId);
+    return false;
   }
-  // A signed upload carries its signature document (porticoctl install sends <file>.so.sig);
-  // it travels with the file, staged and renamed alike.
-  std::string stagedSignature = staged + ".sig";
-  if (auto signature = request.header(kSignatureHeader)) {
-    std::ofstream(stagedSignature, std::ios::trunc) << *signature;
+  if (auto error = request.readBody(maxUploadBytes_, out)) {
+    out.close();
+    std::remove(path.c_str());
+    http::sendError(response, error->status,
+                    error->status == 413 ? "plugin upload exceeds admin.max_upload_bytes = " +
+                                               std::to_string(maxUploadBytes_)
+                                         : error->message,
+                    exchange.requestId);
+    return false;
   }
-  std::string finalPath = plugins_.sourceOf(name).value_or(plugins_.dir() + "/" + name + ".so");
-  auto result = plugins_.install(staged, name, finalPath);
-  if (result.ok) {
-    // The signature first: a watcher reacting to the new file must find the new signature.
-    if (request.header(kSignatureHeader)) {
-      std::rename(stagedSignature.c_str(), (finalPath + ".sig").c_str());
-    } else {
-      std::remove((finalPath + ".sig").c_str());  // an older version's, no longer true
-    }
-    if (std::rename(staged.c_str(), finalPath.c_str()) != 0) {
-      log::get("admin")->error("plugin {} serves, but renaming {} to {} failed", name, staged,
-                               finalPath);
-    }
-  } else {
-    std::remove(staged.c_str());
-    std::remove(stagedSignature.c_str());
-  }
-  sendResult(response, result, exchange);
+  return true;
 }
 
 void AdminHandler::unload(const std::string& name, http::Response& response,
                           const http::Exchange& exchange) {
-  auto source = plugins_.sourceOf(name);
-  auto result = plugins_.unload(name);
-  if (result.ok && source && source->rfind(plugins_.dir() + "/", 0) == 0) {
-    // Otherwise the next start would load it again.
-    std::remove(source->c_str());
-  }
-  sendResult(response, result, exchange);
+  sendResult(response, lifecycle::uninstall(plugins_, name), exchange);
 }
 
 void AdminHandler::issueServiceToken(const std::string& name, http::Request& request,

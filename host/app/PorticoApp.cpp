@@ -23,6 +23,8 @@
 #include "config/Config.h"
 #include "crash/CrashHandler.h"
 #include "crash/Quarantine.h"
+#include "fleet/RolloutAgent.h"
+#include "fleet/RolloutStore.h"
 #include "http/HttpServer.h"
 #include "lifecycle/PluginManager.h"
 #include "lifecycle/PluginWatcher.h"
@@ -232,6 +234,16 @@ int PorticoApp::serve(const config::Config& cfg, Settings& settings) {
   lifecycle::PluginManager plugins(settings.plugins, services, routes, metrics, migrator.get(),
                                    &quarantine);
 
+  // Fleet rollouts need Redis, which every porticod of a fleet shares.
+  std::unique_ptr<fleet::RolloutStore> rolloutStore;
+  std::unique_ptr<fleet::RolloutAgent> rolloutAgent;
+  if (resources.redis() != nullptr) {
+    rolloutStore =
+        std::make_unique<fleet::RolloutStore>(*resources.redis(), settings.rollout.fleet);
+    rolloutAgent =
+        std::make_unique<fleet::RolloutAgent>(settings.rollout, *rolloutStore, plugins, metrics);
+  }
+
   resources::Readiness readiness(resources);
   if (auto probe = messaging.jobsProbe()) readiness.add(std::move(probe));
   push::UserStreams userStreams(auth, resources, *messaging.channels(),
@@ -246,11 +258,14 @@ int PorticoApp::serve(const config::Config& cfg, Settings& settings) {
   std::unique_ptr<http::HttpServer> adminServer;
   if (settings.adminEnabled) {
     adminHandler = std::make_unique<admin::AdminHandler>(
-        plugins, auth, readiness, settings.adminToken, settings.maxUploadBytes);
+        plugins, auth, readiness, settings.adminToken, settings.maxUploadBytes, rolloutStore.get(),
+        rolloutAgent.get());
     adminServer = std::make_unique<http::HttpServer>(settings.admin, *adminHandler, nullptr);
   }
 
   plugins.loadAll();
+  // Before serving: a host started during a rollout serves the rolled-out version from the start.
+  if (rolloutAgent) rolloutAgent->start();
   messaging.start();
   std::unique_ptr<metrics::RouteStats> routeStats;
   if (messaging.events() != nullptr && settings.routeStatsIntervalS > 0) {
@@ -287,6 +302,7 @@ int PorticoApp::serve(const config::Config& cfg, Settings& settings) {
     steps += (steps.empty() ? "" : ", ") + std::string(name) + " " + std::to_string(ms) + " ms";
   };
   watcher.reset();
+  if (rolloutAgent) rolloutAgent->stop();
   timed("http", [&] {
     // Both drain at once; the second stop's drain window has mostly passed during the first.
     if (adminServer) adminServer->drain();

@@ -1,5 +1,7 @@
 #include "app/Settings.h"
 
+#include <Poco/Net/DNS.h>
+
 #include "config/Config.h"
 
 namespace portico::app {
@@ -34,6 +36,13 @@ Settings Settings::read(const config::Config& cfg) {
   s.maxUploadBytes = static_cast<uint64_t>(cfg.getInt("admin.max_upload_bytes", 1));
 
   s.plugins = lifecycle::PluginManager::Options::fromConfig(cfg);
+  s.rollout.fleet = cfg.getString("rollout.fleet");
+  s.rollout.hostId = cfg.getString("rollout.host_id");
+  if (s.rollout.hostId.empty()) {
+    s.rollout.hostId = Poco::Net::DNS::hostName() + ":" + std::to_string(s.http.port);
+  }
+  s.rollout.pollMs = static_cast<int>(cfg.getInt("rollout.poll_ms", 50, 3600000));
+  s.rollout.canaryMs = static_cast<int>(cfg.getInt("rollout.canary_ms", 0, 86400000));
   s.resources = resources::ResourcesOptions::fromConfig(cfg);
   s.messaging = MessagingOptions::fromConfig(cfg);
   s.auth = auth::AuthOptions::fromConfig(cfg);

@@ -9,6 +9,7 @@
 #include "app/Messaging.h"
 #include "auth/AuthService.h"
 #include "auth/Keyring.h"
+#include "fleet/RolloutAgent.h"
 #include "http/Cors.h"
 #include "http/ServerOptions.h"
 #include "lifecycle/PluginManager.h"
@@ -44,6 +45,7 @@ struct Settings {
   uint64_t maxUploadBytes = 0;  // admin.max_upload_bytes
 
   lifecycle::PluginManager::Options plugins;
+  fleet::RolloutAgent::Options rollout;
   resources::ResourcesOptions resources;
   MessagingOptions messaging;
   auth::AuthOptions auth;

@@ -27,6 +27,8 @@ const char* kUsage =
     "       porticoctl install NAME FILE.so\n"
     "       porticoctl unload NAME\n"
     "       porticoctl sign KEY.pem FILE.so   (writes FILE.so.sig; install sends it along)\n"
+    "       porticoctl rollout NAME FILE.so   (to every porticod sharing this one's Redis)\n"
+    "       porticoctl rollout status [NAME]\n"
     "environment: PORTICO_ADMIN_URL (default http://127.0.0.1:8081), PORTICO_ADMIN_TOKEN\n";
 
 std::optional<std::string> readFile(const std::string& path) {
@@ -103,14 +105,20 @@ int main(int argc, char** argv) {
     }
     if (cmd == "unload" && argc == 3)
       return call("DELETE", "/admin/plugins/" + std::string(argv[2]), nullptr);
-    if (cmd == "install" && argc == 4) {
+    if (cmd == "rollout" && argc >= 3 && std::string(argv[2]) == "status" && argc <= 4) {
+      return call("GET", "/admin/rollouts" + (argc == 4 ? "/" + std::string(argv[3]) : ""),
+                  nullptr);
+    }
+    // install and rollout upload a file the same way, to a plugin or a fleet.
+    if ((cmd == "install" || cmd == "rollout") && argc == 4) {
       auto body = readFile(argv[3]);
       if (!body) {
         std::cerr << "porticoctl: cannot read " << argv[3] << "\n";
         return 2;
       }
-      return call("PUT", "/admin/plugins/" + std::string(argv[2]), &*body,
-                  readFile(std::string(argv[3]) + ".sig"));
+      return call(
+          "PUT", (cmd == "install" ? "/admin/plugins/" : "/admin/rollouts/") + std::string(argv[2]),
+          &*body, readFile(std::string(argv[3]) + ".sig"));
     }
     if (cmd == "sign" && argc == 4) return sign(argv[2], argv[3]);
   } catch (const Poco::Exception& e) {

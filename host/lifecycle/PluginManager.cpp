@@ -578,6 +578,13 @@ json::Value PluginManager::componentStates() const {
   return json::Value(std::move(out));
 }
 
+std::optional<PluginManager::Serving> PluginManager::serving(const std::string& name) const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto it = active_.find(name);
+  if (it == active_.end()) return std::nullopt;
+  return Serving{it->second->version(), it->second->sha256(), it->second->number()};
+}
+
 json::Value PluginManager::describeRetired(const std::string& name) const {
   json::Array out;
   for (const Generation* g : retiring_) {

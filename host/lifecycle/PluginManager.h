@@ -102,6 +102,13 @@ class PluginManager {
   std::optional<std::string> pluginForSource(const std::string& path) const;
   std::optional<std::string> sourceOf(const std::string& name) const;
   std::optional<std::string> sha256Of(const std::string& name) const;
+  // The serving generation of a plugin, as a fleet rollout reports it.
+  struct Serving {
+    std::string version;
+    std::string sha256;
+    uint64_t generation = 0;
+  };
+  std::optional<Serving> serving(const std::string& name) const;
   size_t activeCount() const;
   // What the active plugins said of their components (component_state), for /ready:
   // [{plugin, component, state}].

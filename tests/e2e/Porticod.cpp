@@ -48,6 +48,17 @@ uint16_t freePort() {
   }
 }
 
+std::pair<int, std::string> porticoctl(const Porticod& p, const std::string& args) {
+  return runCommand("PORTICO_ADMIN_URL=http://127.0.0.1:" + std::to_string(p.adminPort()) +
+                    " PORTICO_ADMIN_TOKEN=" + p.token() + " " PORTICOCTL_BINARY " " + args +
+                    " 2>&1");
+}
+
+std::string helloVersion(const Porticod& p) {
+  auto r = get(p.port(), "/hello/x");
+  return r.status == 200 ? r.json().at("plugin_version").as_string() : "";
+}
+
 Porticod::Porticod(Options options) : Porticod(std::move(options), "") {}
 
 Porticod::Porticod(Options options, std::string binary) : binary_(std::move(binary)) {

@@ -18,6 +18,12 @@ std::string fixturePath(const std::string& file);  // <build>/fixtures/<file>
 
 uint16_t freePort();
 
+class Porticod;
+// porticoctl ARGS against the instance's admin API: exit code and output (stdout and stderr).
+std::pair<int, std::string> porticoctl(const Porticod& p, const std::string& args);
+// The version of the hello plugin serving GET /hello/x; "" when it does not answer 200.
+std::string helloVersion(const Porticod& p);
+
 class Porticod {
  public:
   struct Options {

@@ -44,17 +44,6 @@ struct Keys {
   }
 };
 
-std::pair<int, std::string> porticoctl(const Porticod& p, const std::string& args) {
-  return e2e::runCommand("PORTICO_ADMIN_URL=http://127.0.0.1:" + std::to_string(p.adminPort()) +
-                         " PORTICO_ADMIN_TOKEN=" + p.token() + " " PORTICOCTL_BINARY " " + args +
-                         " 2>&1");
-}
-
-std::string version(const Porticod& p) {
-  auto r = e2e::get(p.port(), "/hello/x");
-  return r.status == 200 ? r.json().at("plugin_version").as_string() : "";
-}
-
 }  // namespace
 
 TEST(Signatures, OnlyWhatATrustedKeySignedOverTheseBytesIsLoaded) {
@@ -65,22 +54,22 @@ TEST(Signatures, OnlyWhatATrustedKeySignedOverTheseBytesIsLoaded) {
        {{"plugins.trusted_keys", keys.dir + "/trusted.pub"}, {"plugins.require_signature", "true"}},
        {},
        true});
-  ASSERT_EQ(version(p), "1.0.0");
+  ASSERT_EQ(e2e::helloVersion(p), "1.0.0");
 
   std::string unsigned2 = keys.plugin(e2e::fixturePath("hello_v2.so"), "unsigned.so", "");
-  auto [code, out] = porticoctl(p, "install hello " + unsigned2);
+  auto [code, out] = e2e::porticoctl(p, "install hello " + unsigned2);
   EXPECT_NE(code, 0);
   EXPECT_NE(out.find("is unsigned"), std::string::npos) << out;
 
   std::string untrusted = keys.plugin(e2e::fixturePath("hello_v2.so"), "untrusted.so", "other");
-  std::tie(code, out) = porticoctl(p, "install hello " + untrusted);
+  std::tie(code, out) = e2e::porticoctl(p, "install hello " + untrusted);
   EXPECT_NE(code, 0);
   EXPECT_NE(out.find("which plugins.trusted_keys does not list"), std::string::npos) << out;
 
   // Signed, then changed: the signature is for other bytes.
   std::string tampered = keys.plugin(e2e::fixturePath("hello_v2.so"), "tampered.so", "trusted");
   std::ofstream(tampered, std::ios::app | std::ios::binary) << '\0';
-  std::tie(code, out) = porticoctl(p, "install hello " + tampered);
+  std::tie(code, out) = e2e::porticoctl(p, "install hello " + tampered);
   EXPECT_NE(code, 0);
   EXPECT_NE(out.find("is not the file its signature is for"), std::string::npos) << out;
 
@@ -92,16 +81,16 @@ TEST(Signatures, OnlyWhatATrustedKeySignedOverTheseBytesIsLoaded) {
     doc[at] = doc[at] == 'A' ? 'B' : 'A';
     std::ofstream(forged + ".sig", std::ios::trunc) << doc;
   }
-  std::tie(code, out) = porticoctl(p, "install hello " + forged);
+  std::tie(code, out) = e2e::porticoctl(p, "install hello " + forged);
   EXPECT_NE(code, 0);
   EXPECT_NE(out.find("does not verify"), std::string::npos) << out;
 
-  EXPECT_EQ(version(p), "1.0.0") << "a refused plugin replaced the running one";
+  EXPECT_EQ(e2e::helloVersion(p), "1.0.0") << "a refused plugin replaced the running one";
 
   std::string good = keys.plugin(e2e::fixturePath("hello_v2.so"), "good.so", "trusted");
-  std::tie(code, out) = porticoctl(p, "install hello " + good);
+  std::tie(code, out) = e2e::porticoctl(p, "install hello " + good);
   EXPECT_EQ(code, 0) << out;
-  EXPECT_EQ(version(p), "2.0.0");
+  EXPECT_EQ(e2e::helloVersion(p), "2.0.0");
   // The signature went with the file: a restart loads it again.
   std::ifstream kept(p.pluginDir() + "/hello.so.sig");
   EXPECT_TRUE(kept.good());
@@ -113,15 +102,15 @@ TEST(Signatures, WithoutRequireSignatureAnUnsignedPluginLoadsButABadSignatureSti
               {{"plugins.trusted_keys", keys.dir + "/trusted.pub"}},
               {},
               true});
-  ASSERT_EQ(version(p), "1.0.0");
+  ASSERT_EQ(e2e::helloVersion(p), "1.0.0");
   std::string untrusted = keys.plugin(e2e::fixturePath("hello_v2.so"), "untrusted.so", "other");
-  auto [code, out] = porticoctl(p, "install hello " + untrusted);
+  auto [code, out] = e2e::porticoctl(p, "install hello " + untrusted);
   EXPECT_NE(code, 0) << out;
-  EXPECT_EQ(version(p), "1.0.0");
+  EXPECT_EQ(e2e::helloVersion(p), "1.0.0");
   std::string plain = keys.plugin(e2e::fixturePath("hello_v2.so"), "plain.so", "");
-  std::tie(code, out) = porticoctl(p, "install hello " + plain);
+  std::tie(code, out) = e2e::porticoctl(p, "install hello " + plain);
   EXPECT_EQ(code, 0) << out;
-  EXPECT_EQ(version(p), "2.0.0");
+  EXPECT_EQ(e2e::helloVersion(p), "2.0.0");
 }
 
 TEST(Signatures, TheLastGoodVersionKeepsItsSignatureAndServesAfterACrash) {
@@ -144,7 +133,7 @@ TEST(Signatures, TheLastGoodVersionKeepsItsSignatureAndServesAfterACrash) {
   };
   ASSERT_EQ(crashyVersion(), "1.0.0");
   std::string v2 = keys.plugin(e2e::fixturePath("crashy_v2.so"), "crashy_v2.so", "trusted");
-  auto [code, out] = porticoctl(p, "install crashy " + v2);
+  auto [code, out] = e2e::porticoctl(p, "install crashy " + v2);
   ASSERT_EQ(code, 0) << out;
   ASSERT_EQ(crashyVersion(), "2.0.0");
   try {

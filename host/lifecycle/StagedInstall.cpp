@@ -1,0 +1,50 @@
+#include "lifecycle/StagedInstall.h"
+
+#include <cstdio>
+#include <fstream>
+#include <random>
+
+#include "log/Logging.h"
+
+namespace portico::lifecycle {
+
+std::string stagedPath(const PluginManager& plugins, const std::string& name) {
+  return plugins.dir() + "/." + name + "-upload-" + std::to_string(std::random_device{}()) + ".so";
+}
+
+PluginManager::Result installStaged(PluginManager& plugins, const std::string& name,
+                                    const std::string& staged,
+                                    const std::optional<std::string>& signature) {
+  std::string stagedSignature = staged + ".sig";
+  if (signature) std::ofstream(stagedSignature, std::ios::trunc) << *signature;
+  std::string finalPath = plugins.sourceOf(name).value_or(plugins.dir() + "/" + name + ".so");
+  auto result = plugins.install(staged, name, finalPath);
+  if (!result.ok) {
+    std::remove(staged.c_str());
+    std::remove(stagedSignature.c_str());
+    return result;
+  }
+  // The signature first: a watcher reacting to the new file must find the new signature.
+  if (signature) {
+    std::rename(stagedSignature.c_str(), (finalPath + ".sig").c_str());
+  } else {
+    std::remove((finalPath + ".sig").c_str());  // an older version's, no longer true
+  }
+  if (std::rename(staged.c_str(), finalPath.c_str()) != 0) {
+    log::get("plugins")->error("plugin {} serves, but renaming {} to {} failed", name, staged,
+                               finalPath);
+  }
+  return result;
+}
+
+PluginManager::Result uninstall(PluginManager& plugins, const std::string& name) {
+  auto source = plugins.sourceOf(name);
+  auto result = plugins.unload(name);
+  if (result.ok && source && source->rfind(plugins.dir() + "/", 0) == 0) {
+    std::remove(source->c_str());
+    std::remove((*source + ".sig").c_str());
+  }
+  return result;
+}
+
+}  // namespace portico::lifecycle
