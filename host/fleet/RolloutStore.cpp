@@ -103,7 +103,7 @@ Rollout RolloutStore::publish(const std::string& name, const std::string& bytes,
 }
 
 std::vector<std::string> RolloutStore::names() {
-  auto reply = redis_.withConnection([](resources::RedisConnection& c) {
+  auto reply = redis_.withConnection([this](resources::RedisConnection& c) {
     return c.command({"SMEMBERS", names_});
   });
   std::vector<std::string> out;

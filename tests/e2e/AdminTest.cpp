@@ -86,19 +86,9 @@ TEST(Admin, GarbageUploadIsRefusedAndLeavesNothingBehind) {
   EXPECT_EQ(e2e::get(p.port(), "/hello/x").status, 200);
 }
 
-namespace {
-
-// Runs porticoctl with the admin URL and token of `p`; returns {exit code, stdout}.
-std::pair<int, std::string> porticoctl(const Porticod& p, const std::string& args) {
-  return e2e::runCommand("PORTICO_ADMIN_URL=http://127.0.0.1:" + std::to_string(p.adminPort()) +
-                         " PORTICO_ADMIN_TOKEN=" + p.token() + " " PORTICOCTL_BINARY " " + args);
-}
-
-}  // namespace
-
 TEST(Admin, PorticoctlMakesTheSameCalls) {
   Porticod p({{{e2e::pluginPath("hello.so"), "hello.so"}}, {}, {}, true});
-  auto [listCode, list] = porticoctl(p, "list");
+  auto [listCode, list] = e2e::porticoctl(p, "list");
   EXPECT_EQ(listCode, 0);
   EXPECT_NE(list.find("\"name\":\"hello\""), std::string::npos) << list;
   EXPECT_EQ(porticoctl(p, "install hello " + e2e::fixturePath("hello_v2.so")).first, 0);

@@ -118,7 +118,7 @@ TEST(Rollout, AHostThatRefusesThePluginHaltsTheRolloutAndKeepsItsVersion) {
   auto [made, madeOut] = e2e::runCommand(
       "cd " + dir + " && openssl genpkey -algorithm ed25519 -out key.pem && openssl pkey -in " +
       "key.pem -pubout -out key.pub && cp " + e2e::pluginPath("hello.so") + " hello.so && " +
-      PORTICOCTL_BINARY + " sign key.pem hello.so 2>&1");
+      PORTICOCTL_BINARY + " sign key.pem " + dir + "/hello.so 2>&1");
   ASSERT_EQ(made, 0) << madeOut;
   Porticod a(helloHost(fleet, "a"));
   Porticod b(helloHost(fleet, "b"));
