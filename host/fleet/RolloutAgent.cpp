@@ -1,5 +1,6 @@
 #include "fleet/RolloutAgent.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <sstream>
@@ -87,7 +88,11 @@ void RolloutAgent::follow(const Rollout& rollout) {
   auto mine = store_.reportOf(rollout.name, options_.hostId);
   bool triedThis = mine && mine->rollout == rollout.id;
   if (rollout.state == "canary") {
-    if (rollout.canary == options_.hostId) actAsCanary(rollout, mine);
+    if (rollout.canary == options_.hostId) {
+      actAsCanary(rollout, mine);
+    } else {
+      haltIfCanaryGone(rollout);
+    }
     return;
   }
   if (rollout.state != "rolling") return;  // halted: nobody else applies it
@@ -151,6 +156,23 @@ void RolloutAgent::actAsCanary(const Rollout& rollout, const std::optional<HostR
     logger->info("plugin {} {}: canary served without errors; every host follows", rollout.name,
                  rollout.version);
     previous_.erase(previous);
+  }
+}
+
+void RolloutAgent::haltIfCanaryGone(const Rollout& rollout) {
+  // A live canary ends its window within a poll of the deadline; ten polls, and at least 5 s,
+  // allow for a busy host or a slow Redis before the others decide it is gone.
+  const int64_t graceMs = std::max<int64_t>(5000, 10 * int64_t{options_.pollMs});
+  int64_t deadline =
+      rollout.canaryUntilMs > 0 ? rollout.canaryUntilMs : rollout.startedMs + options_.canaryMs;
+  if (common::unixMs() < deadline + graceMs) return;
+  // Halted, not promoted: the canary may have died of the very plugin it was proving.
+  if (store_.transition(rollout.name, rollout.id, "canary", "halted",
+                        "canary " + rollout.canary + " did not end its window (" +
+                            std::to_string(graceMs) + " ms past it): it may have stopped; host " +
+                            options_.hostId + " halted the rollout")) {
+    log::get("rollout")->error("plugin {} {}: canary {} did not end its window; halted",
+                               rollout.name, rollout.version, rollout.canary);
   }
 }
 

@@ -2,9 +2,10 @@
 // before the host serves, it reads each plugin's rollout and does what its state asks of this
 // host. As the canary it applies the plugin, watches the 5xx answers of that plugin's routes for
 // rollout.canary_ms and then lets the rest follow, or rolls itself back to the version it ran
-// before and halts the rollout. In a rolling rollout it applies the plugin unless it serves it
-// already; if that fails (refused signature, failed init) its running version keeps serving and
-// it halts the rollout. Each step it takes is reported under its host id.
+// before and halts the rollout; if it stops answering instead, another host halts it. In a rolling
+// rollout it applies the plugin unless it serves it already; if that fails (refused signature,
+// failed init) its running version keeps serving and it halts the rollout. Each step it takes is
+// reported under its host id.
 #pragma once
 
 #include <chrono>
@@ -63,6 +64,9 @@ class RolloutAgent {
   void pass();
   void follow(const Rollout& rollout);
   void actAsCanary(const Rollout& rollout, const std::optional<HostReport>& mine);
+  // Another host's part in the canary step: a canary that has not ended its window well after
+  // its deadline (it died or lost Redis) halts the rollout, so it is not stuck in `canary`.
+  void haltIfCanaryGone(const Rollout& rollout);
   enum class Applied { Serves, Failed, Stale };
   // Installs the rollout's file and reports applied or failed; Stale (nothing done) when a newer
   // rollout replaced the file since `rollout` was read.

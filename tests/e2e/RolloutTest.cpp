@@ -173,3 +173,28 @@ TEST(Rollout, ACanaryThatAnswers5xxRollsItselfBackAndNoOtherHostGetsIt) {
   EXPECT_EQ(crashyVersion(b), "1.0.0");
   EXPECT_EQ(hostsOf(rollout).count("b"), 0u) << "b never took part";
 }
+
+TEST(Rollout, ACanaryThatDiesInItsWindowHaltsTheRolloutAndTheOthersKeepTheirVersion) {
+  std::string fleet = fleetName("canary-gone");
+  Porticod a(helloHost(fleet, "a"));
+  Porticod b(helloHost(fleet, "b"));
+  Porticod c(helloHost(fleet, "c"));
+
+  auto [code, out] = e2e::porticoctl(a, "rollout hello " + e2e::fixturePath("hello_v2.so"));
+  ASSERT_EQ(code, 0) << out;
+  ASSERT_TRUE(
+      e2e::eventually(std::chrono::seconds(5), [&] { return e2e::helloVersion(a) == "2.0.0"; }));
+  a.kill9();
+
+  // canary_ms (1.5 s) plus the 5 s grace, with room for a loaded machine.
+  EXPECT_TRUE(e2e::eventually(std::chrono::seconds(20), [&] {
+    return status(b, "hello").at("state").as_string() == "halted";
+  })) << status(b, "hello").dump();
+  auto rollout = status(c, "hello");
+  EXPECT_NE(rollout.at("error").as_string().find("canary a did not end its window"),
+            std::string::npos)
+      << rollout.dump();
+  EXPECT_EQ(e2e::helloVersion(b), "1.0.0");
+  EXPECT_EQ(e2e::helloVersion(c), "1.0.0");
+  EXPECT_EQ(hostsOf(rollout).count("b"), 0u) << "b never took part";
+}
