@@ -48,6 +48,12 @@ portico_str requestClientIp(const portico_request* req) {
   return ps(req->clientIp);
 }
 
+portico_str requestScheme(const portico_request* req) {
+  if (req == nullptr || req->http == nullptr) return ps("http");
+  static const std::vector<std::string> none;
+  return ps(http::clientScheme(*req->http, req->trustedProxies ? *req->trustedProxies : none));
+}
+
 portico_status tokenIssue(portico_host_ctx* ctx, portico_str claims, uint32_t ttlSeconds, char* out,
                           size_t cap, size_t* len, char* tokenIdOut, int64_t* expiresAt,
                           portico_error* err) {
@@ -119,6 +125,7 @@ portico_status tokenJwks(portico_host_ctx* ctx, portico_str* jwks) {
 void fillAuthApi(portico_host_api& api) {
   api.request_principal = &requestPrincipal;
   api.request_client_ip = &requestClientIp;
+  api.request_scheme = &requestScheme;
   api.token_issue = &tokenIssue;
   api.token_revoke = &tokenRevoke;
   api.subject_revoke = &subjectRevoke;

@@ -9,6 +9,7 @@
 #include "common/Names.h"
 #include "http/ErrorResponse.h"
 #include "http/RequestTarget.h"
+#include "http/TlsListeners.h"
 #include "lifecycle/PluginManager.h"
 #include "lifecycle/StagedInstall.h"
 #include "log/Logging.h"
@@ -74,6 +75,8 @@ AdminHandler::AdminHandler(lifecycle::PluginManager& plugins, auth::AuthService&
   add("PUT", "/admin/rollouts/{name}", StartRollout);
   add("GET", "/admin/rollouts", ListRollouts);
   add("GET", "/admin/rollouts/{name}", ShowRollout);
+  add("GET", "/admin/tls", ShowTls);
+  add("POST", "/admin/tls/reload", ReloadTls);
 }
 
 bool AdminHandler::authorized(http::Request& request, http::Response& response,
@@ -153,7 +156,27 @@ void AdminHandler::handle(http::Request& request, http::Response& response,
     case ShowRollout:
       showRollouts(name, response, exchange);
       break;
+    case ShowTls:
+    case ReloadTls:
+      tls(actions_[match.index], response, exchange);
+      break;
   }
+}
+
+void AdminHandler::tls(Action action, http::Response& response, const http::Exchange& exchange) {
+  if (tls_ == nullptr || tls_->empty()) {
+    http::sendError(response, 404, "no listener of this porticod speaks TLS", exchange.requestId);
+    return;
+  }
+  if (action == ShowTls) {
+    http::sendJson(response, 200, json::object({{"listeners", tls_->describe()}}).dump());
+    return;
+  }
+  bool ok = false;
+  auto listeners = tls_->reload(&ok);
+  // 422: the files on disk are what is wrong; the certificate served before still serves.
+  http::sendJson(response, ok ? 200 : 422,
+                 json::object({{"ok", ok}, {"listeners", std::move(listeners)}}).dump());
 }
 
 void AdminHandler::install(const std::string& name, http::Request& request,

@@ -11,6 +11,8 @@
 //   PUT    /admin/rollouts/{name}         body = the .so: roll it out to every porticod sharing
 //                                         this one's Redis, this one first (fleet/RolloutStore.h)
 //   GET    /admin/rollouts[/{name}]       each rollout's state and every host's report
+//   GET    /admin/tls                     the certificate each TLS listener serves
+//   POST   /admin/tls/reload              read every TLS listener's certificate and key again
 #pragma once
 
 #include <cstdint>
@@ -27,6 +29,9 @@ namespace portico::auth {
 class AuthService;
 }
 
+namespace portico::http {
+class TlsListeners;
+}
 namespace portico::resources {
 class Readiness;
 }
@@ -45,6 +50,9 @@ class AdminHandler : public http::Handler {
                const resources::Readiness& readiness, std::string token, uint64_t maxUploadBytes,
                fleet::RolloutStore* rollouts, fleet::RolloutAgent* agent);
 
+  // The TLS listeners the /admin/tls routes act on (none until set: they answer 404).
+  void setTlsListeners(http::TlsListeners* listeners) { tls_ = listeners; }
+
   void handle(http::Request& request, http::Response& response, http::Exchange& exchange) override;
 
  private:
@@ -59,7 +67,9 @@ class AdminHandler : public http::Handler {
     RevokeService,
     StartRollout,
     ListRollouts,
-    ShowRollout
+    ShowRollout,
+    ShowTls,
+    ReloadTls
   };
 
   bool authorized(http::Request& request, http::Response& response,
@@ -75,6 +85,7 @@ class AdminHandler : public http::Handler {
                          http::Exchange& exchange);
   void revokeService(const std::string& name, http::Response& response,
                      const http::Exchange& exchange);
+  void tls(Action action, http::Response& response, const http::Exchange& exchange);
   // AdminRollouts.cpp
   void startRollout(const std::string& name, http::Request& request, http::Response& response,
                     http::Exchange& exchange);
@@ -88,6 +99,7 @@ class AdminHandler : public http::Handler {
   uint64_t maxUploadBytes_;
   fleet::RolloutStore* rollouts_;
   fleet::RolloutAgent* agent_;
+  http::TlsListeners* tls_ = nullptr;
   http::Router router_;
   std::vector<Action> actions_;  // parallel to router_.routes()
 };

@@ -26,6 +26,8 @@
 #include "fleet/RolloutAgent.h"
 #include "fleet/RolloutStore.h"
 #include "http/HttpServer.h"
+#include "http/HttpsRedirect.h"
+#include "http/TlsListeners.h"
 #include "lifecycle/PluginManager.h"
 #include "lifecycle/PluginWatcher.h"
 #include "log/Logging.h"
@@ -185,6 +187,7 @@ int PorticoApp::serve(const config::Config& cfg, Settings& settings) {
   upgrade::Handover handover = upgrade::takeHandover();
   adoptListener(handover, "http", settings.http);
   adoptListener(handover, "admin", settings.admin);
+  adoptListener(handover, "http-plain", settings.plain);
 
   metrics::Metrics metrics;
   resources::Resources resources(settings.resources, metrics);
@@ -254,6 +257,13 @@ int PorticoApp::serve(const config::Config& cfg, Settings& settings) {
                               settings.streamBufferBytes, userStreams);
   AccessObserver observer(metrics, settings.accessLog);
   http::HttpServer publicServer(settings.http, publicHandler, &observer);
+  http::HttpsRedirect toHttps(publicServer.port());
+  std::unique_ptr<http::HttpServer> plainServer;
+  if (settings.plain.port != 0) {
+    http::Handler& plainHandler =
+        settings.plainServes ? static_cast<http::Handler&>(publicHandler) : toHttps;
+    plainServer = std::make_unique<http::HttpServer>(settings.plain, plainHandler, &observer);
+  }
   std::unique_ptr<admin::AdminHandler> adminHandler;
   std::unique_ptr<http::HttpServer> adminServer;
   if (settings.adminEnabled) {
@@ -262,6 +272,10 @@ int PorticoApp::serve(const config::Config& cfg, Settings& settings) {
         rolloutAgent.get());
     adminServer = std::make_unique<http::HttpServer>(settings.admin, *adminHandler, nullptr);
   }
+  http::TlsListeners tlsListeners;
+  tlsListeners.add("http", publicServer);
+  if (adminServer) tlsListeners.add("admin", *adminServer);
+  if (adminHandler) adminHandler->setTlsListeners(&tlsListeners);
 
   plugins.loadAll();
   // Before serving: a host started during a rollout serves the rolled-out version from the start.
@@ -279,6 +293,7 @@ int PorticoApp::serve(const config::Config& cfg, Settings& settings) {
   std::unique_ptr<lifecycle::PluginWatcher> watcher;
   if (settings.plugins.watch) watcher = std::make_unique<lifecycle::PluginWatcher>(plugins);
   publicServer.start();
+  if (plainServer) plainServer->start();
   if (adminServer) adminServer->start();
   readiness.setStarted(true);
   logger->info("ready: {} plugin(s) loaded", plugins.activeCount());
@@ -287,7 +302,15 @@ int PorticoApp::serve(const config::Config& cfg, Settings& settings) {
   upgrade::BinaryUpgrade binaryUpgrade({argv().begin() + 1, argv().end()});
   std::map<std::string, int> listeners{{"http", publicServer.listenerFd()}};
   if (adminServer) listeners["admin"] = adminServer->listenerFd();
-  while (waitForSignal() == SIGUSR2) binaryUpgrade.begin(listeners);
+  if (plainServer) listeners["http-plain"] = plainServer->listenerFd();
+  for (int sig = waitForSignal(); sig == SIGUSR2 || sig == SIGHUP; sig = waitForSignal()) {
+    if (sig == SIGUSR2) {
+      binaryUpgrade.begin(listeners);
+    } else {
+      bool ok = false;
+      tlsListeners.reload(&ok);
+    }
+  }
 
   logger->info("shutting down");
   readiness.setStarted(false);
@@ -306,8 +329,10 @@ int PorticoApp::serve(const config::Config& cfg, Settings& settings) {
   timed("http", [&] {
     // Both drain at once; the second stop's drain window has mostly passed during the first.
     if (adminServer) adminServer->drain();
+    if (plainServer) plainServer->drain();
     publicServer.drain();
     if (adminServer) adminServer->stop(settings.drainMs, settings.shutdownGraceMs);
+    if (plainServer) plainServer->stop(settings.drainMs, settings.shutdownGraceMs);
     publicServer.stop(settings.drainMs, settings.shutdownGraceMs);
   });
   // The last interval's figures go out while the bus still runs; jobs in progress finish before

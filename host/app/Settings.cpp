@@ -30,6 +30,18 @@ Settings Settings::read(const config::Config& cfg) {
   s.streamBufferBytes =
       static_cast<uint64_t>(cfg.getInt("http.stream_buffer_bytes", 1024, int64_t{1} << 32));
 
+  s.plain = s.http;
+  s.plain.port = static_cast<uint16_t>(cfg.getInt("http.tls.plain_port", 0, 65535));
+  s.plain.tls = {};
+  std::string plainMode = cfg.getString("http.tls.plain");
+  if (plainMode != "redirect" && plainMode != "serve") {
+    throw config::ConfigError("http.tls.plain must be redirect or serve, not '" + plainMode + "'");
+  }
+  s.plainServes = plainMode == "serve";
+  if (s.plain.port != 0 && !s.http.tls.enabled()) {
+    throw config::ConfigError("http.tls.plain_port is set but http.tls.cert_file is not");
+  }
+
   s.adminEnabled = cfg.getBool("admin.enabled");
   s.adminToken = cfg.getString("admin.token");
   s.admin = http::ServerOptions::fromConfig(cfg, "admin");

@@ -38,6 +38,10 @@ struct Settings {
   http::CorsOptions cors;
   uint64_t streamBufferBytes = 0;  // http.stream_buffer_bytes: what one stream may hold unsent
   int pushTicketTtlS = 0;          // http.push_ticket_ttl_s
+  // http.tls.plain_port: a plain listener beside the TLS one (port 0: none), redirecting to
+  // HTTPS unless http.tls.plain = serve.
+  http::ServerOptions plain;
+  bool plainServes = false;
 
   bool adminEnabled = false;
   std::string adminToken;

@@ -11,7 +11,7 @@ namespace {
 sigset_t processSignals() {
   sigset_t set;
   sigemptyset(&set);
-  for (int sig : {SIGTERM, SIGINT, SIGQUIT, SIGUSR2}) sigaddset(&set, sig);
+  for (int sig : {SIGTERM, SIGINT, SIGQUIT, SIGUSR2, SIGHUP}) sigaddset(&set, sig);
   return set;
 }
 

@@ -1,19 +1,27 @@
 // porticoctl: the admin API from a shell, and the signing of plugins.
-//   PORTICO_ADMIN_URL   (default http://127.0.0.1:8081)
+//   PORTICO_ADMIN_URL   (default http://127.0.0.1:8081; https:// when admin.tls.* is set)
 //   PORTICO_ADMIN_TOKEN (required for the admin API)
+//   PORTICO_ADMIN_CERT, PORTICO_ADMIN_KEY, PORTICO_ADMIN_CACERT, or --cert, --key, --cacert:
+//   a client certificate (admin.tls.client_ca_file) and the CA that signed porticod's.
 #include <Poco/Exception.h>
+#include <Poco/Net/Context.h>
 #include <Poco/Net/HTTPClientSession.h>
 #include <Poco/Net/HTTPRequest.h>
 #include <Poco/Net/HTTPResponse.h>
+#include <Poco/Net/HTTPSClientSession.h>
+#include <Poco/Net/RejectCertificateHandler.h>
+#include <Poco/Net/SSLManager.h>
 #include <Poco/StreamCopier.h>
 #include <Poco/URI.h>
 
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
+#include <memory>
 #include <optional>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "lifecycle/FileDigest.h"
 #include "lifecycle/PluginFile.h"
@@ -29,7 +37,40 @@ const char* kUsage =
     "       porticoctl sign KEY.pem FILE.so   (writes FILE.so.sig; install sends it along)\n"
     "       porticoctl rollout NAME FILE.so   (to every porticod sharing this one's Redis)\n"
     "       porticoctl rollout status [NAME]\n"
-    "environment: PORTICO_ADMIN_URL (default http://127.0.0.1:8081), PORTICO_ADMIN_TOKEN\n";
+    "       porticoctl tls [reload]           (the certificates served; read them again)\n"
+    "options (before the command): --cert FILE --key FILE   a client certificate\n"
+    "                              --cacert FILE            the CA that signed porticod's\n"
+    "environment: PORTICO_ADMIN_URL (default http://127.0.0.1:8081), PORTICO_ADMIN_TOKEN,\n"
+    "             PORTICO_ADMIN_CERT, PORTICO_ADMIN_KEY, PORTICO_ADMIN_CACERT\n";
+
+// How to reach the admin listener over TLS: the flags, else the environment.
+struct TlsClient {
+  std::string cert;
+  std::string key;
+  std::string cacert;
+};
+
+std::string fromEnvironment(const char* name) {
+  const char* value = std::getenv(name);
+  return value ? value : "";
+}
+
+TlsClient tlsClient;
+
+std::unique_ptr<Poco::Net::HTTPClientSession> sessionFor(const Poco::URI& base) {
+  if (base.getScheme() != "https") {
+    return std::make_unique<Poco::Net::HTTPClientSession>(base.getHost(), base.getPort());
+  }
+  // The server's certificate is checked against --cacert (else the system's CAs) and its name.
+  Poco::Net::Context::Ptr context = new Poco::Net::Context(
+      Poco::Net::Context::TLS_CLIENT_USE, tlsClient.key, tlsClient.cert, tlsClient.cacert,
+      Poco::Net::Context::VERIFY_RELAXED, 9, tlsClient.cacert.empty());
+  context->requireMinimumProtocol(Poco::Net::Context::PROTO_TLSV1_2);
+  Poco::Net::SSLManager::InvalidCertificateHandlerPtr reject(
+      new Poco::Net::RejectCertificateHandler(false));
+  Poco::Net::SSLManager::instance().initializeClient(nullptr, reject, context);
+  return std::make_unique<Poco::Net::HTTPSClientSession>(base.getHost(), base.getPort(), context);
+}
 
 std::optional<std::string> readFile(const std::string& path) {
   std::ifstream file(path, std::ios::binary);
@@ -69,7 +110,8 @@ int call(const std::string& method, const std::string& path, const std::string* 
     return 2;
   }
   Poco::URI base(url ? url : "http://127.0.0.1:8081");
-  Poco::Net::HTTPClientSession session(base.getHost(), base.getPort());
+  auto connection = sessionFor(base);
+  Poco::Net::HTTPClientSession& session = *connection;
   session.setTimeout(Poco::Timespan(120, 0));
   Poco::Net::HTTPRequest request(method, path, Poco::Net::HTTPMessage::HTTP_1_1);
   request.set("Authorization", std::string("Bearer ") + token);
@@ -96,7 +138,27 @@ int call(const std::string& method, const std::string& path, const std::string* 
 
 }  // namespace
 
-int main(int argc, char** argv) {
+int main(int rawArgc, char** rawArgv) {
+  tlsClient = {fromEnvironment("PORTICO_ADMIN_CERT"), fromEnvironment("PORTICO_ADMIN_KEY"),
+               fromEnvironment("PORTICO_ADMIN_CACERT")};
+  std::vector<char*> args{rawArgv[0]};
+  for (int i = 1; i < rawArgc; ++i) {
+    std::string flag = rawArgv[i];
+    std::string* into = flag == "--cert"     ? &tlsClient.cert
+                        : flag == "--key"    ? &tlsClient.key
+                        : flag == "--cacert" ? &tlsClient.cacert
+                                             : nullptr;
+    if (into == nullptr || args.size() > 1) {
+      args.push_back(rawArgv[i]);
+    } else if (i + 1 < rawArgc) {
+      *into = rawArgv[++i];
+    } else {
+      std::cerr << "porticoctl: " << flag << " needs a file\n" << kUsage;
+      return 2;
+    }
+  }
+  int argc = static_cast<int>(args.size());
+  char** argv = args.data();
   std::string cmd = argc > 1 ? argv[1] : "";
   try {
     if (cmd == "list" && argc == 2) return call("GET", "/admin/plugins", nullptr);
@@ -121,6 +183,10 @@ int main(int argc, char** argv) {
           &*body, readFile(std::string(argv[3]) + ".sig"));
     }
     if (cmd == "sign" && argc == 4) return sign(argv[2], argv[3]);
+    if (cmd == "tls" && argc == 2) return call("GET", "/admin/tls", nullptr);
+    if (cmd == "tls" && argc == 3 && std::string(argv[2]) == "reload") {
+      return call("POST", "/admin/tls/reload", nullptr);
+    }
   } catch (const Poco::Exception& e) {
     std::cerr << "porticoctl: " << e.displayText() << "\n";
     return 2;

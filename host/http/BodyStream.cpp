@@ -40,7 +40,8 @@ std::optional<HttpError> BodyStream::readSome(uint64_t limit, char* buf, size_t 
       if (ec) return fail({400, "client went away"});
     }
     parser_.body_limit(limit);
-    stream_.requireRate(options_.bodyMinRate, std::chrono::milliseconds(options_.bodyRateGraceMs));
+    stream_.socket().requireRate(options_.bodyMinRate,
+                                 std::chrono::milliseconds(options_.bodyRateGraceMs));
   }
   while (*n == 0 && !parser_.is_done()) {
     parser_.get().body().data = buf;

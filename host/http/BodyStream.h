@@ -9,7 +9,7 @@
 
 #include "http/Request.h"
 #include "http/ServerOptions.h"
-#include "http/SocketStream.h"
+#include "http/Transport.h"
 
 namespace portico::http {
 
@@ -19,13 +19,16 @@ class BodyStream : public BodyReader {
  public:
   // `buffer` holds bytes already received past the head; it keeps what follows the body (a
   // pipelined next request).
-  BodyStream(int fd, boost::beast::flat_buffer& buffer, RequestParser& parser,
+  BodyStream(Transport& transport, boost::beast::flat_buffer& buffer, RequestParser& parser,
              const ServerOptions& options, bool expectContinue)
-      : stream_(fd, std::chrono::milliseconds(options.timeoutMs)),
+      : stream_(transport),
         buffer_(buffer),
         parser_(parser),
         options_(options),
-        expectContinue_(expectContinue) {}
+        expectContinue_(expectContinue) {
+    stream_.socket().setIdle(std::chrono::milliseconds(options.timeoutMs));
+    stream_.socket().expireAt(SocketStream::Clock::time_point::max());
+  }
 
   // The body could not be read whole: what is left of it is still on the wire.
   bool failed() const { return failed_; }
@@ -39,7 +42,7 @@ class BodyStream : public BodyReader {
     return e;
   }
 
-  SocketStream stream_;
+  Transport& stream_;
   boost::beast::flat_buffer& buffer_;
   RequestParser& parser_;
   const ServerOptions& options_;

@@ -22,18 +22,18 @@ constexpr size_t kScratch = 4096;
 
 class ChunkedSession : public OpenConnection, public std::enable_shared_from_this<ChunkedSession> {
  public:
-  ChunkedSession(asio::ip::tcp::socket socket, std::shared_ptr<ServerShared> shared,
+  ChunkedSession(Transport transport, std::shared_ptr<ServerShared> shared,
                  std::shared_ptr<Stream> stream, ChunkedOptions options)
       : OpenConnection(std::move(shared)),
-        socket_(std::move(socket)),
-        timer_(socket_.get_executor()),
+        transport_(std::move(transport)),
+        timer_(transport_.get_executor()),
         stream_(std::move(stream)),
         options_(options) {}
 
   void start() {
     enroll(weak_from_this());
     std::weak_ptr<ChunkedSession> weak = weak_from_this();
-    stream_->attach([weak, executor = socket_.get_executor()] {
+    stream_->attach([weak, executor = transport_.get_executor()] {
       asio::post(executor, [weak] {
         if (auto self = weak.lock()) self->pump();
       });
@@ -62,7 +62,7 @@ class ChunkedSession : public OpenConnection, public std::enable_shared_from_thi
     sending_ = std::move(data);
     writeStarted_ = Clock::now();
     auto chunk = bhttp::make_chunk(asio::buffer(sending_));
-    asio::async_write(socket_, chunk, [self = shared_from_this()](error_code ec, size_t) {
+    asio::async_write(transport_, chunk, [self = shared_from_this()](error_code ec, size_t) {
       self->writing_ = false;
       self->sending_.clear();
       self->lastSent_ = Clock::now();
@@ -82,18 +82,17 @@ class ChunkedSession : public OpenConnection, public std::enable_shared_from_thi
     writing_ = true;
     sending_ = std::move(tail);
     auto last = [self = shared_from_this(), code, reason](error_code, size_t) {
-      error_code ignored;
-      self->socket_.shutdown(asio::socket_base::shutdown_send, ignored);
+      self->transport_.shutdownSend();
       self->end(code, reason);
     };
     if (sending_.empty()) {
-      asio::async_write(socket_, bhttp::make_chunk_last(), std::move(last));
+      asio::async_write(transport_, bhttp::make_chunk_last(), std::move(last));
     } else {
       auto chunk = bhttp::make_chunk(asio::buffer(sending_));
       asio::async_write(
-          socket_, chunk, [self = shared_from_this(), last](error_code ec, size_t n) mutable {
+          transport_, chunk, [self = shared_from_this(), last](error_code ec, size_t n) mutable {
             if (ec) return last(ec, n);
-            asio::async_write(self->socket_, bhttp::make_chunk_last(), std::move(last));
+            asio::async_write(self->transport_, bhttp::make_chunk_last(), std::move(last));
           });
     }
   }
@@ -101,11 +100,11 @@ class ChunkedSession : public OpenConnection, public std::enable_shared_from_thi
   // A stream's client sends nothing; a read ends only when it goes away (or sends junk).
   void watchPeer() {
     if (!scratch_) scratch_ = std::make_unique<char[]>(kScratch);
-    socket_.async_read_some(asio::buffer(scratch_.get(), kScratch),
-                            [self = shared_from_this()](error_code ec, size_t) {
-                              if (ec) return self->end(kGoingAway, "client went away");
-                              self->watchPeer();
-                            });
+    transport_.async_read_some(asio::buffer(scratch_.get(), kScratch),
+                               [self = shared_from_this()](error_code ec, size_t) {
+                                 if (ec) return self->end(kGoingAway, "client went away");
+                                 self->watchPeer();
+                               });
   }
 
   // Once a second: a write stuck past http.timeout_ms means a client that stopped reading; an
@@ -132,12 +131,11 @@ class ChunkedSession : public OpenConnection, public std::enable_shared_from_thi
     ended_ = true;
     done_ = true;
     timer_.cancel();
-    error_code ignored;
-    socket_.close(ignored);
+    transport_.close();
     stream_->end(code, reason);
   }
 
-  asio::ip::tcp::socket socket_;
+  Transport transport_;
   asio::steady_timer timer_;
   std::shared_ptr<Stream> stream_;
   ChunkedOptions options_;
@@ -152,9 +150,10 @@ class ChunkedSession : public OpenConnection, public std::enable_shared_from_thi
 
 }  // namespace
 
-void startChunkedSession(asio::ip::tcp::socket socket, std::shared_ptr<ServerShared> shared,
+void startChunkedSession(Transport transport, std::shared_ptr<ServerShared> shared,
                          std::shared_ptr<Stream> stream, ChunkedOptions options) {
-  std::make_shared<ChunkedSession>(std::move(socket), std::move(shared), std::move(stream), options)
+  std::make_shared<ChunkedSession>(std::move(transport), std::move(shared), std::move(stream),
+                                   options)
       ->start();
 }
 

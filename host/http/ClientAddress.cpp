@@ -7,11 +7,28 @@
 
 namespace portico::http {
 
+namespace {
+
+bool isTrusted(std::string_view ip, const std::vector<std::string>& trustedProxies) {
+  return std::find(trustedProxies.begin(), trustedProxies.end(), ip) != trustedProxies.end();
+}
+
+}  // namespace
+
+std::string_view clientScheme(const Request& request,
+                              const std::vector<std::string>& trustedProxies) {
+  if (request.secure()) return "https";
+  if (!isTrusted(request.peerIp(), trustedProxies)) return "http";
+  auto fields = request.headers("X-Forwarded-Proto");
+  if (fields.empty()) return "http";
+  std::string_view last = fields.back();
+  if (auto comma = last.rfind(','); comma != std::string_view::npos) last = last.substr(comma + 1);
+  return Poco::icompare(Poco::trim(std::string(last)), "https") == 0 ? "https" : "http";
+}
+
 std::string clientIp(const Request& request, const std::vector<std::string>& trustedProxies) {
   std::string ip(request.peerIp());
-  auto trusted = [&](const std::string& addr) {
-    return std::find(trustedProxies.begin(), trustedProxies.end(), addr) != trustedProxies.end();
-  };
+  auto trusted = [&](const std::string& addr) { return isTrusted(addr, trustedProxies); };
   if (!trusted(ip)) return ip;
   std::string forwarded;
   for (std::string_view line : request.headers("X-Forwarded-For")) {

@@ -13,4 +13,9 @@ namespace portico::http {
 // written by the client and prove nothing. Several X-Forwarded-For fields count as one list.
 std::string clientIp(const Request& request, const std::vector<std::string>& trustedProxies);
 
+// "https" when the request came over TLS here, or from a trusted proxy whose X-Forwarded-Proto
+// says https (its last entry: the one the nearest proxy wrote); "http" otherwise.
+std::string_view clientScheme(const Request& request,
+                              const std::vector<std::string>& trustedProxies);
+
 }  // namespace portico::http

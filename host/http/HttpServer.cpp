@@ -33,7 +33,9 @@ HttpServer::HttpServer(const ServerOptions& options, Handler& handler, Observer*
       shared_(std::make_shared<ServerShared>(options, handler, observer)),
       loops_(options.ioThreads, options.threads, kStallAfter),
       acceptor_(loops_.first()),
-      acceptPause_(loops_.first()) {
+      acceptPause_(loops_.first()),
+      tlsWatch_(loops_.first()) {
+  if (options.tls.enabled()) shared_->tls = std::make_shared<TlsContext>(options.tls);
   if (options.inheritedFd >= 0) {
     adopt(options.inheritedFd);
   } else {
@@ -103,9 +105,45 @@ void HttpServer::acceptWaiting(int limit) {
 void HttpServer::start() {
   loops_.start();
   asio::post(acceptor_.get_executor(), [this] { accept(); });
-  log::get(options_.name)
-      ->info("listening on {}:{} ({} event loops, up to {} threads)", options_.host, port_,
-             options_.ioThreads, options_.threads);
+  auto logger = log::get(options_.name);
+  logger->info("listening on {}:{} ({} event loops, up to {} threads)", options_.host, port_,
+               options_.ioThreads, options_.threads);
+  if (shared_->tls) {
+    auto certificate = shared_->tls->certificate();
+    logger->info("TLS: certificate serial {} ({}, until {})", certificate.serial,
+                 certificate.subject, certificate.notAfter);
+    if (options_.tlsWatchMs > 0) asio::post(tlsWatch_.get_executor(), [this] { watchTlsFiles(); });
+  }
+}
+
+std::optional<TlsContext::Reload> HttpServer::reloadTls() {
+  if (!shared_->tls) return std::nullopt;
+  auto result = shared_->tls->reload();
+  auto logger = log::get(options_.name);
+  if (result.ok) {
+    logger->info("TLS reloaded: {}", result.message);
+  } else {
+    logger->error("TLS reload refused: {}", result.message);
+  }
+  return result;
+}
+
+std::optional<TlsCertificate> HttpServer::tlsCertificate() const {
+  if (!shared_->tls) return std::nullopt;
+  return shared_->tls->certificate();
+}
+
+// An ACME client (certbot, lego) renews by writing the files: they are served from the next look.
+void HttpServer::watchTlsFiles() {
+  tlsWatch_.expires_after(std::chrono::milliseconds(options_.tlsWatchMs));
+  tlsWatch_.async_wait([this](boost::system::error_code ec) {
+    if (ec) return;
+    auto result = shared_->tls->reloadIfChanged();
+    auto logger = log::get(options_.name);
+    if (!result.ok) logger->error("TLS files changed but refused: {}", result.message);
+    if (result.changed) logger->info("TLS files changed: {}", result.message);
+    watchTlsFiles();
+  });
 }
 
 void HttpServer::drain() {
@@ -118,6 +156,7 @@ void HttpServer::drain() {
       boost::system::error_code ec;
       acceptor_.cancel(ec);
       acceptPause_.cancel();
+      tlsWatch_.cancel();
       // Closing a listener resets the connections still in its backlog: they are taken first.
       acceptWaiting(options_.queue);
       acceptor_.close(ec);

@@ -10,14 +10,15 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <optional>
 
 #include "http/EventLoops.h"
 #include "http/Exchange.h"
 #include "http/ServerOptions.h"
+#include "http/ServerShared.h"
+#include "http/TlsContext.h"
 
 namespace portico::http {
-
-struct ServerShared;
 
 class HttpServer {
  public:
@@ -40,6 +41,11 @@ class HttpServer {
   int listenerFd() { return acceptor_.native_handle(); }
   // Threads serving connections now: the loops' own and the helpers lent to them.
   int threads() const { return loops_.threads(); }
+  bool secure() const { return shared_->tls != nullptr; }
+  // Reads the certificate and key again (SIGHUP, the admin API, a change on disk) and logs what
+  // came of it; none when this listener is plain.
+  std::optional<TlsContext::Reload> reloadTls();
+  std::optional<TlsCertificate> tlsCertificate() const;
 
  private:
   void accept();
@@ -47,6 +53,7 @@ class HttpServer {
   // acceptor's loop, which never blocks on it (non-blocking).
   void acceptWaiting(int limit);
   void adopt(int fd);
+  void watchTlsFiles();
 
   ServerOptions options_;
   std::shared_ptr<ServerShared> shared_;
@@ -54,6 +61,7 @@ class HttpServer {
   // Both live on the first loop; declared after the loops so they are destroyed first.
   boost::asio::ip::tcp::acceptor acceptor_;
   boost::asio::steady_timer acceptPause_;
+  boost::asio::steady_timer tlsWatch_;
   uint16_t port_ = 0;
   bool draining_ = false;
   bool stopped_ = false;

@@ -30,11 +30,12 @@ class Request {
   using Field = std::pair<std::string_view, std::string_view>;
 
   Request(std::string_view method, std::string_view target, std::vector<Field> fields,
-          std::string_view peerIp, BodyReader& body)
+          std::string_view peerIp, bool secure, BodyReader& body)
       : method_(method),
         target_(target),
         fields_(std::move(fields)),
         peerIp_(peerIp),
+        secure_(secure),
         body_(body) {}
 
   std::string_view method() const { return method_; }
@@ -45,6 +46,9 @@ class Request {
   std::vector<std::string_view> headers(std::string_view name) const;
   // The TCP peer's IP (see ClientAddress.h for the client behind a trusted proxy).
   std::string_view peerIp() const { return peerIp_; }
+  // Arrived over TLS on this listener (see ClientAddress.h for a request a trusted proxy
+  // received over TLS).
+  bool secure() const { return secure_; }
 
   // Nothing (success) or the error to answer with: 413 past `limit`, 400 for a malformed chunk,
   // 408 for a body that arrives too slowly.
@@ -61,6 +65,7 @@ class Request {
   std::string_view target_;
   std::vector<Field> fields_;
   std::string_view peerIp_;
+  bool secure_;
   BodyReader& body_;
 };
 

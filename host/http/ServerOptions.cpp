@@ -27,6 +27,19 @@ ServerOptions ServerOptions::fromConfig(const config::Config& cfg, const std::st
   o.maxHeaderFields = static_cast<int>(number(".max_header_fields", 1, 10000));
   o.bodyMinRate = static_cast<uint64_t>(number(".body_min_rate", 0, INT64_MAX));
   o.bodyRateGraceMs = static_cast<int>(number(".body_rate_grace_ms", 1, 3600000));
+  o.tls.certFile = cfg.getString(prefix + ".tls.cert_file");
+  o.tls.keyFile = cfg.getString(prefix + ".tls.key_file");
+  o.tls.clientCaFile = cfg.getString(prefix + ".tls.client_ca_file");
+  o.tls.ciphers = cfg.getString(prefix + ".tls.ciphers");
+  o.tls.ciphersuites = cfg.getString(prefix + ".tls.ciphersuites");
+  std::string minVersion = cfg.getString(prefix + ".tls.min_version");
+  if (minVersion != "1.2" && minVersion != "1.3") {
+    throw config::ConfigError(prefix + ".tls.min_version must be 1.2 or 1.3, not '" + minVersion +
+                              "'");
+  }
+  o.tls.tls13Only = minVersion == "1.3";
+  o.tlsWatchMs = static_cast<int>(number(".tls.watch_ms", 0, 86400000));
+  o.hsts = cfg.getString(prefix + ".tls.hsts");
   o.name = prefix;
   return o;
 }

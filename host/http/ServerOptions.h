@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <string>
 
+#include "http/TlsContext.h"
+
 namespace portico::config {
 class Config;
 }
@@ -39,10 +41,15 @@ struct ServerOptions {
   // A listening socket this process was handed (systemd socket activation, a binary upgrade):
   // served instead of binding host:port. -1 = bind.
   int inheritedFd = -1;
+  // TLS on this listener when tls.enabled(); the context is reloaded when its files change,
+  // looked at every tlsWatchMs (0 = only on SIGHUP or the admin API).
+  TlsOptions tls;
+  int tlsWatchMs = 0;
+  std::string hsts;  // Strict-Transport-Security on responses over TLS; empty = none
 
   // Reads <prefix>.host, .port, .io_threads, .threads, .queue, .keepalive_timeout_ms,
   // .max_keepalive_requests, .timeout_ms, .header_timeout_ms, .max_header_bytes,
-  // .max_header_fields, .body_min_rate, .body_rate_grace_ms.
+  // .max_header_fields, .body_min_rate, .body_rate_grace_ms and .tls.*.
   static ServerOptions fromConfig(const config::Config& cfg, const std::string& prefix);
 };
 

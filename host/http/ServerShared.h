@@ -44,6 +44,7 @@ struct ServerShared {
   ServerOptions options;
   Handler& handler;
   Observer* observer;
+  std::shared_ptr<TlsContext> tls;  // null: plain TCP
   // Draining: responses say `Connection: close`. Then closing idle: no connection waits for
   // another request.
   std::atomic<bool> stopping{false};

@@ -26,6 +26,8 @@
 #include "http/ReadErrors.h"
 #include "http/RequestId.h"
 #include "http/StreamSessions.h"
+#include "http/TlsContext.h"
+#include "http/Transport.h"
 #include "log/Logging.h"
 
 namespace portico::http {
@@ -62,32 +64,44 @@ const std::string& httpDate() {
 constexpr auto kLingerTime = milliseconds(2000);
 constexpr size_t kLingerBytes = size_t{1} << 20;
 constexpr size_t kScratch = size_t{16} * 1024;
+// The peer closed: a plain FIN, or a TLS peer closing (with or without its close_notify).
+bool isEndOfInput(const beast::error_code& ec) {
+  return ec == asio::error::eof || ec == asio::ssl::error::stream_truncated;
+}
+
 // A keep-alive connection keeps a read buffer this small between requests; a larger one (a big
 // head, pipelining) is given back.
 constexpr size_t kIdleBuffer = 4096;
 
 class Session : public OpenConnection, public std::enable_shared_from_this<Session> {
  public:
-  Session(asio::ip::tcp::socket socket, std::shared_ptr<ServerShared> shared)
+  Session(Transport transport, std::shared_ptr<ServerShared> shared)
       : OpenConnection(std::move(shared)),
-        socket_(std::move(socket)),
-        timer_(socket_.get_executor()),
+        transport_(std::move(transport)),
+        timer_(transport_.get_executor()),
         options_(shared_->options),
         buffer_(static_cast<size_t>(options_.maxHeaderBytes) + size_t{64} * 1024) {}
 
   void start() {
     enroll(weak_from_this());
     beast::error_code ec;
-    auto peer = socket_.remote_endpoint(ec);
+    auto& socket = transport_.socket().socket();
+    auto peer = socket.remote_endpoint(ec);
     if (ec) return end();  // gone before we looked
     peer_ = peer.address().to_string();
-    socket_.set_option(asio::ip::tcp::no_delay(true), ec);
-    nextRequest();
+    socket.set_option(asio::ip::tcp::no_delay(true), ec);
+    if (!transport_.secure()) return nextRequest();
+    // The handshake counts as the head of the first request: it has that long.
+    armAt(Clock::now() + milliseconds(options_.headerTimeoutMs));
+    transport_.async_handshake([self = shared_from_this()](beast::error_code failed) {
+      if (self->disarm() || failed) return self->end();
+      self->nextRequest();
+    });
   }
 
   void closeWhenIdle() override {
-    asio::post(socket_.get_executor(), [self = shared_from_this()] {
-      if (self->waiting_) self->socket_.cancel();
+    asio::post(transport_.get_executor(), [self = shared_from_this()] {
+      if (self->waiting_) self->transport_.cancel();
     });
   }
 
@@ -129,14 +143,14 @@ class Session : public OpenConnection, public std::enable_shared_from_this<Sessi
     if (room == 0) return onHead(bhttp::error::buffer_overflow);
     armAt(headStarted_ ? std::min(headDeadline_, Clock::now() + milliseconds(options_.timeoutMs))
                        : idleUntil_);
-    socket_.async_read_some(buffer_.prepare(room),
-                            [self = shared_from_this()](beast::error_code ec, size_t n) {
-                              self->buffer_.commit(n);
-                              if (self->disarm()) return self->onHead(beast::error::timeout);
-                              if (ec == asio::error::eof) return self->onHead(self->endOfInput());
-                              if (ec) return self->onHead(ec);
-                              self->parseHead();
-                            });
+    transport_.async_read_some(buffer_.prepare(room),
+                               [self = shared_from_this()](beast::error_code ec, size_t n) {
+                                 self->buffer_.commit(n);
+                                 if (self->disarm()) return self->onHead(beast::error::timeout);
+                                 if (isEndOfInput(ec)) return self->onHead(self->endOfInput());
+                                 if (ec) return self->onHead(ec);
+                                 self->parseHead();
+                               });
   }
 
   beast::error_code endOfInput() {
@@ -182,8 +196,8 @@ class Session : public OpenConnection, public std::enable_shared_from_this<Sessi
     std::vector<Request::Field> fields;
     fields.reserve(16);
     for (const auto& field : head) fields.emplace_back(sv(field.name_string()), sv(field.value()));
-    BodyStream body(socket_.native_handle(), buffer_, *parser_, options_, expectsContinue(head));
-    Request request(method_, target_, std::move(fields), peer_, body);
+    BodyStream body(transport_, buffer_, *parser_, options_, expectsContinue(head));
+    Request request(method_, target_, std::move(fields), peer_, transport_.secure(), body);
     Response response;
     try {
       shared_->handler.handle(request, response, exchange_);
@@ -218,7 +232,7 @@ class Session : public OpenConnection, public std::enable_shared_from_this<Sessi
     bhttp::request<bhttp::string_body> request{std::move(parser_->get().base())};
     WebSocketOptions o{options_.websocketMaxMessageBytes, options_.websocketIdleTimeoutMs,
                        exchange_.requestId};
-    startWebSocketSession(std::move(socket_), shared_, std::move(response.stream),
+    startWebSocketSession(std::move(transport_), shared_, std::move(response.stream),
                           std::move(request), std::move(o));
   }
 
@@ -239,6 +253,9 @@ class Session : public OpenConnection, public std::enable_shared_from_this<Sessi
     for (const auto& [name, value] : r.headers) res.insert(name, value);
     res.set(bhttp::field::date, httpDate());
     res.set("X-Request-Id", exchange_.requestId);
+    if (transport_.secure() && !options_.hsts.empty()) {
+      res.set(bhttp::field::strict_transport_security, options_.hsts);
+    }
     res.keep_alive(keepAlive);
     if (stream_) {
       auto type = res.find(bhttp::field::content_type);
@@ -260,9 +277,9 @@ class Session : public OpenConnection, public std::enable_shared_from_this<Sessi
       self->written(ec, keepAlive);
     };
     if (headOnly || stream_) {
-      bhttp::async_write_header(socket_, *serializer_, std::move(done));
+      bhttp::async_write_header(transport_, *serializer_, std::move(done));
     } else {
-      bhttp::async_write(socket_, *serializer_, std::move(done));
+      bhttp::async_write(transport_, *serializer_, std::move(done));
     }
   }
 
@@ -293,7 +310,7 @@ class Session : public OpenConnection, public std::enable_shared_from_this<Sessi
     const auto& type = streamType_;
     o.eventStream = type.rfind("text/event-stream", 0) == 0;
     o.heartbeatMs = o.eventStream ? options_.sseHeartbeatMs : 0;
-    startChunkedSession(std::move(socket_), shared_, std::move(stream), o);
+    startChunkedSession(std::move(transport_), shared_, std::move(stream), o);
   }
 
   void reportDone(int status) {
@@ -303,8 +320,7 @@ class Session : public OpenConnection, public std::enable_shared_from_this<Sessi
   }
 
   void linger() {
-    beast::error_code ec;
-    socket_.shutdown(asio::socket_base::shutdown_send, ec);
+    transport_.shutdownSend();
     armAt(Clock::now() + kLingerTime);
     drop(0);
   }
@@ -312,19 +328,19 @@ class Session : public OpenConnection, public std::enable_shared_from_this<Sessi
   void drop(size_t dropped) {
     if (dropped >= kLingerBytes) return end();
     if (!scratch_) scratch_ = std::make_unique<char[]>(kScratch);
-    socket_.async_read_some(asio::buffer(scratch_.get(), kScratch),
-                            [self = shared_from_this(), dropped](beast::error_code ec, size_t n) {
-                              if (ec || self->timedOut_) return self->end();
-                              self->drop(dropped + n);
-                            });
+    transport_.async_read_some(
+        asio::buffer(scratch_.get(), kScratch),
+        [self = shared_from_this(), dropped](beast::error_code ec, size_t n) {
+          if (ec || self->timedOut_) return self->end();
+          self->drop(dropped + n);
+        });
   }
 
   // The connection ends once nothing refers to it; this makes sure nothing still does.
   void end() {
     disarm();
     timer_.cancel();
-    beast::error_code ec;
-    socket_.close(ec);
+    transport_.close();
   }
 
   // One deadline at a time bounds whatever the connection waits for; when it passes, the wait is
@@ -354,7 +370,7 @@ class Session : public OpenConnection, public std::enable_shared_from_this<Sessi
       return waitTimer();
     }
     timedOut_ = true;
-    socket_.cancel();
+    transport_.cancel();
   }
 
   // Ends the current deadline; true if it had passed.
@@ -363,7 +379,7 @@ class Session : public OpenConnection, public std::enable_shared_from_this<Sessi
     return timedOut_;
   }
 
-  asio::ip::tcp::socket socket_;
+  Transport transport_;
   asio::steady_timer timer_;
   Clock::time_point deadline_ = Clock::time_point::max();
   uint64_t timerWaits_ = 0;  // so a replaced wait is told from the current one
@@ -397,7 +413,9 @@ class Session : public OpenConnection, public std::enable_shared_from_this<Sessi
 }  // namespace
 
 void startSession(asio::ip::tcp::socket socket, std::shared_ptr<ServerShared> shared) {
-  std::make_shared<Session>(std::move(socket), std::move(shared))->start();
+  auto tls = shared->tls ? shared->tls->current() : nullptr;
+  Transport transport(std::move(socket), std::move(tls));
+  std::make_shared<Session>(std::move(transport), std::move(shared))->start();
 }
 
 }  // namespace portico::http

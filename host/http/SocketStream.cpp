@@ -44,7 +44,7 @@ bool SocketStream::await(short events, bool reading, error_code& ec) {
     ec = boost::beast::error::timeout;
     return false;
   }
-  pollfd fd = {fd_, events, 0};
+  pollfd fd = {socket_.native_handle(), events, 0};
   int n;
   do {
     auto left = std::chrono::ceil<std::chrono::milliseconds>(until - Clock::now());
@@ -63,7 +63,7 @@ bool SocketStream::await(short events, bool reading, error_code& ec) {
 
 size_t SocketStream::readInto(void* data, size_t size, error_code& ec) {
   for (;;) {
-    ssize_t n = ::recv(fd_, data, size, MSG_DONTWAIT);
+    ssize_t n = ::recv(socket_.native_handle(), data, size, MSG_DONTWAIT);
     if (n > 0) {
       received_ += static_cast<uint64_t>(n);
       ec = {};
@@ -89,7 +89,7 @@ size_t SocketStream::writeFrom(const iovec* iov, int count, error_code& ec) {
   msg.msg_iov = const_cast<iovec*>(iov);
   msg.msg_iovlen = static_cast<size_t>(count);
   for (;;) {
-    ssize_t n = ::sendmsg(fd_, &msg, MSG_DONTWAIT | MSG_NOSIGNAL);
+    ssize_t n = ::sendmsg(socket_.native_handle(), &msg, MSG_DONTWAIT | MSG_NOSIGNAL);
     if (n >= 0) return static_cast<size_t>(n);
     if (errno == EINTR) continue;
     if (errno != EAGAIN && errno != EWOULDBLOCK) {

@@ -1,26 +1,46 @@
-// A connected socket as Beast's SyncReadStream and SyncWriteStream, with deadlines: every read
-// and write waits in poll(2) for at most the time it has left, so a silent, slow or never-reading
-// client costs a timeout, never a thread for good. Used by the worker that reads a body while the
-// connection's event loop leaves the socket alone.
+// A client's TCP socket as an Asio stream with two faces. Asynchronous reads and writes go to the
+// socket (the event loop's work). Synchronous ones, made by the worker that reads a body while the
+// connection's event loop leaves the socket alone, have deadlines: each waits in poll(2) for at
+// most the time it has left, so a silent, slow or never-reading client costs a timeout, never a
+// thread for good. TLS runs over it (Transport.h), so its synchronous reads keep those deadlines.
 #pragma once
 
 #include <sys/uio.h>
 
 #include <boost/asio/buffer.hpp>
+#include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core/error.hpp>
 #include <boost/system/system_error.hpp>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <utility>
 
 namespace portico::http {
 
 class SocketStream {
  public:
   using Clock = std::chrono::steady_clock;
+  using executor_type = boost::asio::ip::tcp::socket::executor_type;
+  using lowest_layer_type = boost::asio::ip::tcp::socket::lowest_layer_type;
 
-  // `idle`: the longest any single read or write may wait for the peer.
-  SocketStream(int fd, std::chrono::milliseconds idle) : fd_(fd), idle_(idle) {}
+  explicit SocketStream(boost::asio::ip::tcp::socket socket) : socket_(std::move(socket)) {}
+
+  boost::asio::ip::tcp::socket& socket() { return socket_; }
+  executor_type get_executor() { return socket_.get_executor(); }
+  lowest_layer_type& lowest_layer() { return socket_.lowest_layer(); }
+
+  template <class Buffers, class Handler>
+  void async_read_some(const Buffers& buffers, Handler&& handler) {
+    socket_.async_read_some(buffers, std::forward<Handler>(handler));
+  }
+  template <class Buffers, class Handler>
+  void async_write_some(const Buffers& buffers, Handler&& handler) {
+    socket_.async_write_some(buffers, std::forward<Handler>(handler));
+  }
+
+  // The synchronous side. `idle`: the longest any single read or write may wait for the peer.
+  void setIdle(std::chrono::milliseconds idle) { idle_ = idle; }
 
   // Reads fail with beast::error::timeout from `deadline` on.
   void expireAt(Clock::time_point deadline);
@@ -79,8 +99,8 @@ class SocketStream {
   bool await(short events, bool reading, boost::beast::error_code& ec);
   Clock::time_point readDeadline() const;
 
-  int fd_;
-  std::chrono::milliseconds idle_;
+  boost::asio::ip::tcp::socket socket_;
+  std::chrono::milliseconds idle_{0};
   Clock::time_point deadline_ = Clock::time_point::max();
   uint64_t minRate_ = 0;  // bytes per second, 0 = off
   Clock::time_point rateStart_;

@@ -1,9 +1,8 @@
 // Connections whose response goes on after its head (Stream.h): a chunked body, or a WebSocket.
-// Each takes the socket over from the HTTP session that served the request, runs on the same
+// Each takes the connection over from the HTTP session that served the request, runs on the same
 // event loop, and ends the stream exactly once however the connection ends.
 #pragma once
 
-#include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
 
@@ -11,6 +10,7 @@
 
 #include "http/ServerShared.h"
 #include "http/Stream.h"
+#include "http/Transport.h"
 
 namespace portico::http {
 
@@ -23,7 +23,7 @@ struct ChunkedOptions {
 };
 
 // The head has been sent with Transfer-Encoding: chunked; sends what the stream is given.
-void startChunkedSession(boost::asio::ip::tcp::socket socket, std::shared_ptr<ServerShared> shared,
+void startChunkedSession(Transport transport, std::shared_ptr<ServerShared> shared,
                          std::shared_ptr<Stream> stream, ChunkedOptions options);
 
 struct WebSocketOptions {
@@ -33,8 +33,8 @@ struct WebSocketOptions {
 };
 
 // Answers the upgrade `request` (101, RFC 6455) and runs the WebSocket.
-void startWebSocketSession(boost::asio::ip::tcp::socket socket,
-                           std::shared_ptr<ServerShared> shared, std::shared_ptr<Stream> stream,
+void startWebSocketSession(Transport transport, std::shared_ptr<ServerShared> shared,
+                           std::shared_ptr<Stream> stream,
                            boost::beast::http::request<boost::beast::http::string_body> request,
                            WebSocketOptions options);
 

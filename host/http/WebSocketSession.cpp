@@ -32,11 +32,11 @@ uint16_t codeFor(const error_code& ec) {
 class WebSocketSession : public OpenConnection,
                          public std::enable_shared_from_this<WebSocketSession> {
  public:
-  WebSocketSession(asio::ip::tcp::socket socket, std::shared_ptr<ServerShared> shared,
+  WebSocketSession(Transport transport, std::shared_ptr<ServerShared> shared,
                    std::shared_ptr<Stream> stream,
                    beast::http::request<beast::http::string_body> request, WebSocketOptions options)
       : OpenConnection(std::move(shared)),
-        ws_(std::move(socket)),
+        ws_(std::move(transport)),
         closeWait_(ws_.get_executor()),
         stream_(std::move(stream)),
         request_(std::move(request)),
@@ -128,7 +128,7 @@ class WebSocketSession : public OpenConnection,
     stream_->end(code, reason);
   }
 
-  websocket::stream<asio::ip::tcp::socket> ws_;
+  websocket::stream<Transport> ws_;
   asio::steady_timer closeWait_;
   std::shared_ptr<Stream> stream_;
   beast::http::request<beast::http::string_body> request_;
@@ -142,11 +142,11 @@ class WebSocketSession : public OpenConnection,
 
 }  // namespace
 
-void startWebSocketSession(asio::ip::tcp::socket socket, std::shared_ptr<ServerShared> shared,
+void startWebSocketSession(Transport transport, std::shared_ptr<ServerShared> shared,
                            std::shared_ptr<Stream> stream,
                            beast::http::request<beast::http::string_body> request,
                            WebSocketOptions options) {
-  std::make_shared<WebSocketSession>(std::move(socket), std::move(shared), std::move(stream),
+  std::make_shared<WebSocketSession>(std::move(transport), std::move(shared), std::move(stream),
                                      std::move(request), std::move(options))
       ->start();
 }

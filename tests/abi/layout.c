@@ -50,7 +50,7 @@ _Static_assert(offsetof(portico_job_options, delay_ms) == 8, "portico_job_option
 _Static_assert(offsetof(portico_job_options, max_attempts) == 12,
                "portico_job_options.max_attempts");
 _Static_assert(offsetof(portico_job_options, backoff_ms) == 16, "portico_job_options.backoff_ms");
-_Static_assert(sizeof(portico_host_api) == 576, "portico_host_api");
+_Static_assert(sizeof(portico_host_api) == 584, "portico_host_api");
 _Static_assert(offsetof(portico_host_api, struct_size) == 0, "portico_host_api.struct_size");
 _Static_assert(offsetof(portico_host_api, abi_major) == 8, "portico_host_api.abi_major");
 _Static_assert(offsetof(portico_host_api, abi_minor) == 12, "portico_host_api.abi_minor");
@@ -158,6 +158,9 @@ _Static_assert(offsetof(portico_host_api, call_traceparent) == 552,
 _Static_assert(offsetof(portico_host_api, metric_count) == 560, "portico_host_api.metric_count");
 _Static_assert(offsetof(portico_host_api, component_state) == 568,
                "portico_host_api.component_state");
+/* 1.7 */
+_Static_assert(offsetof(portico_host_api, request_scheme) == 576,
+               "portico_host_api.request_scheme");
 _Static_assert(sizeof(portico_stream_handlers) == 40, "portico_stream_handlers");
 _Static_assert(offsetof(portico_stream_handlers, user_data) == 8,
                "portico_stream_handlers.user_data");

@@ -21,6 +21,12 @@ namespace e2e {
 Reply request(uint16_t port, const std::string& method, const std::string& path,
               const std::string& body, const std::map<std::string, std::string>& headers) {
   Poco::Net::HTTPClientSession session("127.0.0.1", port);
+  return exchange(session, method, path, body, headers);
+}
+
+Reply exchange(Poco::Net::HTTPClientSession& session, const std::string& method,
+               const std::string& path, const std::string& body,
+               const std::map<std::string, std::string>& headers) {
   session.setTimeout(Poco::Timespan(30, 0));
   Poco::Net::HTTPRequest req(method, path, Poco::Net::HTTPMessage::HTTP_1_1);
   for (const auto& [k, v] : headers) req.set(k, v);

@@ -9,6 +9,10 @@
 
 #include "portico/json.hpp"
 
+namespace Poco::Net {
+class HTTPClientSession;
+}
+
 namespace e2e {
 
 struct Reply {
@@ -21,6 +25,10 @@ struct Reply {
 Reply request(uint16_t port, const std::string& method, const std::string& path,
               const std::string& body = "", const std::map<std::string, std::string>& headers = {});
 Reply get(uint16_t port, const std::string& path);
+// One request on a session the caller holds (kept alive between calls; HTTPS too).
+Reply exchange(Poco::Net::HTTPClientSession& session, const std::string& method,
+               const std::string& path, const std::string& body = "",
+               const std::map<std::string, std::string>& headers = {});
 
 class Porticod;
 // An admin call with the instance's token (or `token` when given; "" sends no Authorization).

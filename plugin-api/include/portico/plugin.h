@@ -42,6 +42,8 @@
  *        that went away stops at once instead of running to its end. A plugin counts its own
  *        events on /metrics (metric_count) and reports the state of its components (a
  *        provider it could not configure) on /ready (component_state).
+ *   1.7  request_scheme: whether a request reached the host over TLS (porticod's own, or a
+ *        trusted proxy's that says so in X-Forwarded-Proto).
  *
  * ---------------------------------------------------------------------------------------------
  * COMPATIBILITY POLICY
@@ -98,7 +100,7 @@ extern "C" {
 
 /* ABI version this header describes. See the compatibility policy above. */
 #define PORTICO_ABI_MAJOR 1u
-#define PORTICO_ABI_MINOR 6u
+#define PORTICO_ABI_MINOR 7u
 
 /* Name of the one symbol a plugin exports; see portico_negotiate_fn. */
 #define PORTICO_ENTRY_SYMBOL "portico_plugin_negotiate"
@@ -750,6 +752,14 @@ typedef struct portico_host_api {
    * Any thread, any context; at most 64 components (PORTICO_ERR_TOO_LARGE after). */
   portico_status (*component_state)(portico_host_ctx* ctx, portico_str component,
                                     portico_str state);
+
+  /* ---- 1.7: TLS. Check PORTICO_HAS_MEMBER(host, portico_host_api, request_scheme). ---- */
+
+  /* "https" when the request reached porticod over TLS (http.tls.*), or came from a proxy listed
+   * in http.trusted_proxies whose X-Forwarded-Proto says https; "http" otherwise. What a plugin
+   * checks before it sets a Secure cookie or builds an absolute URL. The view is static: valid
+   * for the life of the process. Any thread. */
+  portico_str (*request_scheme)(const portico_request* req);
 } portico_host_api;
 
 /* ------------------------------------------------------------------------------------------ */

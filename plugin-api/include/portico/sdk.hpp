@@ -163,6 +163,12 @@ class Request {
   }
   // The client's address (through trusted proxies only).
   std::string_view client_ip() const { return view(api_->request_client_ip(req_)); }
+  // "https" or "http": whether the client reached us over TLS (here or at a trusted proxy).
+  // "http" on a host older than ABI 1.7, which never spoke TLS itself.
+  std::string_view scheme() const {
+    if (!PORTICO_HAS_MEMBER(api_, portico_host_api, request_scheme)) return "http";
+    return view(api_->request_scheme(req_));
+  }
 
   // For a route with RouteOptions::stream_body: the next part of the body into buf, as it
   // arrives; 0 once it has ended. A body that cannot be read (past the route's maximum, too
