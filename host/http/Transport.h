@@ -1,13 +1,14 @@
 // The bytes of one client connection: plain TCP, or TLS over it. Sessions (Session.h,
 // StreamSessions.h) read and write through this one type whichever it is, and hand it on when a
 // response turns into a stream. TLS is Asio's (OpenSSL) over SocketStream, so the body a worker
-// reads synchronously keeps its deadlines under TLS too. Movable: the streams live behind
-// pointers, so a move keeps what a pending operation refers to.
+// reads synchronously keeps its deadlines under TLS too; Beast's ssl_stream wraps it so that a
+// response's head and body go out as one TLS record (Asio's stream alone writes each buffer as a
+// record and a system call of its own). Movable: the streams live behind pointers, so a move
+// keeps what a pending operation refers to.
 #pragma once
 
-#include <boost/asio/ssl/stream.hpp>
 #include <boost/beast/core/role.hpp>
-#include <boost/beast/websocket/ssl.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
 #include <boost/beast/websocket/teardown.hpp>
 
 #include <memory>
@@ -21,7 +22,7 @@ namespace portico::http {
 class Transport {
  public:
   using executor_type = SocketStream::executor_type;
-  using TlsStream = boost::asio::ssl::stream<SocketStream>;
+  using TlsStream = boost::beast::ssl_stream<SocketStream>;
 
   // `tls`: the context new handshakes use (TlsContext.h), null for plain TCP. The connection
   // keeps it as long as it lives, whatever a reload installs meanwhile.
