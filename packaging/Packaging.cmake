@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Debian packages, built by CPack from a tree configured with CMAKE_INSTALL_PREFIX=/usr (the
 # presets are): `packaging/dev package`, or `cpack -G DEB` in the build dir.
 #   portico             porticod, porticoctl, the plugins, /etc/portico, the systemd units

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Private PostgreSQL 15 and Redis 7 on loopback for packaging/dev: no systemd, own data dirs,
 # non-default ports, readiness polled. Sourced by packaging/dev; not run on its own.
 #

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // Small pieces every host-side implementation of plugin.h shares: string views across the
 // boundary, a buffer for a callee's error message, and the guard that keeps C++ exceptions from
 // unwinding into plugin code.

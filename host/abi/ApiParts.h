@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // The parts of the host's function table, one per file in this folder. A new host service adds
 // its members to plugin.h, one XApi.cpp here that fills them, and one line below.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The 1.0 core of the host's function table: logging, config, routes, the request and the
 // response.
 #include <optional>

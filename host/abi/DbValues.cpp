@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "abi/DbValues.h"
 #include "abi/AbiGlue.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // Conversion between the ABI's portico_value and what libpq sends and receives.
 #pragma once
 

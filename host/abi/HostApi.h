@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // The host's side of plugin.h: the definitions of the opaque handles and the function table
 // handed to every plugin. Every function in the table catches everything: no exception may
 // unwind through a plugin's frames.

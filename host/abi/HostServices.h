@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // What a plugin generation reaches through its portico_host_ctx: the host's services, built once
 // at start-up and shared by every generation. A service that is not configured stays null and
 // its calls answer PORTICO_ERR_UNAVAILABLE.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Outbound HTTP (1.4): http_fetch hands the plugin's request to the host's one HTTP client,
 // with the calling request's or job's deadline and trace, and the generation's drain cut-off.
 #include <optional>

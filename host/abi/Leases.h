@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // Leases of pooled sessions (PostgreSQL, Redis) taken by a plugin generation.
 //
 // Every lease is registered with its generation and tagged with the call it was taken for (the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // What a plugin registers during init (routes, event subscriptions, job handlers), as the host
 // keeps it. Every pointer is into the plugin's library: valid until its generation closes.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A plugin's own signals (1.6): counters on /metrics and the states of its components on /ready.
 #include "abi/AbiGlue.h"
 #include "abi/ApiParts.h"

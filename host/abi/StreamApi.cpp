@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Streams (1.5): request_body_read hands a route its body as it arrives; response_stream and
 // response_websocket turn a response into an http::Stream
 // that outlives the handler; the plugin's callbacks are called through a listener that keeps its

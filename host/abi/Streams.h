@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // Streams a plugin makes (ABI 1.5): what a request handler needs to make one, the handle the
 // plugin holds, and each generation's register of its open streams, which are closed when the
 // generation's drain deadline passes.

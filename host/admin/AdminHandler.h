@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // The operator's API, served on its own listener (default 127.0.0.1:8081) behind a bearer token:
 //   GET    /admin/plugins                 every plugin, its generations and routes
 //   GET    /admin/ready                   /ready with the reason each service is down

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The fleet rollout routes of the admin API (AdminHandler.h).
 #include <cstdio>
 #include <fstream>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // Records every finished public request: the duration histogram and, when enabled, one access
 // log line.
 #pragma once

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // This host's event bus, job queue and push channels, built from events.* and jobs.* when Redis
 // is configured, and dispatching to the subscriptions and job handlers of the published route
 // table and to the streams subscribed to a channel.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // porticod migrate status|up|down PLUGIN [VERSION]: the operator's handle on migrations.
 #pragma once
 

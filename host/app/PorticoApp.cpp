@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "app/PorticoApp.h"
 
 #include <Poco/File.h>
@@ -20,6 +21,7 @@
 #include "app/Settings.h"
 #include "app/Signals.h"
 #include "auth/AuthService.h"
+#include "common/BuildInfo.h"
 #include "config/Config.h"
 #include "crash/CrashHandler.h"
 #include "crash/Quarantine.h"
@@ -117,8 +119,7 @@ void PorticoApp::onHelp(const std::string&, const std::string&) {
 }
 
 void PorticoApp::onVersion(const std::string&, const std::string&) {
-  std::cout << "porticod " << PORTICO_VERSION << " (plugin ABI " << PORTICO_ABI_MAJOR << "."
-            << PORTICO_ABI_MINOR << ")\n";
+  std::cout << "porticod " << common::describeBuild() << "\n";
   exitEarly_ = true;
   stopOptionsProcessing();
 }
@@ -142,8 +143,8 @@ int PorticoApp::main(const std::vector<std::string>& args) {
     Settings settings = Settings::read(cfg);
     log::setup(settings.log);
     log::get("porticod")
-        ->info("porticod {} (plugin ABI {}.{}) config {}", PORTICO_VERSION, PORTICO_ABI_MAJOR,
-               PORTICO_ABI_MINOR, path.empty() ? "(defaults)" : path);
+        ->info("porticod {} config {}", common::describeBuild(),
+               path.empty() ? "(defaults)" : path);
     if (!args.empty()) return runCommand(args, settings);
     return serve(cfg, settings);
   } catch (const migrate::MigrationError& e) {
@@ -190,6 +191,15 @@ int PorticoApp::serve(const config::Config& cfg, Settings& settings) {
   adoptListener(handover, "http-plain", settings.plain);
 
   metrics::Metrics metrics;
+  metrics.registerGauge("portico_build_info",
+                        "Always 1; the labels say which porticod this is (version, commit, abi).",
+                        [] {
+                          return std::vector<std::pair<metrics::Labels, double>>{
+                              {{{"abi", common::buildAbi()},
+                                {"commit", common::buildCommit()},
+                                {"version", common::buildVersion()}},
+                               1.0}};
+                        });
   resources::Resources resources(settings.resources, metrics);
   resources.warmUp();
   std::unique_ptr<migrate::Migrator> migrator;

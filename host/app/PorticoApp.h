@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // porticod: reads the config, loads the plugins, serves the public and admin listeners until
 // SIGTERM/SIGINT, then drains everything.
 #pragma once

@@ -1,8 +1,10 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "app/PublicHandler.h"
 
 #include <sstream>
 
 #include "auth/AuthService.h"
+#include "common/BuildInfo.h"
 #include "dispatch/Dispatch.h"
 #include "http/Cors.h"
 #include "http/ErrorResponse.h"
@@ -32,7 +34,12 @@ void PublicHandler::serveHostPath(const http::HostPath& own, std::string_view qu
     return userStreams_.open(request, query, response, exchange);
   }
   if (own.path == "/health") {
-    http::sendJson(response, 200, R"({"status":"ok"})");
+    http::sendJson(response, 200,
+                   json::object({{"status", "ok"},
+                                 {"version", common::buildVersion()},
+                                 {"commit", common::buildCommit()},
+                                 {"abi", common::buildAbi()}})
+                       .dump());
   } else if (own.path == "/ready") {
     // What is down, not why: the reasons (driver text) are on /admin/ready and in the log.
     auto report = readiness_.check(false);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // The public listener's request path: parse the target, answer CORS preflights and the host's
 // own endpoints (http/HostPaths.h), otherwise route to a plugin through the current
 // route table.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // Every host setting, read once at start-up: each component's options through its own
 // fromConfig, the process's own keys here. Defaults live in conf/porticod.properties only.
 #pragma once

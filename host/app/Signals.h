@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // porticod takes its signals in one place: SIGTERM, SIGINT and SIGQUIT stop it, SIGUSR2 upgrades
 // its binary (upgrade/BinaryUpgrade.h), SIGHUP reloads the TLS certificates. They are blocked
 // before any thread starts, so every thread inherits the mask and none is interrupted; the main

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // The host's authentication: signs tokens for plugins, verifies the tokens requests carry
 // against the route's auth mode and scopes, and keeps the denylist. Config (auth.*):
 //   issuer, audience          claims every token carries and every verification demands

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "auth/Base64Url.h"
 
 #include <Poco/Base64Decoder.h>

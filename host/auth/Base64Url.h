@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // base64url without padding (RFC 4648 section 5), the encoding of every part of a JWT.
 #pragma once
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // JWS compact serialisation of JWTs (RFC 7515/7519): signing, and verification that trusts
 // nothing in the token until its signature checks out with a key we chose by `kid`.
 //

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // The keys that sign and verify tokens, read from config once at start:
 //   auth.keys         = k2, k1          every kid that verifies ([a-z0-9]{1,32})
 //   auth.signing_key  = k2              the one that signs new tokens

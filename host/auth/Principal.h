@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // The verified caller of a request, handed to plugins through request_principal.
 #pragma once
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // The denylist in Redis, shared by every host:
 //   portico:auth:revoked:jti:<jti>  set until the token's own expiry
 //   portico:auth:revoked:sub:<sub>  the Unix ms before which the subject's tokens are refused,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // One JWT key: HS256 (a shared secret), RS256 (RSA >= 2048 bits) or ES256 (P-256). An asymmetric
 // key loaded from a public-key PEM only verifies; from a private-key PEM it also signs.
 // Immutable after construction and safe to use from many threads at once.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // Tokens whose signature and claims already checked out, keyed by their exact text, so a client
 // that sends the same token again costs a hash lookup instead of a signature verification.
 // Only the signature result is cached for good: times are checked on every use, revocation

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // A bus on Redis pub/sub: one subscriber connection per host, fan-out to every host. Carries the
 // plugins' events (prefix kEventPrefix) and the push channels (push/ChannelHub.h).
 // At-most-once by nature: an event published while this host is not subscribed (Redis restarting,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // A thread that is about to wait (PostgreSQL, Redis, outbound HTTP, a full pool) says so, so that
 // an event loop it was running can hand its other connections to another thread meanwhile, the
 // way Go's scheduler hands off a processor around a blocking system call. Threads that run no

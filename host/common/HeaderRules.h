@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // What a plugin may put in a header, for the responses it writes and the requests it sends.
 #pragma once
 

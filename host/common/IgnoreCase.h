@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // ASCII case-insensitive equality, for protocol tokens (header names, "Bearer", codings).
 #pragma once
 

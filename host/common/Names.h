@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // Names the host accepts from config, plugins and clients (plugin names, key ids, event topics,
 // request ids): one check, each caller naming its length limit and its characters.
 #pragma once

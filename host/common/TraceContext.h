@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // W3C Trace Context (traceparent): every request has one, its client's when valid, otherwise one
 // derived from its request id; it is logged with the request, shown to the plugin, and carried
 // into the events and jobs the request causes and the outbound calls it makes, each with a span

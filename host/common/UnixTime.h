@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // Wall-clock time as stored in tokens and Redis scores: milliseconds since 1970-01-01 UTC.
 #pragma once
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // Flat key/value configuration in three layers: the environment, then the operator's properties
 // file, then the defaults compiled in from conf/porticod.properties (config/Defaults.h). Every
 // host setting has its default in that file and nowhere else: reading a key it lacks is a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // The text of conf/porticod.properties as it was built: every host setting with its default.
 // Config falls back on it for keys that neither the operator's file nor the environment set.
 #pragma once

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # cmake -DINPUT=<conf/porticod.properties> -DOUTPUT=<file.cpp> -P EmbedProperties.cmake
 #
 # Compiles the shipped properties file into porticod as its defaults (config/Defaults.h): the

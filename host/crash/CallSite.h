@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // Which plugin code this thread is running, for the crash handler (CrashHandler.h): set around
 // every call into a plugin, read from a signal handler, so it holds only views and a number.
 #pragma once

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // A fatal signal (SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT) while a thread runs plugin code
 // writes, async-signal-safely, one line to stderr and a crash record naming the plugin,
 // generation, sha256, route and request; then the process dies of the same signal as it would

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // Plugin versions that crashed the process, kept out across restarts, and the last version of
 // each plugin that served without crashing, kept to fall back on. Files in the state dir:
 //   <state>/crash-record            written by the crash handler, turned into a quarantine entry

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // porticoctl: the admin API from a shell, and the signing of plugins.
 //   PORTICO_ADMIN_URL   (default http://127.0.0.1:8081; https:// when admin.tls.* is set)
 //   PORTICO_ADMIN_TOKEN (required for the admin API)
@@ -23,6 +24,7 @@
 #include <string>
 #include <vector>
 
+#include "common/BuildInfo.h"
 #include "lifecycle/FileDigest.h"
 #include "lifecycle/PluginFile.h"
 #include "lifecycle/PluginSignature.h"
@@ -38,6 +40,7 @@ const char* kUsage =
     "       porticoctl rollout NAME FILE.so   (to every porticod sharing this one's Redis)\n"
     "       porticoctl rollout status [NAME]\n"
     "       porticoctl tls [reload]           (the certificates served; read them again)\n"
+    "       porticoctl --version\n"
     "options (before the command): --cert FILE --key FILE   a client certificate\n"
     "                              --cacert FILE            the CA that signed porticod's\n"
     "environment: PORTICO_ADMIN_URL (default http://127.0.0.1:8081), PORTICO_ADMIN_TOKEN,\n"
@@ -181,6 +184,10 @@ int main(int rawArgc, char** rawArgv) {
       return call(
           "PUT", (cmd == "install" ? "/admin/plugins/" : "/admin/rollouts/") + std::string(argv[2]),
           &*body, readFile(std::string(argv[3]) + ".sig"));
+    }
+    if (cmd == "--version" && argc == 2) {
+      std::cout << "porticoctl " << portico::common::describeBuild() << "\n";
+      return 0;
     }
     if (cmd == "sign" && argc == 4) return sign(argv[2], argv[3]);
     if (cmd == "tls" && argc == 2) return call("GET", "/admin/tls", nullptr);

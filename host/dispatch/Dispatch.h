@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // Every call into plugin code goes through here: HTTP requests (the public handler), events (the
 // bus) and jobs (the job queue), each on the generation a published route table names.
 #pragma once

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // One way into a plugin, for requests, events and jobs alike. For the length of the call the
 // generation counts it in flight, the call has its own context (CallScope: what leases taken
 // through it belong to and what its log lines carry; reclaimed when the call returns), and the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // This host's part in fleet rollouts (RolloutStore.h): every rollout.poll_ms, and once at start
 // before the host serves, it reads each plugin's rollout and does what its state asks of this
 // host. As the canary it applies the plugin, watches the 5xx answers of that plugin's routes for

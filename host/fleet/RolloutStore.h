@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // A plugin rolled out to every porticod that shares one Redis (porticoctl rollout NAME FILE).
 // One rollout per plugin and fleet (rollout.fleet: hosts sharing a Redis may form several) at a
 // time, a newer one replacing it:

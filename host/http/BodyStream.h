@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // A request body read on the worker thread that runs the handler, while the connection's I/O
 // thread leaves the socket alone: reads wait in poll(2) with the body's rate and idle limits, so
 // a client that stalls mid-body costs its worker a bounded time (408), never for good.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // Who is on the other end of a request, seen through trusted reverse proxies (nginx).
 #pragma once
 

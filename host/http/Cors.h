@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // Cross-origin requests from browsers (the Fetch standard's CORS protocol): which origins may
 // call the API, the preflight the host answers for every route, and the headers an allowed
 // origin's responses carry. Off until http.cors.allowed_origins names an origin.

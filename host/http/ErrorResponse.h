@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // The one JSON error shape every error response uses:
 //   {"status": 404, "message": "no route for GET /x", "request_id": "..."}
 #pragma once

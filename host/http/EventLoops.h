@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // The threads that run connections. Each event loop (an io_context) is run by one thread, and
 // handlers run inline on it: handing every request to a separate worker pool and back cost two
 // thread wake-ups per request and halved throughput on two cores (measured: 0.25-0.57 of nginx

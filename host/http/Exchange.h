@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // What the HTTP layer and a request handler tell each other about one request.
 #pragma once
 

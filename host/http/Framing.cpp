@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "http/Framing.h"
 
 #include <boost/beast/core/string.hpp>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // The framing rules of RFC 9112 that Beast's parser leaves to the server, checked on a parsed
 // request head before anything is served. Beast itself refuses Content-Length together with
 // Transfer-Encoding, differing or malformed lengths, bad chunks, whitespace before a colon,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // The paths porticod answers itself on the public listener, with their methods: one list for
 // the guard that keeps plugins off them, for CORS preflights and for 405 answers.
 #pragma once

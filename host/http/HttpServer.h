@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // An HTTP/1.1 server on Asio event loops (EventLoops.h): a few threads hold every connection,
 // idle or not, and run handlers inline, with helper threads lent to a loop whose handler blocks.
 // Requests are parsed with Beast's strict parser and held to the framing rules (Framing.h);

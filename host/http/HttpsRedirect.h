@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // The plain listener beside a TLS one (http.tls.plain = redirect): every request is sent to the
 // same host and target over HTTPS with 308, which keeps the method and body of a POST.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "http/ReadErrors.h"
 
 #include <boost/beast/http/error.hpp>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // What a client is told when its request could not be read: the status and message for a head
 // or a body that failed to parse, arrived too slowly or was too large.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "http/Request.h"
 
 #include <boost/beast/http/rfc7230.hpp>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // One request as a handler sees it: a head the connection has already held to RFC 9112's
 // framing rules, and a body that is read from the socket only when the handler asks for it
 // (so a route can refuse a body before a byte of it is read). Every view is valid until the

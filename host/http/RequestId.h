@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // Request ids: taken from a well-formed incoming X-Request-Id (so nginx's id flows through),
 // otherwise generated.
 #pragma once

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // Parsing of the request target (the URI in the request line) into a safe, decoded path.
 #pragma once
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // What a handler answers: status, header fields and a whole body, or a stream that goes on after
 // the head. The connection adds the framing (Content-Length or chunked, Connection), Date and
 // X-Request-Id when it writes it.

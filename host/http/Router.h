@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // Method + path-template routing, shared by the public front (plugin routes) and the admin API.
 #pragma once
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // How one HTTP listener behaves: address, threads, and the limits that keep one client from
 // holding a connection longer than it deserves.
 #pragma once

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // What a server's connections share with it: options, the handler and the register of open
 // connections that a stop walks.
 #pragma once

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // One client connection on an event loop. Reading a request head, writing an answer and waiting
 // for the next request are asynchronous, so an idle keep-alive connection or a slowloris costs a
 // socket and a few hundred bytes, not a thread. The handler runs inline and reads the body with

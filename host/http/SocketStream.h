@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // A client's TCP socket as an Asio stream with two faces. Asynchronous reads and writes go to the
 // socket (the event loop's work). Synchronous ones, made by the worker that reads a body while the
 // connection's event loop leaves the socket alone, have deadlines: each waits in poll(2) for at

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // A response that goes on after its head: a chunked body (server-sent events, a long download)
 // or a WebSocket. Whoever produces it writes from any thread; the connection's event loop sends
 // what was written, in order, and tells the listener when the stream can take more, when a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // Connections whose response goes on after its head (Stream.h): a chunked body, or a WebSocket.
 // Each takes the connection over from the HTTP session that served the request, runs on the same
 // event loop, and ends the stream exactly once however the connection ends.

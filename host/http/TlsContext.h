@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // The TLS side of one listener (http.tls.*, admin.tls.*): an OpenSSL context built from PEM files,
 // replaced whole on a reload. New handshakes take the context current at their accept; an open
 // connection keeps the one it started with. A reload that fails (unreadable file, key not

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // The listeners of this process that speak TLS, by name, for what reloads their certificates
 // (SIGHUP, POST /admin/tls/reload) and what shows them (GET /admin/tls).
 #pragma once

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // The bytes of one client connection: plain TCP, or TLS over it. Sessions (Session.h,
 // StreamSessions.h) read and write through this one type whichever it is, and hand it on when a
 // response turns into a stream. TLS is Asio's (OpenSSL) over SocketStream, so the body a worker

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "jobs/JobQueue.h"
 
 #include <Poco/Redis/Array.h>

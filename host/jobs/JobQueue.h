@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // The job queue on Redis Streams.
 //
 //   portico:jobs:<queue>        stream of job ids, consumer group "portico" (one per queue)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // SHA-256 of plugin files: reported per generation, and used to ignore a watch event for a file
 // that did not change.
 #pragma once

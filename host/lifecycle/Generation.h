@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // One loaded copy of a plugin: its library, its instance, its routes, and how many requests are
 // still running on it. The unit of the hot-swap invariant: a generation's library is closed only
 // when nothing can reach it any more.

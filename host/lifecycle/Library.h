@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // A dlopen()ed shared library. Closing is explicit: a generation that never drained must stay
 // mapped, so the destructor deliberately does not dlclose.
 #pragma once

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // A plugin library opened and negotiated, but not initialised: what it says about itself (name,
 // version, ABI, hooks, migrations), checked. Loading a generation starts here, and so does
 // `porticod migrate`, which needs a plugin's migrations and nothing else of it.

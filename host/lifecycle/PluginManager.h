@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // Loads, replaces and unloads plugins while requests flow, following the hot-swap invariant:
 // no thread may ever execute code of a library that has been closed.
 //

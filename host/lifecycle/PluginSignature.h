@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // Signed plugins: an Ed25519 signature (OpenSSL) over a plugin's bytes and the name and version
 // it declares, kept beside it as <file>.so.sig. The host checks it against the public keys of
 // plugins.trusted_keys before it opens the library (a library runs code as soon as it is

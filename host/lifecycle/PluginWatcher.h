@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // Optional watch of the plugin dir (plugins.watch): a .so renamed into place (or created) is
 // loaded, or reloaded if it is the file of a loaded plugin and its bytes changed. Editing a file in
 // place is not followed: only an atomic rename guarantees the loader never sees half a file.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // What the host serves right now: an immutable snapshot of every published route, event
 // subscription and job handler, swapped whole when a plugin is loaded, replaced or unloaded.
 #pragma once

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // Installing a plugin from bytes that arrived over the network (the admin API, a fleet rollout):
 // written to a staged file in the plugin dir under a dot-name (which the dir scan and the watcher
 // ignore), loaded from there, and renamed over the plugin's file only once it serves, so that a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // spdlog set-up shared by the host and every plugin logger: one sink, one format, and the id of
 // the request being served on this thread in every line.
 #pragma once

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // Prometheus metrics of the host, exposed in the text format at /metrics. prometheus-cpp (Debian's
 // prometheus-cpp-dev, core only) keeps the series and writes the format; this class names the
 // host's series in one place and adds the ones read at scrape time (pools, generations, ...).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // Every interval, what each route did on this host since the last one, published on the event
 // bus as "portico.route_stats" for whoever keeps time series (the analytics plugin stores it):
 //   {"host": "<instance id>", "from": ms, "to": ms, "bounds_ms": [0.5, 1, ..., 5000],

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // The migrations of one owner (the host, or a plugin), ordered by version, and where they came
 // from: files migrations/<owner>/NNNN_name.up.sql and .down.sql, or the table a plugin library
 // carries (ABI 1.3).

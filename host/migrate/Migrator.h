@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // Applies and reverts schema migrations, recorded in portico_migrations (plugin, version, name,
 // checksum, applied_at). Every run holds a PostgreSQL advisory lock, so several hosts starting at
 // once apply each migration exactly once; each migration runs in its own transaction, so a failing

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "outbound/AllowList.h"
 
 #include <charconv>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // Where one plugin may send HTTP requests: plugin.<name>.outbound.allow, a comma-separated list
 // of [scheme://]host[:port] entries. Default deny. A host may start with "*." (any subdomain, not
 // the domain itself); a port may be "*", and without one only the scheme's default port is

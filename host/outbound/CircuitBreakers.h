@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // One circuit breaker per destination (scheme://host:port), shared by every plugin calling it:
 // after `failures` consecutive failures the destination is not called for `openMs`; then one
 // call goes through as a probe, and its outcome closes the circuit or opens it again.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "outbound/HttpClient.h"
 
 #include <arpa/inet.h>

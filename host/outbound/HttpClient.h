@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // The one HTTP client every plugin's outbound calls go through (libcurl). Connections, DNS
 // answers and TLS sessions are shared by all calls (a curl share handle), so a plugin calling the
 // same API again reuses a connection, over HTTP/2 where the peer offers it. Each call is checked

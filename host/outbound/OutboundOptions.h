@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // The host's outbound HTTP settings (outbound.* in porticod.properties).
 #pragma once
 

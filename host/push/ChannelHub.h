@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // Push channels (ABI 1.5 channel_publish, stream_subscribe): named channels such as "user:42"
 // whose messages reach every stream subscribed to them on every porticod that shares a Redis.
 // Redis carries them (a bus of their own, prefix portico:push:, one delivery thread so that a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // A browser's own push stream: every message a plugin (or a job) publishes to the channel
 // user:<id> reaches the signed-in user's open tabs, on whichever porticod they are connected to.
 //

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // A bounded pool of connections (PostgreSQL or Redis), validated on borrow.
 //
 // Connections are made lazily up to `max`. A borrowed connection is checked by the validator first

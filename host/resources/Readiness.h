@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // What /ready reports (each service's name, state and latency) and what /admin/ready adds (why a
 // service is down, in the words of its driver: hosts, ports and users, which a public page must
 // not show). Services are the connection pools and whatever registers a probe (the job queue).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // The PostgreSQL and Redis pools the host lends to plugins, built from config, with the health
 // probe behind /ready and the pool gauges behind /metrics.
 #pragma once

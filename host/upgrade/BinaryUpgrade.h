@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // Replacing the porticod binary on a running host without refusing a connection, the way nginx
 // does it: on SIGUSR2 the running process starts the binary now at its own path with the same
 // arguments and hands it the listening sockets (InheritedListeners.h). The successor loads its

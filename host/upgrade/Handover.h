@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // Listening sockets this process was handed instead of binding its own: by systemd's socket
 // activation (LISTEN_FDS, LISTEN_PID, LISTEN_FDNAMES) or by the porticod it succeeds in a binary
 // upgrade (PORTICO_LISTEN_FDS="http:5,admin:6"). A listener keeps its queue across the hand-over,

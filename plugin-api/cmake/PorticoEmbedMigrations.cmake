@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # cmake -DMIGRATIONS_DIR=<dir> -DOUTPUT=<file.c|file.cpp> -P PorticoEmbedMigrations.cmake
 #
 # Writes a source file defining portico_plugin_migrations() (portico/plugin.h, ABI 1.3): every

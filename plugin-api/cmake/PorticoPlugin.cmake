@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # portico_add_plugin(<target> SOURCES <files...> [OUTPUT_NAME <name>] [MIGRATIONS <dir>])
 #
 # Builds a Portico plugin: a MODULE library named <name>.so that links Portico::plugin_api and is

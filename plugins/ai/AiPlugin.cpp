@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // ai: an OpenAI-compatible gateway with background jobs, fallbacks, budgets and a cache.
 // Routes (all but the webhook need a signed-in caller, a user or a service token):
 //   GET  /ai/v1/models            the models this caller may use

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // Per-caller limits in Redis, shared by every porticod: requests per minute (counted as they
 // come) and tokens per UTC day (charged once a reply's usage is known). A user and a service
 // token each have their own limits. Over a limit: 429 with Retry-After up to the window's end.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // A chat completion request in OpenAI's shape (POST /ai/v1/chat/completions, and the chat form
 // of POST /ai/generate), checked field by field so that a client's mistake answers 400 naming
 // the field; what goes upstream; and the key of its cache entry.

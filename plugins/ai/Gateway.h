@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // Chat completions through the model chain: the model asked for, then its fallbacks, skipping
 // providers without a key and providers cooling down after a failure. What is retried is
 // explicit: a connection error, a timeout, 408, 429 and 5xx (the host's client retries each

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // Background generations in PostgreSQL (ai.jobs) and what each used (ai.usage). A job moves
 // queued -> running -> succeeded | failed, or to canceled by its owner; every move out of
 // running is guarded by the row's status, so whichever of the job's run, Replicate's webhook or

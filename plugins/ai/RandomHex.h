@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // Random hex digits for ids that need only be unique (completion ids, idempotency keys), not
 // secret: a per-thread generator seeded once, no lock.
 #pragma once

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // The providers and models the ai plugin offers, read once from plugin.ai.* (README.md lists the
 // keys). A provider is an OpenAI-compatible endpoint or Replicate; its key comes from the
 // environment variable its config names, never from a file. A model is an alias callers use,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // Replicate's predictions API: a prediction is created, then polled (or its webhook arrives)
 // until it succeeds, fails or is cancelled. Webhooks are signed as Standard Webhooks are:
 // HMAC-SHA256 over "<webhook-id>.<webhook-timestamp>.<body>" with the base64 secret after

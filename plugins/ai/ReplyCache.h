@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // Exact-match reply cache in Redis: the key is a hash of the canonical request (ChatRequest.h's
 // cacheKey), the value what the model said and what it used. An entry holds nothing of who asked
 // (no user, request or job id): a hit is answered with fresh ids, so one caller's entry

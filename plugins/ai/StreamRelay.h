@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // Streamed chat completions: the provider's events reach the client as they arrive, never
 // gathered first. A host handler's response starts only when the handler returns, so the
 // upstream call runs on a thread of the plugin's: the handler waits for the first event (or

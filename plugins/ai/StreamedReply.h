@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // A streamed chat completion as it comes from an OpenAI-compatible provider: server-sent events
 // cut into whole events whatever the network's chunking, and what the gateway keeps of them: the
 // text generated (for the cache, and to estimate usage when none is reported), the finish

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // analytics: usage events, stored by day, counted by hour. Routes:
 //   POST /analytics/v1/events  one event {event, distinct_id, timestamp?, properties{}, uuid?}
 //   POST /analytics/v1/batch   {batch: [event, ...]} or [event, ...], up to max_batch events

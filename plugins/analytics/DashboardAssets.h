@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // The dashboard's files (dashboard/: the page, its script and style, and uPlot from npm), built
 // into analytics.so by EmbedAssets.cmake.
 #pragma once

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # cmake -DOUTPUT=<file.cpp> -DASSETS="<name>=<path>;..." -P EmbedAssets.cmake
 #
 # Writes the dashboard's files into a C++ source (DashboardAssets.h): each as a byte array with

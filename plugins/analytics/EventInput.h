@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // One incoming event checked against the plugin's limits: {event, distinct_id, timestamp?,
 // properties{}, uuid?}. A bad event gets a reason, never an exception, so that it does not sink
 // the batch it came in.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // Writes events in batches with group commit: a request hands its events over and waits until
 // the transaction holding them has committed, while one writer's flush takes everything that
 // queued up during the last. So 202 means stored (a SIGKILL of porticod loses no answered

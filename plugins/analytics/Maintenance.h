@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // Keeping storage by time, run from the host's job queue rather than an external cron: pg_partman
 // makes the coming days' partitions and drops those past retention, yesterday's salts go (so
 // visitor hashes cannot be recomputed), rollups past retention go.

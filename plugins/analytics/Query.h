@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // POST /analytics/v1/query: a request checked into a QuerySpec, then one or two SQL statements.
 //   {"metrics": ["events", "visitors", "p50", "p95", "p99"],   p* need value_property
 //    "value_property": "duration_ms",                          a numeric property

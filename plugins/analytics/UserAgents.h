@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // Whether a User-Agent is a program rather than a person: crawlers, link previews, monitors,
 // headless browsers and HTTP libraries. Their events are counted, not stored.
 #pragma once

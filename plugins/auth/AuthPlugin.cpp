@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // auth: accounts, sign-in sessions and the public keys that verify them.
 //   POST /auth/register  {email, password}                 201 {id, email}
 //   POST /auth/login     {email, password}                 200 {access_token, refresh_token, ...}

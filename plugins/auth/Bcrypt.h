@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // bcrypt ($2b$) through libxcrypt. CPU-bound for a deliberately long time (cost 12: ~180 ms), so
 // callers go through HashPool.
 #pragma once

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // Email addresses as account names: trimmed, lower-cased, and checked against a conservative
 // subset of RFC 5321 (ASCII only; internationalised addresses are refused with a clear message).
 #pragma once

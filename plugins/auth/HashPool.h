@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // The bounded worker pool password hashing runs on.
 //  - `threads` workers at idle CPU priority (SCHED_IDLE): a hash only ever uses a CPU that nothing
 //    else wants, so other routes keep their latency during a sign-in flood.

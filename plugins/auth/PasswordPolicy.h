@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // What a new password must be: 10 to 72 bytes (bcrypt reads no further, and we refuse rather
 // than silently ignore the rest), no NUL, not the email or its local part, not a common password.
 #pragma once

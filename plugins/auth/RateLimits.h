@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // Fixed-window counters in Redis, shared by every host, for what an attacker repeats: sign-ups
 // and sign-ins per client IP, and wrong passwords per account. Over the limit is 429 with
 // Retry-After = the seconds left in the window.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // Sign-in sessions: an access token signed by the host plus an opaque refresh token. Refresh
 // tokens are stored only as SHA-256 hashes and belong to a family (one sign-in); each refresh
 // rotates the token, and presenting a token that was already rotated means it leaked, so the

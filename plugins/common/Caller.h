@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // Who a product plugin is serving: user ids are UUIDs (the auth plugin issues them as `sub`);
 // a service token's subject ("service:<name>") has no account or profile of its own.
 #pragma once

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // Reading a plugin's own integer settings (plugin.<name>.<key>) strictly: a value that is not an
 // integer in range fails the plugin's init with a message naming the key, instead of silently
 // turning into 0.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // Query results as JSON for a plugin's answer: each row an object, each column by its name and
 // type (NULL as null, integers and doubles as numbers, anything else as its text).
 #pragma once

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // The wall clock as the product plugins store and compare it: milliseconds since 1970 UTC.
 #pragma once
 

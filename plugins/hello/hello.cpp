@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // hello: the example plugin authors copy. GET /hello/{name} -> {"hello": name, "plugin_version",
 // "scheme"}.
 #include "portico/sdk.hpp"

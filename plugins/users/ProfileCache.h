@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // GET /users/me bodies kept for a short time (plugin.users.cache_ttl_ms, default 1000), because
 // every screen of a frontend asks for them. A write on this host drops the entry at once; other
 // hosts may serve the old body until it ages out, which is the staleness we accept for profiles.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // The fields of a profile a user may change, each validated with a 400 that names it:
 //   display_name  1-64 characters, no control characters, trimmed
 //   avatar_url    an https URL of at most 2048 bytes, or null to remove it

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // The settings document (PUT /users/me/settings replaces it whole). Known keys only:
 //   theme          "system" | "light" | "dark"
 //   density        "comfortable" | "compact"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // users: profiles and settings of the accounts the auth plugin creates. Routes (all but the
 // last two need a signed-in user):
 //   GET    /users/me           the caller's profile

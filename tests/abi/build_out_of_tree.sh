@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # A third party's view of the SDK: configure plugin-api on its own (any find_package there fails
 # this test: it must need nothing but CMake), install it into an empty prefix, then build both
 # installed templates against that prefix only: C++ with find_package(PorticoPluginAPI), C with

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* plugin.h must compile as strict C11 (-std=c11 -Wpedantic -Werror): a plugin may be written in C
  * by a compiler that knows nothing of C++. The assertions pin the rules every table follows;
  * layout.c pins each member. */

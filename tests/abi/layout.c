@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The layout of every struct plugin.h defines, pinned on LP64 (x86-64, AArch64): a plugin built
  * yesterday must find each member where it left it. A change here is an ABI break unless it only
  * grows a table at its end (a new minor), and then the new member's line is added, nothing else

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Opens N keep-alive connections at once and, for D seconds, has each send requests one after
 // another. Reports how many connections got at least one answer and the spread of answers per
 // connection: a server can post a fine total while starving most of its clients.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // An OpenAI-compatible chat completions endpoint for tests/bench/run-ai: answers after DELAY_MS
 // (a provider's own time), whole or as server-sent events (first event at once, the rest after
 // the delay, usage last). Plain node, no packages.

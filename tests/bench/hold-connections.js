@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Holds connections open against a porticod for tests/bench/run: IDLE keep-alive connections
 // that were each served once, WS WebSockets and SSE event streams to the streams fixture.
 //   node hold-connections.js PORT IDLE WS SSE READY_FILE

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The cost of recording one request in /metrics, the one thing porticod does per request on top
 // of serving it: Metrics::observeRequest (prometheus-cpp, its series found through our cache)
 // against a baseline of the cheapest histogram possible (an atomic per bucket, no labels), both

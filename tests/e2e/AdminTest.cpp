@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The admin API: its token, its own listener, and what porticoctl does with it.
 #include <gtest/gtest.h>
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The ai plugin against a fake provider on loopback (FakeProvider.h) and the suite's PostgreSQL
 // and Redis: the gateway in OpenAI's shape, streamed replies relayed as they come and cancelled
 // with their client, retries, fallbacks and cooldowns, background jobs (push, idempotency,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The analytics plugin against the suite's PostgreSQL and Redis: ingestion (the write key,
 // signed-in attribution, per-event rejection, duplicates, bots), what is stored and what is not
 // (no address), rollups, storage by day, a deleted user's events, and nothing lost to SIGKILL

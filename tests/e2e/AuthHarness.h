@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // What the auth and users tests share: signing keys made with openssl, the independent JWT
 // implementation (jose-tool.js under node), a porticod running the auth and users plugins, and
 // the sign-up / sign-in calls every test makes.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The auth plugin and the host's token checks over HTTP, against the test PostgreSQL and Redis:
 // the whole session lifecycle, tokens checked by an independent JWT implementation (jose),
 // forged tokens, refresh-token reuse, lockout, rate limits, service tokens, key rotation and a

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // What an attacker sends, over real sockets: every answer is a 4xx with a JSON body, and the host
 // keeps serving everyone else.
 #include <gtest/gtest.h>

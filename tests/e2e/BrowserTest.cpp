@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // porticod as a browser meets it: headless chromium (tests/e2e/browser/clients.js) on a page of
 // another origin calls the REST API through CORS, signs in, opens its push channel over
 // EventSource and WebSocket, and holds streams across a hot swap; a page of an origin the host

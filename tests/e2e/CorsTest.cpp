@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Cross-origin calls as a browser makes them: the preflight the host answers for every route,
 // the grant on actual responses (errors included) for allowed origins only, and a configuration
 // the standard forbids refused at start.

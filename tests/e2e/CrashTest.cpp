@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A plugin that crashes the process: the crash is told (plugin, generation, route, request),
 // the version that crashed is quarantined at the next start and the last version that served
 // without crashing takes its place; an exception out of a raw C handler is a 500, not a hang-up.

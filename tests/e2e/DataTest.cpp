@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The data plane through the ABI, against the real PostgreSQL and Redis that packaging/dev
 // starts (PORTICO_DATABASE_URL, PORTICO_REDIS_URL): every type, NULL, injection, errors,
 // transactions, leases, Redis replies.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The event-driven front, observed from outside with a single event loop and a handful of
 // threads, where a thread-per-connection server would have run out at the fifth connection:
 // idle and slowloris connections cost no thread, a normal client is still answered at once, and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // Waiting for something a test cannot be told about: polls until it holds or time runs out.
 #pragma once
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // A real HTTP server on loopback standing in for an OpenAI-compatible provider and for
 // Replicate (Poco's HTTPServer), driven by the model a request names:
 //   POST /v1/chat/completions

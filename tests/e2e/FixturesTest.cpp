@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Every failure mode of a plugin is refused or contained, with a message naming the cause, and
 // the version loaded before keeps serving.
 #include <gtest/gtest.h>

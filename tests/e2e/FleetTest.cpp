@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Three porticod behind a real nginx running packaging/nginx.conf, sharing the suite's PostgreSQL
 // and Redis, under a bounded load: a rolling restart fails no request and push clients reconnect
 // and keep receiving; a host killed outright fails no GET and its jobs are finished by the rest.

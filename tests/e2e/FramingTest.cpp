@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Request smuggling (RFC 9112 section 6): every message whose framing is ambiguous or invalid is
 // answered once and its connection closed, so nothing after it is ever served as a request;
 // directly, and through a real nginx in front (the deployment's shape).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // What the admin API says about a plugin's generations, and a request that stays inside one: the
 // drain tests wait on these states instead of sleeping, which raced on slow (TSan) machines.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The hot-swap invariant, observed from outside: replacing a plugin under load fails no request,
 // a request finishes on the generation that started it, and every old generation gets unmapped.
 #include <gtest/gtest.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // Small HTTP helpers for tests: a real client over loopback, and raw sockets for bytes no
 // well-behaved client would send.
 #pragma once

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // A real HTTP server on loopback for the outbound tests to call (Poco's HTTPServer), scripted by
 // its paths:
 //   /ok                         200, the request's method, headers and body as JSON

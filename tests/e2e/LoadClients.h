@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // Keep-alive clients that hammer one path from several threads until told to stop (or a hard
 // time cap passes), counting answers by a JSON field and every failure.
 #pragma once

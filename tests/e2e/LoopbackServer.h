@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // A Poco HTTPServer on 127.0.0.1 with a port of its own, for the real peers tests call
 // (HttpPeer, FakeProvider): keep-alive, up to 32 connections at once.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Events and jobs across real porticod processes sharing the suite's Redis.
 #include <gtest/gtest.h>
 

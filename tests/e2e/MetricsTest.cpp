@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // /metrics is valid Prometheus text (promtool agrees) and carries the series we promise.
 #include <gtest/gtest.h>
 

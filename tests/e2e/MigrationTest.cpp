@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Migrations against the suite's PostgreSQL: applied before init, once even with two hosts,
 // transactional on failure, tamper-evident, reversible.
 #include <gtest/gtest.h>

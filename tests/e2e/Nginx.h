@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // A real nginx (Debian's) in front of porticod processes on loopback, running packaging/nginx.conf
 // with the test's ports. Started in its own temp dir, stopped by its PID when the object goes
 // away.

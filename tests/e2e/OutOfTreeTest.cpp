@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The two templates and ABI.md's C example, built by abi.build_out_of_tree against the SDK
 // installed on its own (CMake package and pkg-config), load and serve: every host service the C++
 // template shows works, and the client's mistakes answer 400 naming the field.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // PostgreSQL, then Redis, restarted under load on private instances: porticod answers 503 (never
 // hangs) while one is down, recovers within 2 s of it coming back, and never crashes.
 #include <gtest/gtest.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Outbound HTTP through the host's client, seen from a plugin (tests/fixtures/fetcher.cpp)
 // calling a real peer on loopback (HttpPeer, and openssl s_server for TLS): the allow-list,
 // retries with Retry-After, the circuit breaker, deadlines, streamed bodies, redirects, TLS

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // Runs porticod as a real process for a test: its own temp dir, plugin dir, config file and
 // loopback ports; stopped (by its PID, SIGTERM then SIGKILL) when the object goes away.
 #pragma once

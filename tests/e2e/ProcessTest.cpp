@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // porticod as an operator runs it: command line, config file and environment overrides,
 // graceful stop.
 #include <gtest/gtest.h>
@@ -24,15 +25,33 @@ std::pair<int, std::string> run(const std::string& args) {
   return e2e::runCommand(e2e::porticodBinary() + " " + args + " 2>&1");
 }
 
+// The commit the checkout is at, as the build reads it ("unknown" outside a git checkout).
+std::string sourceCommit() {
+  auto [code, out] =
+      e2e::runCommand("git -C " PACKAGING_DIR " rev-parse --short=12 HEAD 2>/dev/null");
+  return code == 0 && out.size() > 12 ? out.substr(0, 12) : "unknown";
+}
+
+std::string abiText() {
+  return std::to_string(PORTICO_ABI_MAJOR) + "." + std::to_string(PORTICO_ABI_MINOR);
+}
+
 }  // namespace
 
 TEST(Process, VersionAndHelp) {
   auto [vcode, version] = run("--version");
   EXPECT_EQ(vcode, 0);
-  std::string abi = std::to_string(PORTICO_ABI_MAJOR) + "." + std::to_string(PORTICO_ABI_MINOR);
-  EXPECT_NE(version.find("porticod " PORTICO_VERSION " (plugin ABI " + abi + ")"),
-            std::string::npos)
+  // Version, commit, build type and ABI: what a bug report needs.
+  std::string expected = "porticod " PORTICO_VERSION " (commit " + sourceCommit();
+  EXPECT_EQ(version.rfind(expected, 0), 0u) << version;
+  EXPECT_NE(version.find(", plugin ABI " + abiText() + ")"), std::string::npos) << version;
+  EXPECT_TRUE(version.find(", RelWithDebInfo,") != std::string::npos ||
+              version.find(", Release,") != std::string::npos ||
+              version.find(", Debug,") != std::string::npos)
       << version;
+  auto [ccode, ctl] = e2e::runCommand(std::string(PORTICOCTL_BINARY) + " --version");
+  EXPECT_EQ(ccode, 0);
+  EXPECT_EQ(ctl, "porticoctl" + version.substr(std::string("porticod").size())) << ctl;
   auto [hcode, help] = run("--help");
   EXPECT_EQ(hcode, 0);
   EXPECT_NE(help.find("--config"), std::string::npos) << help;
@@ -117,4 +136,16 @@ TEST(Process, KeepAliveClientsAreAllAnsweredUnderLoad) {
   }
   for (auto& t : clients) t.join();
   EXPECT_EQ(clientsDone.load(), kClients);
+}
+
+TEST(Process, HealthAndMetricsSayWhichBuildServes) {
+  Porticod p({{}, {}, {}, true});
+  auto health = e2e::get(p.port(), "/health").json();
+  EXPECT_EQ(health.at("status").as_string(), "ok");
+  EXPECT_EQ(health.at("version").as_string(), PORTICO_VERSION);
+  EXPECT_EQ(health.at("commit").as_string().substr(0, sourceCommit().size()), sourceCommit());
+  EXPECT_EQ(health.at("abi").as_string(), abiText());
+  std::string series = "portico_build_info{abi=\"" + abiText() + "\",commit=\"" +
+                       health.at("commit").as_string() + "\",version=\"" PORTICO_VERSION "\"}";
+  EXPECT_EQ(e2e::metric(p.port(), series), 1.0) << series;
 }

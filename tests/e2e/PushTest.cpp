@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A browser's own push stream: a signed-in user trades the access token for a one-time ticket,
 // opens /push/me (server-sent events or WebSocket) with it, and receives what any host publishes
 // to user:<id>; tickets are single-use and a stream without one is refused.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // A plain TCP connection to a porticod for tests that hold many connections or speak bytes no
 // client library would (slowloris heads, hand-made WebSocket frames). Closed when it goes away.
 #pragma once

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // One client thread making a request over and over (with a pause between) until stopped or a
 // hard time cap passes, counting what was answered as expected and what was not.
 #pragma once

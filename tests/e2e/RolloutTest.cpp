@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Fleet rollouts: `porticoctl rollout NAME FILE` against one porticod reaches every porticod of
 // its fleet through the suite's Redis. That host is the canary; the others follow once it has
 // served the plugin for rollout.canary_ms without a 5xx answer; a host started later converges

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // A private PostgreSQL and Redis for one test, started with packaging/services.sh, so that the
 // test may stop and restart them without disturbing the rest of the suite.
 #pragma once

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // A test suite whose tests share one porticod on the test PostgreSQL and Redis (the URLs come
 // from the environment; packaging/dev test sets them). Derive as
 //   class Data : public e2e::SharedHost<Data> { static Porticod::Options options(); ... };

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Signed plugins: porticoctl signs with an Ed25519 key made by openssl; porticod with
 // plugins.require_signature loads only what a trusted key signed over those very bytes, and
 // refuses the rest with the reason while the running generation goes on serving.

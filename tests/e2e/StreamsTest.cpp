@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Streams (ABI 1.5) from outside, against the streams fixture: server-sent events, chunked
 // bodies with backpressure, WebSockets (a real `ws` client, and hand-made hostile frames), push
 // channels across two hosts, and what a hot swap and a stop do to open streams.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // TLS for tests: certificates made by the openssl command line (a CA, server certificates with a
 // chosen serial, client certificates), HTTPS clients that trust that CA, and what
 // `openssl s_client` sees of a listener.

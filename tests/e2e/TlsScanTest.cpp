@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Debian's testssl.sh against porticod's HTTPS listener, holding a certificate shaped like a public
 // CA's (ECDSA P-256, 90 days, random serial, CRL distribution point) whose CA testssl is told to
 // trust. Any finding of severity HIGH or CRITICAL fails. About a minute: run once, in the dev

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // HTTPS in porticod itself (http.tls.*, admin.tls.*), checked with real tools: openssl s_client
 // for protocols, ALPN, resumption and the serial served; curl for what an old client gets; node's
 // `ws` for a WebSocket over TLS; Poco's HTTPS client for load while certificates change.

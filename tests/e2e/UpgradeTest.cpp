@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Upgrading porticod itself on one host: SIGUSR2 starts the binary now at porticod's path, hands
 // it the listening sockets and lets the old process drain. Clients under load see no refused
 // connection and no failed request; a successor that cannot start changes nothing.

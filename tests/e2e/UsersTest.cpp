@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The users plugin over HTTP: profiles made from USER_CREATED, strict validation that names the
 // field, settings, the public view, and account deletion.
 #include <gtest/gtest.h>

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Follows the plugin guide (plugin-api/README.md) as a newcomer would, so that every command in
 # it is known to work: its ```sh blocks run in order in one shell, starting in an empty folder
 # that holds only a link to the checkout (`portico/`); the ```sh background block (the guide's

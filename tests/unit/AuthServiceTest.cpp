@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // How the host decides who is calling, per route auth mode, from the request headers alone.
 #include <gtest/gtest.h>
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "portico/json.hpp"
 
 #include <gtest/gtest.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The host's JWT code without a server: encoding, signature and claim checks, and the refusals
 // that matter most (alg none, algorithm confusion, crit, sloppy base64).
 #include <gtest/gtest.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The outbound client's policies on their own: allow-list entries, trace context, breakers.
 #include <gtest/gtest.h>
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // What a host publishes per interval: the difference of each route's histogram since the last
 // interval, 5xx counted as errors, nothing when nothing happened.
 #include <gtest/gtest.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // One libpq connection with a cache of prepared statements.
 //
 // libpq rather than Poco::Data's PostgreSQL connector: Poco's connector drops the microseconds of

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // One Redis connection (Poco::Redis::Client), authenticated and on the configured database.
 #pragma once
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // Reading Poco::Redis replies without repeating its casts: text, elements and error checks.
 #pragma once
 

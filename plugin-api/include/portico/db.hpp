@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // portico/db.hpp — PostgreSQL for plugins (ABI 1.1): a leased session, typed parameters and
 // results, transactions. Part of the header-only SDK; include portico/sdk.hpp.
 #ifndef PORTICO_DB_HPP

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // portico/errors.hpp — the exceptions a plugin's C++ code throws and the SDK turns into answers.
 // Part of the header-only SDK; sdk.hpp includes it.
 #ifndef PORTICO_ERRORS_HPP

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // portico/http.hpp — outbound HTTP for plugins (ABI 1.4), through the host's one client: the
 // destination must be in plugin.<name>.outbound.allow; connections are reused; retries, backoff
 // and a circuit breaker per destination are the host's. Part of the header-only SDK; include

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // portico/input.hpp — what a client sent, read so that the client's mistakes answer 400.
 //
 // A handler reads its body as `req.json()`, a portico::Input. It has the accessors of

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // portico/json.hpp — a small, strict JSON value for plugins (header-only, C++17, no dependencies).
 //
 // Part of the SDK so that a plugin can read and write JSON without linking anything. It is meant

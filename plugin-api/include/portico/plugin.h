@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * portico/plugin.h — the Portico plugin ABI.
  *

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // portico/redis.hpp — Redis for plugins (ABI 1.1): a leased connection, any command, every
 // reply type. Part of the header-only SDK; include portico/sdk.hpp.
 #ifndef PORTICO_REDIS_HPP

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // portico/sdk.hpp — the C++17 SDK for Portico plugins (header-only, no link dependency).
 //
 // A plugin is a class plus one macro:

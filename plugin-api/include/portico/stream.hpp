@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // portico/stream.hpp — streams for C++ plugins (ABI 1.5): server-sent events, chunked bodies
 // and WebSockets, made in a handler through portico::Response and written to afterwards from any
 // thread (a job, a timer of your own, an event handler) without holding a host thread between

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* my_c_plugin: a Portico plugin in plain C11, using nothing but <portico/plugin.h>.
  *
  *   GET /my_c_plugin/greet/{name}  ->  200 {"greeting":"hello, ada"}

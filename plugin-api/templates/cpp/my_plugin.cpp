@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // my_plugin: each host service used once, as a starting point.
 //   GET  /my_plugin/greet/{name}  -> {"greeting": "hello, ada"}   config: plugin.my_plugin.greeting
 //   POST /my_plugin/notes {"text": "...", "stars": 1..5} -> 201 {"id": 1}       PostgreSQL, a job

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The ai plugin's logic without a host: request checks, the cache key, the event-stream reader,
 // webhook signatures, the registry and cooldowns.
 #include <gtest/gtest.h>

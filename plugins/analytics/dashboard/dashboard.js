@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The analytics dashboard: events and visitors over time, top events, slowest routes, from
 // POST /analytics/v1/query and /routes with a token that has analytics:read (kept for the tab
 // only). ?events=a,b limits the events shown. What is drawn is also in window.portico.data.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The checks an incoming event goes through before it is queued, and the bot filter.
 #include <gtest/gtest.h>
 

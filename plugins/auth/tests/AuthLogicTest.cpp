@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The auth plugin's validation and policy code on its own: e-mail, password policy, bcrypt and
 // the hashing pool. Its HTTP behaviour is tested end to end in tests/e2e/AuthTest.cpp.
 #include <gtest/gtest.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The users plugin's field and settings validation on its own. Its HTTP behaviour is tested end
 // to end in tests/e2e/UsersTest.cpp.
 #include <gtest/gtest.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A real browser (Debian's chromium, headless, driven by playwright-core) as porticod's client,
 // for tests/e2e/BrowserTest.cpp. Pages come from a small server of our own on two loopback
 // ports, i.e. two origins other than the API's: one the host allows, one it does not.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // An independent JWT implementation for the tests (panva's jose, Debian's node-jose): verifies
 // what porticod signs and signs what an attacker would send. Reads one JSON request from the
 // file named on the command line and prints the result on stdout:

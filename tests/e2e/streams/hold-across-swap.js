@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Holds WebSockets and server-sent event streams open across a hot swap, as browsers would:
 // each learns the serving plugin version from its first message, notes when and how its
 // stream ends, reconnects once, and notes the version that answers then.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Push clients as browsers run them behind a load balancer: WebSockets and event streams
 // subscribed to one channel, each reconnecting 100 ms after its connection ends (whichever host
 // served it), noting every message.

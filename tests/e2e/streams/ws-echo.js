@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A real WebSocket client (the `ws` package) against the streams fixture's echo route: sends a
 // text and a binary message, then "close", and prints what came back as JSON.
 //   node ws-echo.js ws://127.0.0.1:PORT/streams/ws
