@@ -60,7 +60,10 @@
  *   - Structs that travel in arrays (portico_str, portico_value, portico_migration) and
  *     portico_error have no struct_size: their layout is frozen for the whole major version.
  *     tests/abi asserts the size and every offset of each frozen struct and of every 1.x table,
- *     so a change that would break built plugins fails the build.
+ *     so a change that would break built plugins fails the build. tests/abi/released keeps the
+ *     headers of released minors as they were: every member they declared must keep its offset
+ *     and size here (abi.layout_keeps_released), and plugins built from them load, serve and
+ *     hot-swap in today's host (e2e.AbiReleased).
  *   - Enum values are never reused or renumbered; new ones are appended. Unknown status values
  *     must be treated as failures.
  *   - Nothing is ever removed within a major version.
