@@ -1,10 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // The fleet rollout routes of the admin API (AdminHandler.h).
 #include <cstdio>
-#include <fstream>
-#include <sstream>
 
 #include "admin/AdminHandler.h"
+#include "common/ReadFile.h"
 #include "fleet/RolloutAgent.h"
 #include "fleet/RolloutStore.h"
 #include "http/ErrorResponse.h"
@@ -36,8 +35,7 @@ void AdminHandler::startRollout(const std::string& name, http::Request& request,
   std::string version = file ? std::string(file->info().version.ptr, file->info().version.len) : "";
   file.reset();
   std::string sha256 = lifecycle::sha256OfFile(staged);
-  std::ostringstream bytes;
-  bytes << std::ifstream(staged, std::ios::binary).rdbuf();
+  std::string bytes = common::readFile(staged).value_or("");
   std::remove(staged.c_str());
   if (declared.empty()) {
     http::sendError(response, 422, "not a Portico plugin: " + why, exchange.requestId);
@@ -50,7 +48,7 @@ void AdminHandler::startRollout(const std::string& name, http::Request& request,
   }
   fleet::Rollout rollout;
   try {
-    rollout = rollouts_->publish(name, bytes.str(), sha256, version,
+    rollout = rollouts_->publish(name, bytes, sha256, version,
                                  uploadedSignature(request).value_or(""), agent_->hostId());
   } catch (const std::exception& e) {
     http::sendError(response, 503, std::string("rollout not published: ") + e.what(),

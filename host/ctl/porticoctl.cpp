@@ -20,11 +20,11 @@
 #include <iostream>
 #include <memory>
 #include <optional>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "common/BuildInfo.h"
+#include "common/ReadFile.h"
 #include "lifecycle/FileDigest.h"
 #include "lifecycle/PluginFile.h"
 #include "lifecycle/PluginSignature.h"
@@ -73,14 +73,6 @@ std::unique_ptr<Poco::Net::HTTPClientSession> sessionFor(const Poco::URI& base) 
       new Poco::Net::RejectCertificateHandler(false));
   Poco::Net::SSLManager::instance().initializeClient(nullptr, reject, context);
   return std::make_unique<Poco::Net::HTTPSClientSession>(base.getHost(), base.getPort(), context);
-}
-
-std::optional<std::string> readFile(const std::string& path) {
-  std::ifstream file(path, std::ios::binary);
-  if (!file) return std::nullopt;
-  std::ostringstream bytes;
-  bytes << file.rdbuf();
-  return bytes.str();
 }
 
 // Signs the plugin with an Ed25519 private key over its bytes and the name and version it
@@ -176,14 +168,14 @@ int main(int rawArgc, char** rawArgv) {
     }
     // install and rollout upload a file the same way, to a plugin or a fleet.
     if ((cmd == "install" || cmd == "rollout") && argc == 4) {
-      auto body = readFile(argv[3]);
+      auto body = portico::common::readFile(argv[3]);
       if (!body) {
         std::cerr << "porticoctl: cannot read " << argv[3] << "\n";
         return 2;
       }
       return call(
           "PUT", (cmd == "install" ? "/admin/plugins/" : "/admin/rollouts/") + std::string(argv[2]),
-          &*body, readFile(std::string(argv[3]) + ".sig"));
+          &*body, portico::common::readFile(std::string(argv[3]) + ".sig"));
     }
     if (cmd == "--version" && argc == 2) {
       std::cout << "porticoctl " << portico::common::describeBuild() << "\n";

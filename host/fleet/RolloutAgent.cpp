@@ -4,8 +4,8 @@
 #include <algorithm>
 #include <cstdio>
 #include <fstream>
-#include <sstream>
 
+#include "common/ReadFile.h"
 #include "common/UnixTime.h"
 #include "lifecycle/FileDigest.h"
 #include "lifecycle/PluginManager.h"
@@ -16,14 +16,6 @@
 namespace portico::fleet {
 
 namespace {
-
-std::optional<std::string> readFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return std::nullopt;
-  std::ostringstream bytes;
-  bytes << in.rdbuf();
-  return bytes.str();
-}
 
 std::optional<std::string> orNone(const std::string& text) {
   return text.empty() ? std::nullopt : std::optional<std::string>(text);
@@ -119,8 +111,8 @@ void RolloutAgent::actAsCanary(const Rollout& rollout, const std::optional<HostR
     previous.rollout = rollout.id;
     previous.errorsBefore = serverErrors(rollout.name);
     if (auto source = plugins_.sourceOf(rollout.name)) {
-      previous.bytes = readFile(*source);
-      previous.signature = readFile(*source + ".sig");
+      previous.bytes = common::readFile(*source);
+      previous.signature = common::readFile(*source + ".sig");
     }
     auto applied = apply(rollout);
     if (applied == Applied::Stale) return;

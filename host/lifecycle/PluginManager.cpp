@@ -11,10 +11,9 @@
 
 #include <algorithm>
 #include <chrono>
-#include <fstream>
-#include <sstream>
 
 #include "common/Names.h"
+#include "common/ReadFile.h"
 #include "config/Config.h"
 #include "crash/Quarantine.h"
 #include "http/HostPaths.h"
@@ -544,16 +543,14 @@ size_t PluginManager::activeCount() const {
 
 std::string PluginManager::checkSignature(const std::string& path, const std::string& sha256,
                                           std::optional<PluginSignature>* signature) const {
-  std::ifstream in(path + ".sig");
-  if (!in) {
+  auto text = common::readFile(path + ".sig");
+  if (!text) {
     return options_.requireSignature
                ? path + " is unsigned (no " + path + ".sig) and plugins.require_signature is on"
                : "";
   }
-  std::stringstream text;
-  text << in.rdbuf();
   try {
-    *signature = PluginSignature::parse(text.str());
+    *signature = PluginSignature::parse(*text);
   } catch (const std::runtime_error& e) {
     return path + ".sig: " + e.what();
   }

@@ -6,20 +6,18 @@
 #include <Poco/SHA2Engine.h>
 
 #include <algorithm>
-#include <fstream>
 #include <map>
-#include <sstream>
 #include <stdexcept>
+
+#include "common/ReadFile.h"
 
 namespace portico::migrate {
 namespace {
 
 std::string readAll(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw std::runtime_error("cannot read migration " + path);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
+  auto text = common::readFile(path);
+  if (!text) throw std::runtime_error("cannot read migration " + path);
+  return *text;
 }
 
 std::string sha256(const std::string& text) {
