@@ -59,9 +59,13 @@ start_postgres() {
     rm -f "$dir/pwfile"
   fi
   own_dir postgres "$dir/socket"
-  run_as postgres "$pg_bin/pg_ctl" -D "$dir/data" -l "$dir/postgres.log" -w -t 30 start -o \
+  if ! run_as postgres "$pg_bin/pg_ctl" -D "$dir/data" -l "$dir/postgres.log" -w -t 30 start -o \
     "-p $port -c listen_addresses=127.0.0.1 -c unix_socket_directories=$dir/socket -c fsync=off -c max_connections=300" \
-    >/dev/null
+    >/dev/null; then
+    # pg_ctl says only "Examine the log output."; say which log, and what it says.
+    show_log "PostgreSQL did not start on port $port" "$dir/postgres.log"
+    return 1
+  fi
   PGPASSWORD=$password psql -qAt -h 127.0.0.1 -p "$port" -U portico -d postgres \
     -c "SELECT 1 FROM pg_database WHERE datname = 'portico'" | grep -q 1 ||
     PGPASSWORD=$password psql -q -h 127.0.0.1 -p "$port" -U portico -d postgres -c "CREATE DATABASE portico"
@@ -81,8 +85,14 @@ start_redis() {
     [ "$(REDISCLI_AUTH=$password redis-cli -p "$port" ping 2>/dev/null)" = PONG ] && return
     sleep 0.05
   done
-  echo "redis did not answer on port $port; see $dir/redis.log" >&2
+  show_log "Redis did not answer on port $port" "$dir/redis.log"
   return 1
+}
+
+# show_log WHAT LOG: why a service is not there, with the end of its log.
+show_log() {
+  echo "$1; its log is $2, which ends:" >&2
+  tail -n 15 "$2" 2>/dev/null | sed 's/^/    /' >&2 || true
 }
 
 services_start() {

@@ -7,8 +7,6 @@
 #include "fleet/RolloutAgent.h"
 #include "fleet/RolloutStore.h"
 #include "http/ErrorResponse.h"
-#include "lifecycle/FileDigest.h"
-#include "lifecycle/PluginFile.h"
 #include "lifecycle/PluginManager.h"
 #include "lifecycle/StagedInstall.h"
 
@@ -30,25 +28,22 @@ void AdminHandler::startRollout(const std::string& name, http::Request& request,
   if (!receiveUpload(request, staged, response, exchange)) return;
   // What the file declares, read as porticod reads it before it loads one; then the file goes.
   std::string why;
-  auto file = lifecycle::PluginFile::open(staged, &why);
-  std::string declared = file ? std::string(file->info().name.ptr, file->info().name.len) : "";
-  std::string version = file ? std::string(file->info().version.ptr, file->info().version.len) : "";
-  file.reset();
-  std::string sha256 = lifecycle::sha256OfFile(staged);
+  auto declared = plugins_.declaredBy(staged, &why);
   std::string bytes = common::readFile(staged).value_or("");
   std::remove(staged.c_str());
-  if (declared.empty()) {
+  if (!declared) {
     http::sendError(response, 422, "not a Portico plugin: " + why, exchange.requestId);
     return;
   }
-  if (declared != name) {
-    http::sendError(response, 422, "the file is plugin '" + declared + "', not '" + name + "'",
+  if (declared->name != name) {
+    http::sendError(response, 422,
+                    "the file is plugin '" + declared->name + "', not '" + name + "'",
                     exchange.requestId);
     return;
   }
   fleet::Rollout rollout;
   try {
-    rollout = rollouts_->publish(name, bytes, sha256, version,
+    rollout = rollouts_->publish(name, bytes, declared->sha256, declared->version,
                                  uploadedSignature(request).value_or(""), agent_->hostId());
   } catch (const std::exception& e) {
     http::sendError(response, 503, std::string("rollout not published: ") + e.what(),

@@ -8,6 +8,7 @@
 #include <iostream>
 
 #include "lifecycle/PluginFile.h"
+#include "migrate/HostMigrations.h"
 #include "migrate/Migrator.h"
 
 namespace portico::app {
@@ -16,20 +17,19 @@ using Poco::Util::Application;
 
 namespace {
 
-// The host's own migrations come from migrationsDir; a plugin's from the library in pluginsDir
-// that declares its name (a library that carries none falls back to migrationsDir too).
+// The host's own migrations are compiled in; a plugin's come from the library in pluginsDir that
+// declares its name (a library that carries none falls back to migrationsDir).
 migrate::MigrationSet migrationsOf(const std::string& owner, const std::string& migrationsDir,
                                    const std::string& pluginsDir) {
-  if (owner != "host") {
-    Poco::File dir(pluginsDir);
-    if (dir.exists() && dir.isDirectory()) {
-      for (Poco::DirectoryIterator it(pluginsDir), end; it != end; ++it) {
-        if (it.path().getExtension() != "so") continue;
-        std::string why;
-        auto file = lifecycle::PluginFile::open(it.path().toString(), &why);
-        if (!file || file->name() != owner) continue;
-        return file->migrations(migrationsDir);
-      }
+  if (owner == "host") return migrate::hostMigrations();
+  Poco::File dir(pluginsDir);
+  if (dir.exists() && dir.isDirectory()) {
+    for (Poco::DirectoryIterator it(pluginsDir), end; it != end; ++it) {
+      if (it.path().getExtension() != "so") continue;
+      std::string why;
+      auto file = lifecycle::PluginFile::open(it.path().toString(), &why);
+      if (!file || file->name() != owner) continue;
+      return file->migrations(migrationsDir);
     }
   }
   return migrate::loadMigrations(migrationsDir, owner);

@@ -11,6 +11,7 @@
 #include <iostream>
 #include <map>
 #include <memory>
+#include <tuple>
 
 #include "abi/HostServices.h"
 #include "admin/AdminHandler.h"
@@ -22,6 +23,7 @@
 #include "app/Signals.h"
 #include "auth/AuthService.h"
 #include "common/BuildInfo.h"
+#include "common/PrivateDir.h"
 #include "config/Config.h"
 #include "crash/CrashHandler.h"
 #include "crash/Quarantine.h"
@@ -32,9 +34,11 @@
 #include "http/TlsListeners.h"
 #include "lifecycle/PluginManager.h"
 #include "lifecycle/PluginWatcher.h"
+#include "lifecycle/StagedInstall.h"
 #include "log/Logging.h"
 #include "metrics/Metrics.h"
 #include "metrics/RouteStats.h"
+#include "migrate/HostMigrations.h"
 #include "migrate/Migrator.h"
 #include "outbound/HttpClient.h"
 #include "push/UserStreams.h"
@@ -184,6 +188,16 @@ int PorticoApp::serve(const config::Config& cfg, Settings& settings) {
     return EXIT_CONFIG;
   }
   warnAboutSecretsInFile(cfg);
+  // Both decide what code runs in this process: neither may be another user's to write.
+  for (const auto& [key, dir, create] :
+       {std::tuple{"plugins.state_dir", settings.plugins.stateDir, true},
+        std::tuple{"plugins.dir", settings.plugins.dir, false}}) {
+    if (!create && !Poco::File(dir).exists()) continue;  // no plugins: nothing to trust
+    if (std::string why = common::privateDirProblem(dir, create); !why.empty()) {
+      logger->critical("refusing to start: {} = {} is not porticod's own: {}", key, dir, why);
+      return EXIT_CONFIG;
+    }
+  }
   raiseOpenFileLimit();
   upgrade::Handover handover = upgrade::takeHandover();
   adoptListener(handover, "http", settings.http);
@@ -205,7 +219,7 @@ int PorticoApp::serve(const config::Config& cfg, Settings& settings) {
   std::unique_ptr<migrate::Migrator> migrator;
   if (resources.postgres()) {
     migrator = std::make_unique<migrate::Migrator>(*resources.postgres());
-    migrator->up(migrate::loadMigrations(settings.plugins.migrationsDir, "host"));
+    migrator->up(migrate::hostMigrations());
   }
   // Before any plugin code runs: a fatal signal in it leaves a crash record, and the record of
   // the previous run's crash quarantines the version that crashed.
@@ -215,7 +229,15 @@ int PorticoApp::serve(const config::Config& cfg, Settings& settings) {
     logger->error("the last run died in plugin {} (sha256 {}): {}; that version is quarantined",
                   crashed->plugin, crashed->sha256, crashed->reason);
   }
-  auth::AuthService auth(std::move(settings.keys), settings.auth, resources.redis());
+  auth::AuthService auth(std::move(settings.keys), settings.auth, resources.redis(),
+                         resources.postgres());
+  // Before serving: a Redis that lost its data must not accept revoked tokens again. Should a
+  // service be down now, the first check after it is back restores it.
+  try {
+    auth.restoreRevocations();
+  } catch (const std::exception& e) {
+    logger->warn("token denylist not checked at start: {}", e.what());
+  }
   if (!auth.canSign()) {
     logger->warn(
         "auth.signing_key is not set: no tokens can be issued, and routes that need "
@@ -287,6 +309,7 @@ int PorticoApp::serve(const config::Config& cfg, Settings& settings) {
   if (adminServer) tlsListeners.add("admin", *adminServer);
   if (adminHandler) adminHandler->setTlsListeners(&tlsListeners);
 
+  lifecycle::removeStaleUploads(plugins);
   plugins.loadAll();
   // Before serving: a host started during a rollout serves the rolled-out version from the start.
   if (rolloutAgent) rolloutAgent->start();

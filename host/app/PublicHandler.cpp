@@ -69,6 +69,11 @@ void PublicHandler::serve(http::Request& request, http::Response& response,
   std::shared_ptr<const lifecycle::RouteTable> table = plugins_.routes();
   if (http::Cors::isPreflight(request))
     return preflight(target.path, *table, request, response, exchange, target.segments);
+  if (http::isWebSocketUpgrade(request)) {
+    if (auto refused = cors_.webSocketRefusal(request)) {
+      return http::sendError(response, 403, *refused, exchange.requestId);
+    }
+  }
   if (const http::HostPath* own = http::findHostPath(target.path)) {
     return serveHostPath(*own, target.query, request, response, exchange);
   }

@@ -50,7 +50,8 @@ AuthOptions AuthOptions::fromConfig(const config::Config& c) {
   return o;
 }
 
-AuthService::AuthService(Keyring keys, AuthOptions options, resources::RedisPool* redis)
+AuthService::AuthService(Keyring keys, AuthOptions options, resources::RedisPool* redis,
+                         resources::PgPool* postgres)
     : keys_(std::move(keys)),
       options_(std::move(options)),
       accessPolicy_{options_.issuer, options_.audience, "access", options_.clockSkewS,
@@ -58,7 +59,7 @@ AuthService::AuthService(Keyring keys, AuthOptions options, resources::RedisPool
       servicePolicy_{options_.issuer, options_.audience, "service", options_.clockSkewS,
                      options_.maxTtlS},
       cache_(options_.cacheEntries) {
-  if (redis) revocations_ = std::make_unique<Revocations>(*redis, options_.maxTtlS);
+  if (redis) revocations_ = std::make_unique<Revocations>(*redis, postgres, options_.maxTtlS);
 }
 
 IssuedToken AuthService::issue(json::Value claims, int64_t ttlS, TokenUse use) const {
@@ -197,6 +198,10 @@ std::vector<std::pair<std::string, uint64_t>> AuthService::outcomeCounts() const
   out.reserve(kOutcomes);
   for (int i = 0; i < kOutcomes; ++i) out.emplace_back(names[i], outcomes_[i].load());
   return out;
+}
+
+void AuthService::restoreRevocations() {
+  if (revocations_ && revocations_->restoreIfLost()) ++revocationEpoch_;
 }
 
 void AuthService::revokeToken(const std::string& jti, int64_t expiresAtS) {

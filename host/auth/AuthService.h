@@ -71,8 +71,10 @@ struct IssuedToken {
 
 class AuthService {
  public:
-  // redis may be null: then nothing can be revoked and no denylist is consulted.
-  AuthService(Keyring keys, AuthOptions options, resources::RedisPool* redis);
+  // redis may be null: then nothing can be revoked and no denylist is consulted. With postgres,
+  // revocations are also kept there and survive Redis losing its data (Revocations.h).
+  AuthService(Keyring keys, AuthOptions options, resources::RedisPool* redis,
+              resources::PgPool* postgres);
 
   bool canSign() const { return keys_.signer() != nullptr; }
   const std::string& jwks() const { return keys_.jwks(); }
@@ -86,9 +88,13 @@ class AuthService {
   AuthOutcome authenticate(const Credentials& sent, portico_auth_mode mode,
                            const std::vector<std::string>& scopes);
 
-  // Both throw std::runtime_error when Redis is missing or unreachable.
+  // Both throw std::runtime_error when Redis is missing or unreachable (or PostgreSQL, when
+  // there is one).
   void revokeToken(const std::string& jti, int64_t expiresAtS);
   void revokeSubject(const std::string& subject);
+  // Puts the denylist back into a Redis that lost it (Revocations::restoreIfLost); throws when
+  // Redis or PostgreSQL cannot be reached.
+  void restoreRevocations();
 
   // How requests to OPTIONAL and REQUIRED routes fared, for portico_auth_total{result}:
   // accepted, anonymous (OPTIONAL without a token), missing, invalid, revoked, forbidden (scope),

@@ -81,8 +81,14 @@ void onFatalSignal(int sig) {
   if (const CallSite* site = CallSite::current()) {
     Text say;
     say.add("porticod: fatal ", signalName(sig), " in plugin '", site->plugin, "' generation ",
-            site->generation, " (sha256 ", site->sha256, ") while serving ", site->method, " ",
-            site->target, " request ", site->requestId, "; it is quarantined at the next start");
+            site->generation, " (sha256 ", site->sha256, ") while ");
+    // A call site without a request is the loading of a library (PluginManager::load).
+    if (site->requestId.empty()) {
+      say.add(site->method, " ", site->target);
+    } else {
+      say.add("serving ", site->method, " ", site->target, " request ", site->requestId);
+    }
+    say.add("; it is quarantined at the next start");
     say.newline();
     say.writeTo(STDERR_FILENO);
 

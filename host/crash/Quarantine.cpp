@@ -54,10 +54,12 @@ std::optional<Quarantine::Entry> Quarantine::takeCrashRecord() {
   auto f = readFields(recordPath_);
   record.remove();
   if (!common::isPluginName(f["plugin"]) || f["sha256"].empty()) return std::nullopt;
+  // A record without a request is one of a library being loaded (CrashHandler.cpp says the same).
+  std::string during = f["request_id"].empty() ? f["method"] + " " + f["route"]
+                                               : "serving " + f["method"] + " " + f["route"] +
+                                                     " (request " + f["request_id"] + ")";
   Entry e{f["plugin"], f["sha256"],
-          f["signal"] + " in generation " + f["generation"] + " while serving " + f["method"] +
-              " " + f["route"] + " (request " + f["request_id"] + ")",
-          nowText()};
+          f["signal"] + " in generation " + f["generation"] + " while " + during, nowText()};
   std::lock_guard<std::mutex> lock(mutex_);
   entries_.erase(std::remove_if(entries_.begin(), entries_.end(),
                                 [&](const Entry& x) { return x.plugin == e.plugin; }),

@@ -68,7 +68,7 @@ void callRoute(const RouteTable::Target<abi::RouteSpec>& route, const RouteReque
     return;
   }
   if (out.status != PORTICO_OK) {
-    if (out.escaped) metrics.countEscapedException(generation.name());
+    if (out.status == PORTICO_ERR_INTERNAL) metrics.countHandlerException(generation.name());
     return fail("failed with status " + std::to_string(static_cast<int>(out.status)) + ": " +
                 out.message);
   }

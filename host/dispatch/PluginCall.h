@@ -21,8 +21,7 @@ namespace portico::dispatch {
 
 struct CallOutcome {
   portico_status status = PORTICO_OK;
-  bool escaped = false;  // an exception crossed the C boundary
-  std::string message;   // the plugin's error message, or what escaped
+  std::string message;  // the plugin's error message, or what escaped
 };
 
 // `invoke(portico_host_ctx* call, portico_error*)` makes the call and returns its status.
@@ -41,9 +40,9 @@ CallOutcome callPlugin(lifecycle::Generation& generation, const abi::CallScope& 
     out.status = invoke(&call, &e.err);
     if (out.status != PORTICO_OK) out.message = e.message();
   } catch (const std::exception& ex) {
-    out = {PORTICO_ERR_INTERNAL, true, std::string("exception escaped: ") + ex.what()};
+    out = {PORTICO_ERR_INTERNAL, std::string("exception escaped: ") + ex.what()};
   } catch (...) {
-    out = {PORTICO_ERR_INTERNAL, true, "an exception of unknown type escaped"};
+    out = {PORTICO_ERR_INTERNAL, "an exception of unknown type escaped"};
   }
   generation.leases().reclaim(&scope, "still open when the call returned");
   return out;

@@ -62,8 +62,7 @@ class ChunkedSession : public OpenConnection, public std::enable_shared_from_thi
     writing_ = true;
     sending_ = std::move(data);
     writeStarted_ = Clock::now();
-    auto chunk = bhttp::make_chunk(asio::buffer(sending_));
-    asio::async_write(transport_, chunk, [self = shared_from_this()](error_code ec, size_t) {
+    writeFramed(sending_, [self = shared_from_this()](error_code ec, size_t) {
       self->writing_ = false;
       self->sending_.clear();
       self->lastSent_ = Clock::now();
@@ -71,6 +70,28 @@ class ChunkedSession : public OpenConnection, public std::enable_shared_from_thi
       if (self->stream_->takeWritable()) self->stream_->listener().onWritable();
       self->pump();
     });
+  }
+
+  // One piece of the body, as a chunk or (close-delimited) as it is.
+  template <typename Done>
+  void writeFramed(const std::string& data, Done&& done) {
+    if (options_.closeDelimited) {
+      asio::async_write(transport_, asio::buffer(data), std::forward<Done>(done));
+    } else {
+      asio::async_write(transport_, bhttp::make_chunk(asio::buffer(data)),
+                        std::forward<Done>(done));
+    }
+  }
+
+  // The end of the body: the last chunk, or nothing but the close that follows.
+  template <typename Done>
+  void writeEnd(Done&& done) {
+    if (options_.closeDelimited) {
+      asio::post(transport_.get_executor(),
+                 [done = std::forward<Done>(done)]() mutable { done(error_code(), 0); });
+    } else {
+      asio::async_write(transport_, bhttp::make_chunk_last(), std::forward<Done>(done));
+    }
   }
 
   // Ends the body (the server asked: first an SSE hint to come back soon), then the connection.
@@ -87,14 +108,12 @@ class ChunkedSession : public OpenConnection, public std::enable_shared_from_thi
       self->end(code, reason);
     };
     if (sending_.empty()) {
-      asio::async_write(transport_, bhttp::make_chunk_last(), std::move(last));
+      writeEnd(std::move(last));
     } else {
-      auto chunk = bhttp::make_chunk(asio::buffer(sending_));
-      asio::async_write(
-          transport_, chunk, [self = shared_from_this(), last](error_code ec, size_t n) mutable {
-            if (ec) return last(ec, n);
-            asio::async_write(self->transport_, bhttp::make_chunk_last(), std::move(last));
-          });
+      writeFramed(sending_, [self = shared_from_this(), last](error_code ec, size_t n) mutable {
+        if (ec) return last(ec, n);
+        self->writeEnd(std::move(last));
+      });
     }
   }
 

@@ -6,35 +6,15 @@
 #include "common/IgnoreCase.h"
 #include "config/Config.h"
 #include "http/ErrorResponse.h"
+#include "http/Origins.h"
 
 namespace portico::http {
 
-namespace {
-
-// scheme "://" host [":" port], nothing after: what a browser sends as Origin.
-bool isOrigin(std::string_view s) {
-  size_t sep = s.find("://");
-  if (sep == std::string_view::npos || sep == 0) return false;
-  std::string_view rest = s.substr(sep + 3);
-  if (rest.empty()) return false;
-  return std::all_of(rest.begin(), rest.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '-' || c == ':' ||
-           c == '[' || c == ']';
-  });
-}
-
-}  // namespace
-
 CorsOptions CorsOptions::fromConfig(const config::Config& cfg) {
   CorsOptions o;
-  for (const auto& origin : cfg.getList("http.cors.allowed_origins")) {
-    std::string lower = common::toLowerAscii(origin);
-    if (lower != "*" && !isOrigin(lower)) {
-      throw config::ConfigError("http.cors.allowed_origins: '" + origin +
-                                "' is not an origin (scheme://host[:port], no path)");
-    }
-    o.allowedOrigins.push_back(lower);
-  }
+  o.allowedOrigins = readOrigins(cfg, "http.cors.allowed_origins");
+  o.webSocketOrigins = readOrigins(cfg, "push.allowed_origins");
+  if (o.webSocketOrigins.empty()) o.webSocketOrigins = o.allowedOrigins;
   o.allowCredentials = cfg.getBool("http.cors.allow_credentials");
   bool any =
       std::find(o.allowedOrigins.begin(), o.allowedOrigins.end(), "*") != o.allowedOrigins.end();
@@ -55,12 +35,25 @@ bool Cors::isPreflight(const Request& request) {
 }
 
 std::optional<std::string> Cors::allowedOrigin(std::string_view origin) const {
-  std::string lower = common::toLowerAscii(origin);
-  for (const auto& allowed : options_.allowedOrigins) {
-    if (allowed == "*") return std::string("*");
-    if (allowed == lower) return std::string(origin);
+  const auto& list = options_.allowedOrigins;
+  if (std::find(list.begin(), list.end(), common::toLowerAscii(origin)) != list.end()) {
+    return std::string(origin);
   }
+  if (std::find(list.begin(), list.end(), "*") != list.end()) return std::string("*");
   return std::nullopt;
+}
+
+std::optional<std::string> Cors::webSocketRefusal(const Request& upgrade) const {
+  auto origin = upgrade.header("Origin");
+  if (!origin || originListed(options_.webSocketOrigins, *origin)) return std::nullopt;
+  size_t sep = origin->find("://");
+  auto host = upgrade.header("Host");
+  if (sep != std::string_view::npos && host &&
+      common::toLowerAscii(origin->substr(sep + 3)) == common::toLowerAscii(*host)) {
+    return std::nullopt;
+  }
+  return "a WebSocket from origin " + std::string(*origin) +
+         " is not allowed: add it to push.allowed_origins";
 }
 
 void Cors::addGrant(const std::string& origin, Response& response) const {

@@ -26,9 +26,13 @@ struct CorsOptions {
   std::string allowedHeaders;  // what a preflight allows a request to send
   std::string exposedHeaders;  // what a page may read of a response
   int maxAgeSeconds = 0;       // how long a browser may cache a preflight
+  // Origins whose pages may open a WebSocket: push.allowed_origins, or when that is empty the
+  // origins above.
+  std::vector<std::string> webSocketOrigins;
 
   // http.cors.allowed_origins, .allow_credentials, .allowed_headers, .exposed_headers,
-  // .max_age_s; throws config::ConfigError for a malformed origin or "*" with credentials.
+  // .max_age_s, push.allowed_origins; throws config::ConfigError for a malformed origin or "*"
+  // with credentials.
   static CorsOptions fromConfig(const config::Config& cfg);
 };
 
@@ -46,6 +50,11 @@ class Cors {
   // Adds the grant to the response of an actual request from an allowed origin; nothing for
   // other origins or requests without Origin.
   void grant(const Request& request, Response& response) const;
+  // Why a WebSocket upgrade may not be made (answered 403), or nothing. A browser opens a
+  // WebSocket to any site a page asks it to, cookies and all, and CORS does not apply, so the
+  // Origin it sends is the only word on whose page is asking. A client that sends no Origin is no
+  // browser and passes; so does a page of the host's own origin (Origin's host is Host).
+  std::optional<std::string> webSocketRefusal(const Request& upgrade) const;
 
  private:
   std::optional<std::string> allowedOrigin(std::string_view origin) const;

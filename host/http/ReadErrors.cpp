@@ -19,15 +19,18 @@ bool isHttpParseError(const beast::error_code& ec) {
 
 }  // namespace
 
-std::optional<HttpError> headError(const beast::error_code& ec, const beast::flat_buffer& buffer) {
+std::optional<HttpError> headError(const beast::error_code& ec, const beast::flat_buffer& buffer,
+                                   bool requestLineParsed) {
   // The first line of what arrived is the request line (or the start of it).
   std::string_view received(static_cast<const char*>(buffer.data().data()), buffer.size());
   size_t lineEnd = received.find('\n');
   if (ec == beast::error::timeout) return HttpError{408, "request head not received in time"};
   if (ec == bhttp::error::header_limit || ec == bhttp::error::buffer_overflow) {
     // Beast counts the request line into the head's limit; a limit hit before the line ended
-    // means the target itself is too long.
-    if (lineEnd == std::string_view::npos) return HttpError{414, "request target too long"};
+    // means the target itself is too long (RFC 9110 15.5.15), one after it a header field.
+    if (!requestLineParsed && lineEnd == std::string_view::npos) {
+      return HttpError{414, "request target too long"};
+    }
     return HttpError{431, "request header fields too large"};
   }
   if (ec == bhttp::error::bad_version) {

@@ -14,9 +14,10 @@
 namespace portico::http {
 
 // The answer to a head that could not be read, or nothing when the client simply left.
-// `buffer` holds what arrived of the head.
+// `buffer` holds what arrived of the head and the parser has not consumed; `requestLineParsed`
+// says whether the parser had already taken the request line out of it.
 std::optional<HttpError> headError(const boost::beast::error_code& ec,
-                                   const boost::beast::flat_buffer& buffer);
+                                   const boost::beast::flat_buffer& buffer, bool requestLineParsed);
 
 HttpError bodyError(const boost::beast::error_code& ec, uint64_t limit);
 

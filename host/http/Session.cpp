@@ -166,7 +166,10 @@ class Session : public OpenConnection, public std::enable_shared_from_this<Sessi
     if (ec) {
       // A connection that sent nothing of a next request just ends; a partial head is answered.
       if (!headStarted_) return end();
-      if (auto error = headError(ec, buffer_)) return refuse(*error);
+      // Beast sets the method once it has parsed the request line (and consumed it).
+      bool lineParsed = parser_->get().method() != bhttp::verb::unknown ||
+                        !parser_->get().method_string().empty();
+      if (auto error = headError(ec, buffer_, lineParsed)) return refuse(*error);
       return end();
     }
     const auto& head = parser_->get().base();
@@ -218,6 +221,8 @@ class Session : public OpenConnection, public std::enable_shared_from_this<Sessi
       // The body goes on after the head; the connection ends with it.
       keepAlive = false;
       stream_ = std::move(response.stream);
+      // RFC 9112 7.1: no chunked coding to an HTTP/1.0 client; its body ends with the connection.
+      streamCloseDelimited_ = head.version() < 11;
       if (headOnly) std::exchange(stream_, nullptr)->end(1000, "HEAD asks for no body");
     }
     prepare(std::move(response), keepAlive);
@@ -261,7 +266,7 @@ class Session : public OpenConnection, public std::enable_shared_from_this<Sessi
     if (stream_) {
       auto type = res.find(bhttp::field::content_type);
       streamType_ = type == res.end() ? "" : std::string(sv(type->value()));
-      res.chunked(true);
+      res.chunked(!streamCloseDelimited_);
       // A proxy in front (nginx) would otherwise hold the events back to fill its buffer.
       res.set("X-Accel-Buffering", "no");
       return;
@@ -311,6 +316,7 @@ class Session : public OpenConnection, public std::enable_shared_from_this<Sessi
     const auto& type = streamType_;
     o.eventStream = type.rfind("text/event-stream", 0) == 0;
     o.heartbeatMs = o.eventStream ? options_.sseHeartbeatMs : 0;
+    o.closeDelimited = streamCloseDelimited_;
     startChunkedSession(std::move(transport_), shared_, std::move(stream), o);
   }
 
@@ -407,8 +413,9 @@ class Session : public OpenConnection, public std::enable_shared_from_this<Sessi
   std::optional<RequestParser> parser_;
   std::optional<bhttp::response<bhttp::string_body>> response_;
   std::optional<bhttp::response_serializer<bhttp::string_body>> serializer_;
-  std::shared_ptr<Stream> stream_;  // the body that goes on after this head
-  std::string streamType_;          // its Content-Type
+  std::shared_ptr<Stream> stream_;     // the body that goes on after this head
+  std::string streamType_;             // its Content-Type
+  bool streamCloseDelimited_ = false;  // sent unframed, ended by closing (an HTTP/1.0 client)
 };
 
 }  // namespace

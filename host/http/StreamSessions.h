@@ -21,9 +21,13 @@ struct ChunkedOptions {
   int heartbeatMs = 0;
   // Ended with an SSE `retry:` hint when the server closes it, so the client reconnects soon.
   bool eventStream = false;
+  // The body is the bytes themselves, ended by closing the connection (the head said neither
+  // Content-Length nor chunked): what an HTTP/1.0 client understands.
+  bool closeDelimited = false;
 };
 
-// The head has been sent with Transfer-Encoding: chunked; sends what the stream is given.
+// The head has been sent with Transfer-Encoding: chunked (or, closeDelimited, with no framing);
+// sends what the stream is given.
 void startChunkedSession(Transport transport, std::shared_ptr<ServerShared> shared,
                          std::shared_ptr<Stream> stream, ChunkedOptions options);
 

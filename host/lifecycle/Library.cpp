@@ -5,9 +5,15 @@
 
 #include <fstream>
 
+#include "lifecycle/ElfCheck.h"
+
 namespace portico::lifecycle {
 
 std::unique_ptr<Library> Library::open(const std::string& path, std::string* error) {
+  if (std::string why = elfProblem(path); !why.empty()) {
+    if (error) *error = why;
+    return nullptr;
+  }
   void* handle = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
   if (handle == nullptr) {
     const char* why = dlerror();

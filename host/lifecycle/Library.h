@@ -11,7 +11,8 @@ namespace portico::lifecycle {
 class Library {
  public:
   // dlopen(path, RTLD_NOW | RTLD_LOCAL): all symbols resolved up front (a missing one fails the
-  // load, not a request later) and none leak into the global namespace of other plugins.
+  // load, not a request later) and none leak into the global namespace of other plugins. A file
+  // whose ELF headers do not hold up (ElfCheck.h) is refused before anything maps it.
   static std::unique_ptr<Library> open(const std::string& path, std::string* error);
 
   void* symbol(const char* name) const;

@@ -120,11 +120,7 @@ migrate::MigrationSet PluginFile::migrations(const std::string& migrationsDir) c
                              " migrations but no table");
   }
   migrate::MigrationSet set{name_, "plugin " + name_ + " " + std::string(sv(info_->version)), {}};
-  for (size_t i = 0; i < count; ++i) {
-    const portico_migration& m = list[i];
-    migrate::addMigration(set, static_cast<int>(std::min<uint32_t>(m.version, INT32_MAX)),
-                          std::string(sv(m.name)), std::string(sv(m.up)), std::string(sv(m.down)));
-  }
+  migrate::addMigrations(set, list, count);
   return set;
 }
 

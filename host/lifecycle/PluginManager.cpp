@@ -15,6 +15,7 @@
 #include "common/Names.h"
 #include "common/ReadFile.h"
 #include "config/Config.h"
+#include "crash/CallSite.h"
 #include "crash/Quarantine.h"
 #include "http/HostPaths.h"
 #include "log/Logging.h"
@@ -217,6 +218,28 @@ PluginManager::Result PluginManager::reload(const std::string& name) {
   return load(*source, name, true, *source);
 }
 
+std::string PluginManager::nextCopyPath(const std::string& path) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return copyDir_ + "/" + Poco::Path(path).getBaseName() + "-" + std::to_string(++copies_) + ".so";
+}
+
+std::optional<PluginManager::Declared> PluginManager::declaredBy(const std::string& path,
+                                                                 std::string* why) {
+  std::string copy = nextCopyPath(path);
+  std::optional<Declared> declared;
+  try {
+    std::string sha = copyWithDigest(path, copy);
+    crash::CallSite inspecting(Poco::Path(path).getBaseName(), 0, sha, "inspecting", path, "");
+    if (auto file = PluginFile::open(copy, why)) {
+      declared = Declared{file->name(), std::string(sv(file->info().version)), sha};
+    }
+  } catch (const std::exception& e) {
+    *why = e.what();
+  }
+  std::remove(copy.c_str());
+  return declared;
+}
+
 PluginManager::Result PluginManager::load(const std::string& path, const std::string& expectedName,
                                           bool replace, const std::string& source) {
   std::lock_guard<std::mutex> ops(opsMutex_);
@@ -228,20 +251,16 @@ PluginManager::Result PluginManager::load(const std::string& path, const std::st
     result.httpStatus = status;
     result.message = message;
     metrics_.countReload(result.name.empty() ? "unknown" : result.name, false);
-    logger->error("load of {} failed: {}", path, message);
+    logger->error("load of {} failed: {}", source, message);
     return result;
   };
 
-  std::string copy;
+  std::string copy = nextCopyPath(path);
   std::string sha;
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    copy =
-        copyDir_ + "/" + Poco::Path(path).getBaseName() + "-" + std::to_string(++copies_) + ".so";
-  }
   try {
     sha = copyWithDigest(path, copy);
   } catch (const std::exception& e) {
+    std::remove(copy.c_str());
     return fail(400, e.what());
   }
   if (auto q = quarantine_ ? quarantine_->find(sha) : std::nullopt) {
@@ -253,15 +272,19 @@ PluginManager::Result PluginManager::load(const std::string& path, const std::st
                                   "/quarantine");
   }
   std::optional<PluginSignature> signature;
-  if (std::string refused = checkSignature(path, sha, &signature); !refused.empty()) {
+  if (std::string refused = checkSignature(path, source, sha, &signature); !refused.empty()) {
     std::remove(copy.c_str());
     return fail(422, refused);
   }
+  // From here on the library's own code runs (constructors, negotiate, init): a fault in it is a
+  // crash of this version, recorded and quarantined like one in a request (CrashHandler.h).
+  const std::string stem = Poco::Path(source).getBaseName();
+  crash::CallSite loading(stem, 0, sha, "loading", source, "");
   std::string why;
   auto file = PluginFile::open(copy, &why);
   if (!file) {
     std::remove(copy.c_str());
-    return fail(422, "cannot load " + path + ": " + why);
+    return fail(422, "cannot load " + source + ": " + why);
   }
   auto closeCopy = [&] {
     file.reset();
@@ -272,12 +295,12 @@ PluginManager::Result PluginManager::load(const std::string& path, const std::st
   result.name = name;
   if (!expectedName.empty() && name != expectedName) {
     closeCopy();
-    return fail(422, path + " declares plugin '" + name + "', not '" + expectedName + "'");
+    return fail(422, source + " declares plugin '" + name + "', not '" + expectedName + "'");
   }
   if (signature && (signature->claims.name != name ||
                     signature->claims.version != std::string(sv(info->version)))) {
     closeCopy();
-    return fail(422, path + " declares " + name + " " + std::string(sv(info->version)) +
+    return fail(422, source + " declares " + name + " " + std::string(sv(info->version)) +
                          " but its signature is for " + signature->claims.name + " " +
                          signature->claims.version);
   }
@@ -287,7 +310,7 @@ PluginManager::Result PluginManager::load(const std::string& path, const std::st
     auto it = active_.find(name);
     if (it != active_.end() && !replace) {
       closeCopy();
-      return fail(409, "duplicate plugin name '" + name + "': " + path + " and the loaded " +
+      return fail(409, "duplicate plugin name '" + name + "': " + source + " and the loaded " +
                            it->second->sourcePath() + " both declare it");
     }
     number = lastGeneration_[name] + 1;
@@ -541,25 +564,26 @@ size_t PluginManager::activeCount() const {
   return active_.size();
 }
 
-std::string PluginManager::checkSignature(const std::string& path, const std::string& sha256,
+std::string PluginManager::checkSignature(const std::string& path, const std::string& shownAs,
+                                          const std::string& sha256,
                                           std::optional<PluginSignature>* signature) const {
   auto text = common::readFile(path + ".sig");
   if (!text) {
-    return options_.requireSignature
-               ? path + " is unsigned (no " + path + ".sig) and plugins.require_signature is on"
-               : "";
+    return options_.requireSignature ? shownAs + " is unsigned (no " + shownAs +
+                                           ".sig) and plugins.require_signature is on"
+                                     : "";
   }
   try {
     *signature = PluginSignature::parse(*text);
   } catch (const std::runtime_error& e) {
-    return path + ".sig: " + e.what();
+    return shownAs + ".sig: " + e.what();
   }
   if ((*signature)->claims.sha256 != sha256) {
-    return path + " is not the file its signature is for (sha256 " + sha256 + ", signed " +
+    return shownAs + " is not the file its signature is for (sha256 " + sha256 + ", signed " +
            (*signature)->claims.sha256 + ")";
   }
   std::string why;
-  if (!trusted_.verify(**signature, &why)) return path + ": " + why;
+  if (!trusted_.verify(**signature, &why)) return shownAs + ": " + why;
   return "";
 }
 

@@ -89,6 +89,14 @@ class PluginManager {
   // to remember for reloads (the admin API installs from a temporary file).
   Result install(const std::string& path, const std::string& expectedName = {},
                  const std::string& recordAs = {});
+  // What the file at `path` says it is, read as a load reads it (from a private copy, checked
+  // first) and closed again; nullopt with *why when this host could not load it.
+  struct Declared {
+    std::string name;
+    std::string version;
+    std::string sha256;  // of the bytes read
+  };
+  std::optional<Declared> declaredBy(const std::string& path, std::string* why);
   // Loads the plugin's file again from where it came from.
   Result reload(const std::string& name);
   // Unpublishes the plugin and retires its generation.
@@ -125,9 +133,13 @@ class PluginManager {
   Result load(const std::string& path, const std::string& expectedName, bool replace,
               const std::string& source);
   std::string findConflict(const Generation& gen) const;
+  // A fresh path under this process's copy dir for a private copy of `path`.
+  std::string nextCopyPath(const std::string& path);
   // The signature beside `path` (<path>.sig) checked against the file's digest and the trusted
-  // keys: empty when it may be opened (with *signature set if it is signed), else why not.
-  std::string checkSignature(const std::string& path, const std::string& sha256,
+  // keys: empty when it may be opened (with *signature set if it is signed), else why not, naming
+  // the file as `shownAs` (an upload's staging file means nothing to the operator).
+  std::string checkSignature(const std::string& path, const std::string& shownAs,
+                             const std::string& sha256,
                              std::optional<PluginSignature>* signature) const;
   void publishLocked();
   void retireLocked(std::shared_ptr<Generation> gen);

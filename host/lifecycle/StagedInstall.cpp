@@ -1,16 +1,53 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "lifecycle/StagedInstall.h"
 
+#include <Poco/Exception.h>
+#include <Poco/File.h>
+#include <unistd.h>
+
 #include <cstdio>
 #include <fstream>
 #include <random>
+#include <string_view>
+#include <vector>
 
+#include "common/Names.h"
 #include "log/Logging.h"
 
 namespace portico::lifecycle {
 
+namespace {
+
+constexpr std::string_view kUpload = "-upload-";
+
+}  // namespace
+
 std::string stagedPath(const PluginManager& plugins, const std::string& name) {
-  return plugins.dir() + "/." + name + "-upload-" + std::to_string(std::random_device{}()) + ".so";
+  return plugins.dir() + "/." + name + std::string(kUpload) + std::to_string(::getpid()) + "-" +
+         std::to_string(std::random_device{}()) + ".so";
+}
+
+void removeStaleUploads(const PluginManager& plugins) {
+  std::vector<std::string> names;
+  try {
+    Poco::File(plugins.dir()).list(names);
+  } catch (const Poco::Exception&) {
+    return;  // no plugin dir: nothing was left in it
+  }
+  for (const auto& file : names) {
+    size_t at = file.find(kUpload);
+    if (file.empty() || file[0] != '.' || at == std::string::npos) continue;
+    size_t pidStart = at + kUpload.size();
+    size_t pidEnd = file.find('-', pidStart);
+    if (pidEnd == std::string::npos) continue;
+    std::string pid = file.substr(pidStart, pidEnd - pidStart);
+    if (!common::isName(pid, 10, common::kDigits) || Poco::File("/proc/" + pid).exists()) continue;
+    std::string path = plugins.dir() + "/" + file;
+    if (std::remove(path.c_str()) == 0) {
+      log::get("plugins")->warn("removed {}, left by porticod {} that ended mid-install", path,
+                                pid);
+    }
+  }
 }
 
 PluginManager::Result installStaged(PluginManager& plugins, const std::string& name,

@@ -13,8 +13,13 @@
 
 namespace portico::lifecycle {
 
-// A fresh path in the plugin dir for the bytes of plugin `name`.
+// A fresh path in the plugin dir for the bytes of plugin `name`, naming this process
+// (.<name>-upload-<pid>-<random>.so).
 std::string stagedPath(const PluginManager& plugins, const std::string& name);
+
+// Removes what a porticod that died mid-install left in the plugin dir (its staged files and their
+// signatures); those of processes still running (other hosts on the same dir) stay.
+void removeStaleUploads(const PluginManager& plugins);
 
 // Installs the file at `staged` as plugin `name`; consumes it (renamed into place or removed).
 PluginManager::Result installStaged(PluginManager& plugins, const std::string& name,

@@ -71,10 +71,12 @@ Metrics::Metrics()
                    .Name("portico_plugin_reloads_total")
                    .Help("Plugin loads and reloads by plugin and result.")
                    .Register(*registry_)),
-      escapes_(prometheus::BuildCounter()
-                   .Name("portico_plugin_exceptions_total")
-                   .Help("C++ exceptions that plugin handlers let out of the C ABI, by plugin.")
-                   .Register(*registry_)),
+      escapes_(
+          prometheus::BuildCounter()
+              .Name("portico_plugin_exceptions_total")
+              .Help("Route handlers that failed internally (an exception, caught by the SDK or "
+                    "escaping a raw C handler), answered 500, by plugin.")
+              .Register(*registry_)),
       jobs_(prometheus::BuildCounter()
                 .Name("background_jobs_total")
                 .Help("Jobs by queue and status (enqueued, done, failed, dead).")
@@ -183,7 +185,7 @@ void Metrics::countReload(const std::string& plugin, bool ok) {
   reloads_.Add({{"plugin", plugin}, {"result", ok ? "success" : "failure"}}).Increment();
 }
 
-void Metrics::countEscapedException(const std::string& plugin) {
+void Metrics::countHandlerException(const std::string& plugin) {
   escapes_.Add({{"plugin", plugin}}).Increment();
 }
 

@@ -38,8 +38,10 @@ class Metrics {
   void connectionOpened() { activeConnections_.Increment(); }
   void connectionClosed() { activeConnections_.Decrement(); }
   void countReload(const std::string& plugin, bool ok);
-  // A C++ exception a plugin's handler let out of its C function (answered 500).
-  void countEscapedException(const std::string& plugin);
+  // A route handler that failed with PORTICO_ERR_INTERNAL (answered 500): in an SDK plugin an
+  // exception the SDK caught, in a raw one an exception that escaped its C function or the
+  // plugin's own word that something broke inside it.
+  void countHandlerException(const std::string& plugin);
   // status: enqueued, done, failed (will retry), dead.
   void countJob(const std::string& queue, const std::string& status);
   void observeJob(const std::string& queue, const std::string& status, double seconds);

@@ -6,6 +6,7 @@
 #include <Poco/SHA2Engine.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <map>
 #include <stdexcept>
 
@@ -91,6 +92,15 @@ void addMigration(MigrationSet& set, int version, std::string name, std::string 
   std::string checksum = sha256(up);
   set.migrations.push_back(
       Migration{version, std::move(name), std::move(up), std::move(down), std::move(checksum)});
+}
+
+void addMigrations(MigrationSet& set, const portico_migration* list, size_t count) {
+  for (size_t i = 0; i < count; ++i) {
+    const portico_migration& m = list[i];
+    addMigration(set, static_cast<int>(std::min<uint32_t>(m.version, INT32_MAX)),
+                 std::string(m.name.ptr, m.name.len), std::string(m.up.ptr, m.up.len),
+                 std::string(m.down.ptr, m.down.len));
+  }
 }
 
 }  // namespace portico::migrate

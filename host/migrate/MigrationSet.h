@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "portico/plugin.h"
+
 namespace portico::migrate {
 
 struct Migration {
@@ -32,5 +34,7 @@ MigrationSet loadMigrations(const std::string& dir, const std::string& owner);
 // std::runtime_error naming the migration otherwise.
 void addMigration(MigrationSet& set, int version, std::string name, std::string up,
                   std::string down);
+// Adds each of a table laid out as plugin.h's portico_migration (a plugin's, or the host's own).
+void addMigrations(MigrationSet& set, const portico_migration* list, size_t count);
 
 }  // namespace portico::migrate

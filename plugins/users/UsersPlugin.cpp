@@ -90,7 +90,7 @@ class UsersPlugin : public portico::Plugin {
     host.route("GET", "/users/{id}", portico::handler(this, &UsersPlugin::getPublic));
     host.route("GET", "/internal/users/{id}", portico::handler(this, &UsersPlugin::getInternal),
                {PORTICO_AUTH_REQUIRED, "users:read"});
-    host.subscribe("USER_CREATED", [](const portico::Event& event) {
+    host.subscribe("USER_CREATED", [this](const portico::Event& event) {
       const Value* id = event.payload.find("user_id");
       const Value* email = event.payload.find("email");
       if (id == nullptr || !id->is_string() || !isUuid(id->as_string())) return;
@@ -98,19 +98,23 @@ class UsersPlugin : public portico::Plugin {
       if (email && email->is_string())
         name = email->as_string().substr(0, email->as_string().find('@'));
       portico::Db db(event);
-      ensureProfile(db, id->as_string(), name);
+      // portico_plugin_events_total{plugin="users",event=...}: a repeat that found the profile
+      // named already (or deleted) changed nothing, and says so.
+      host_.count(ensureProfile(db, id->as_string(), name) ? "user_created_applied"
+                                                           : "user_created_unchanged");
     });
   }
 
  private:
   // A row made on first sight (the event came late or never) has no name yet; the event's fills
   // it in. A name the user set is never overwritten, and a deleted account stays anonymous.
-  static void ensureProfile(portico::Db& db, const std::string& id, const std::string& name) {
-    db.execute(
-        "INSERT INTO user_profiles (user_id, display_name) VALUES ($1, $2) "
-        "ON CONFLICT (user_id) DO UPDATE SET display_name = EXCLUDED.display_name "
-        "WHERE user_profiles.display_name = '' AND user_profiles.deleted_at IS NULL",
-        {Uuid{id}, name});
+  // True when it wrote the row.
+  static bool ensureProfile(portico::Db& db, const std::string& id, const std::string& name) {
+    return db.execute(
+               "INSERT INTO user_profiles (user_id, display_name) VALUES ($1, $2) "
+               "ON CONFLICT (user_id) DO UPDATE SET display_name = EXCLUDED.display_name "
+               "WHERE user_profiles.display_name = '' AND user_profiles.deleted_at IS NULL",
+               {Uuid{id}, name}) > 0;
   }
 
   static std::optional<ProfileRow> findProfile(portico::Db& db, const std::string& id) {

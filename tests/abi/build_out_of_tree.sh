@@ -46,6 +46,12 @@ cmake -S "$work/mine/cpp" -B "$work/mine/cpp/build" -DCMAKE_PREFIX_PATH="$prefix
 cmake --build "$work/mine/cpp/build" >/dev/null
 
 export PKG_CONFIG_PATH=$prefix/share/pkgconfig
+# Its version is the ABI's, so that a build can ask for the minor it needs.
+abi=$(sed -n 's/^#define PORTICO_ABI_MAJOR \([0-9]*\).*/\1/p' "$source_dir/plugin-api/include/portico/plugin.h").$(
+  sed -n 's/^#define PORTICO_ABI_MINOR \([0-9]*\).*/\1/p' "$source_dir/plugin-api/include/portico/plugin.h")
+[ "$(pkg-config --modversion portico-plugin-api)" = "$abi" ] ||
+  fail "portico-plugin-api.pc says version '$(pkg-config --modversion portico-plugin-api)', not $abi"
+pkg-config --atleast-version=1.3 portico-plugin-api || fail "pkg-config --atleast-version=1.3 fails"
 (cd "$work/mine/c" &&
   cc -std=c11 -Wall -Wextra -Wpedantic -Werror -fPIC -shared -Wl,-z,defs \
      $(pkg-config --cflags portico-plugin-api) -o my_c_plugin.so my_c_plugin.c)

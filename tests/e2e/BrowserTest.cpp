@@ -109,6 +109,7 @@ TEST(Browser, AnotherOriginSignsInAndGetsItsPushesOverEventSourceAndWebSocket) {
   EXPECT_TRUE(other.at("simple").at("blocked").as_bool()) << other.dump();
   EXPECT_TRUE(other.at("preflighted").at("blocked").as_bool()) << other.dump();
   EXPECT_EQ(other.at("eventSource").as_string(), "refused");
+  EXPECT_EQ(other.at("webSocket").as_string(), "refused") << "push.allowed_origins";
 }
 
 TEST(Browser, EventSourceAndWebSocketReconnectToTheNewGenerationAfterAHotSwap) {

@@ -98,6 +98,8 @@ TEST(Fixtures, ThrowingHandlerIsContainedAsJson500) {
 
   for (int i = 0; i < 20; ++i) ASSERT_EQ(e2e::get(p.port(), "/throw").status, 500);
   EXPECT_EQ(e2e::get(p.port(), "/hello/after").status, 200);
+  // Each exception the SDK caught is counted; the HttpError was an answer, not a failure.
+  EXPECT_EQ(e2e::metric(p.port(), "portico_plugin_exceptions_total{plugin=\"thrower\"}"), 21);
 }
 
 TEST(Fixtures, AClientsMistakeIs400NamingTheFieldAndThePluginsOwnIs500) {
@@ -127,6 +129,12 @@ TEST(Fixtures, AClientsMistakeIs400NamingTheFieldAndThePluginsOwnIs500) {
        "field 'user.name' must be a string"},
       {"/throw/input", R"({"n": 3, "user": {"name": "adalovelace"}, "tags": []})",
        "field 'user.name' is longer than 8 bytes"},
+      {"/throw/input", R"({"n": 3, "user": {"name": "a\u0000"}, "tags": []})",
+       "field 'user.name' must not contain the NUL character"},
+      {"/throw/input", "{\"n\": 3, \"user\": {\"name\": \"a\xff\"}, \"tags\": []}",
+       "field 'user.name': string is not valid UTF-8"},
+      {"/throw/input", R"({"n": 1e99999, "user": {"name": "ada"}, "tags": []})",
+       "field 'n': number 1e99999 is too large for a double"},
       {"/throw/input", R"({"n": 3, "user": {"name": "ada"}, "tags": ["a", 2]})",
        "field 'tags[1]' must be a string"},
       {"/throw/input", R"({"n": 3, "user": {"name": "ada"}, "tags": ["a", "b", "c", "d"]})",

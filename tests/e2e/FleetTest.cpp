@@ -107,13 +107,15 @@ TEST(Fleet, ARollingRestartBehindNginxFailsNoRequestAndPushClientsFollow) {
   ASSERT_TRUE(e2e::eventually(std::chrono::seconds(20), [&] { return push.ready(); }));
   e2e::LoadClients load(front, "/hello/swap", "plugin_version", 4, 120);
   e2e::RequestLoop publisher = publishNumbered(front, run);
-  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  ASSERT_TRUE(e2e::eventually([&] { return load.ok() >= 50 && publisher.ok() >= 10; }));
 
   for (int i = 0; i < kHosts; ++i) {
     auto& host = *fleet.hosts[i];
     EXPECT_EQ(host.stop(), 0) << "host " << i << " did not stop cleanly:\n" << host.logs();
     host.relaunch(fleet.options[i]);
-    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    // Traffic flows through the fleet again before the next host goes down.
+    uint64_t relaunched = load.ok();
+    EXPECT_TRUE(e2e::eventually([&] { return load.ok() >= relaunched + 100; })) << "host " << i;
   }
   uint64_t afterRestarts = publisher.ok();
   ASSERT_TRUE(e2e::eventually(std::chrono::seconds(10),
@@ -156,11 +158,18 @@ TEST(Fleet, AHostKilledOutrightFailsNoGetAndItsJobsAreFinishedByTheOthers) {
   })) << summary().dump();
   e2e::LoadClients load(front, "/hello/swap", "plugin_version", 4, 120);
   e2e::RequestLoop publisher = publishNumbered(front, run);
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  ASSERT_TRUE(e2e::eventually([&] { return load.ok() >= 50 && publisher.ok() >= 10; }))
+      << "load " << load.ok() << ", published " << publisher.ok();
 
   fleet.hosts[1]->kill9();
   EXPECT_LT(summary().at("distinct").as_int(), 1400) << "the jobs were done before the kill";
-  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  // The survivors carry the load (and nginx has had to route round the dead host).
+  uint64_t atKill = load.ok(), publishedAtKill = publisher.ok();
+  EXPECT_TRUE(e2e::eventually(
+      std::chrono::seconds(15),
+      [&] { return load.ok() >= atKill + 300 && publisher.ok() >= publishedAtKill + 30; }))
+      << "after the kill: load " << load.ok() - atKill << ", published "
+      << publisher.ok() - publishedAtKill;
   load.stop();
   publisher.stop();
 

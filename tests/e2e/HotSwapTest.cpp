@@ -8,6 +8,7 @@
 #include <thread>
 #include <vector>
 
+#include "Eventually.h"
 #include "Generations.h"
 #include "Http.h"
 #include "LoadClients.h"
@@ -105,9 +106,13 @@ TEST(HotSwap, StuckGenerationIsReportedAndKeptMapped) {
   HeldRequest slow(p);
   waitForInflight(p, "slow", 1);
   ASSERT_EQ(admin(p, "POST", "/admin/plugins/slow/reload").status, 200);
-  std::this_thread::sleep_for(std::chrono::milliseconds(700));
-  auto old = pluginEntry(p, "slow").at("old_generations").as_array().at(0);
-  EXPECT_EQ(old.at("state").as_string(), "stuck");
+  auto oldGeneration = [&] {
+    return pluginEntry(p, "slow").at("old_generations").as_array().at(0);
+  };
+  EXPECT_TRUE(e2e::eventually(std::chrono::seconds(5), [&] {
+    return oldGeneration().at("state").as_string() == "stuck";
+  })) << oldGeneration().dump();
+  auto old = oldGeneration();
   EXPECT_FALSE(old.at("unmapped").as_bool());
   // The request that outlived the deadline still completes on the code it started in.
   auto reply = slow.reply();

@@ -75,7 +75,11 @@ TEST(OutOfTree, TemplatesBuiltAgainstTheInstalledSdkServeEveryService) {
   auto c = e2e::get(p.port(), "/my_c_plugin/greet/grace");
   ASSERT_EQ(c.status, 200) << c.body;
   EXPECT_EQ(c.json().at("greeting").as_string(), "hello, grace");
-  EXPECT_EQ(e2e::get(p.port(), "/my_c_plugin/greet/a%22b").status, 400);
+  auto refused = e2e::get(p.port(), "/my_c_plugin/greet/a%22b");
+  EXPECT_EQ(refused.status, 400);
+  EXPECT_EQ(refused.json().at("status").as_int(), 400);
+  EXPECT_EQ(refused.json().at("request_id").as_string(), refused.headers["x-request-id"])
+      << "the C template's error has the shape of every Portico error";
 
   auto smallest = e2e::get(p.port(), "/hello");
   ASSERT_EQ(smallest.status, 200) << smallest.body;

@@ -132,6 +132,29 @@ TEST(Streams, AnEventStreamSendsItsEventsAfterAChunkedHeadAndStaysOpen) {
   EXPECT_FALSE(s.closed());
 }
 
+// RFC 9112 7.1: chunked is not for HTTP/1.0; the body is the events themselves, and the
+// connection's end ends it.
+TEST(Streams, AnHttp10ClientGetsACloseDelimitedStream) {
+  Porticod p(streamsHost());
+  RawSocket s(p.port());
+  s.send("GET /streams/sse?count=2 HTTP/1.0\r\nHost: x\r\n\r\n");
+  std::string got = s.receiveUntil("data: event 2\n\n");
+  ASSERT_NE(got, "");
+  auto head = e2e::parseRaw(got);
+  EXPECT_EQ(head.status, 200);
+  EXPECT_EQ(head.headers.count("transfer-encoding"), 0u) << got;
+  EXPECT_EQ(head.headers.count("content-length"), 0u) << got;
+  EXPECT_EQ(head.headers["connection"], "close");
+  size_t body = got.find("\r\n\r\n") + 4;
+  EXPECT_EQ(got.substr(body, 29), "event: n\nid: 1\ndata: event 1\n") << "no chunk size before it";
+  // The server ends the stream (porticod stops): the body ends with the connection, no last chunk.
+  std::thread stopper([&] { p.stop(); });
+  std::string rest = s.receiveFor(5000);
+  stopper.join();
+  EXPECT_TRUE(s.closed());
+  EXPECT_EQ(rest.find("0\r\n\r\n"), std::string::npos) << rest;
+}
+
 TEST(Streams, AnIdleEventStreamGetsHeartbeatComments) {
   Porticod p(streamsHost({{"http.sse_heartbeat_ms", "300"}}));
   RawSocket s(p.port());
@@ -290,6 +313,26 @@ TEST(WebSocket, ARealClientGetsItsTextAndBinaryMessagesEchoedAndTheCloseCode) {
   EXPECT_EQ(r.at("code").as_int(), 4000);
   EXPECT_EQ(r.at("reason").as_string(), "asked to");
   EXPECT_TRUE(eventually([&] { return stats(p).at("last_close_code").as_int() == 4000; }));
+}
+
+// A browser page of any site may open a WebSocket to the host with the user's cookies; only the
+// Origin it sends tells them apart.
+TEST(WebSocket, AnUpgradeFromAnOriginNotAllowedGets403) {
+  Porticod p(streamsHost({{"push.allowed_origins", "https://app.example.com"}}));
+  auto upgradeFrom = [&](const std::string& origin) {
+    std::string request = e2e::websocketUpgrade("/streams/ws");
+    if (!origin.empty()) {
+      request.insert(request.size() - 2, "Origin: " + origin + "\r\n");
+    }
+    return e2e::parseRaw(e2e::rawExchange(p.port(), request, 3000));
+  };
+  auto evil = upgradeFrom("https://evil.example.com");
+  EXPECT_EQ(evil.status, 403);
+  EXPECT_NE(evil.body.find("push.allowed_origins"), std::string::npos) << evil.body;
+  EXPECT_EQ(upgradeFrom("null").status, 403) << "a sandboxed page's origin";
+  EXPECT_EQ(upgradeFrom("https://APP.example.com").status, 101);
+  EXPECT_EQ(upgradeFrom("").status, 101) << "no Origin: not a browser";
+  EXPECT_EQ(upgradeFrom("http://x").status, 101) << "the host's own origin (the upgrade's Host)";
 }
 
 TEST(WebSocket, ARequestThatIsNoUpgradeGets426) {

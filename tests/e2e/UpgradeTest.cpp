@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "Eventually.h"
+#include "Generations.h"
 #include "Http.h"
 #include "LoadClients.h"
 #include "Porticod.h"
@@ -72,7 +73,7 @@ TEST(BinaryUpgrade, UnderLoadNoRequestFailsAndTheNewFileServes) {
   // A request the old process is in the middle of when it is told to drain.
   auto inFlight =
       std::async(std::launch::async, [&] { return e2e::get(p.port(), "/slow?ms=1500"); });
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  e2e::waitForInflight(p, "slow", 1);
 
   installOver(e2e::porticodBinary(), binary);
   ino_t installed = inodeOf(binary);
@@ -80,7 +81,12 @@ TEST(BinaryUpgrade, UnderLoadNoRequestFailsAndTheNewFileServes) {
   EXPECT_NE(p.pid(), old);
   EXPECT_EQ(inodeOf("/proc/" + std::to_string(p.pid()) + "/exe"), installed)
       << "the successor runs the file installed at porticod's path";
-  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  // Both kinds of client go on being served, now by the successor.
+  uint64_t keptBefore = kept.ok(), freshBefore = fresh.ok();
+  EXPECT_TRUE(e2e::eventually(
+      std::chrono::seconds(10),
+      [&] { return kept.ok() >= keptBefore + 100 && fresh.ok() >= freshBefore + 20; }))
+      << "kept " << kept.ok() - keptBefore << ", fresh " << fresh.ok() - freshBefore;
   kept.stop();
   fresh.stop();
 

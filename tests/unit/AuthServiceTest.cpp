@@ -16,7 +16,8 @@ AuthService makeService() {
   Keyring keys;
   keys.add(SigningKey::fromSecret("h1", std::string(40, 'k')));
   keys.setSigner("h1");
-  return AuthService(std::move(keys), AuthOptions::fromConfig(portico::config::Config()), nullptr);
+  return AuthService(std::move(keys), AuthOptions::fromConfig(portico::config::Config()), nullptr,
+                     nullptr);
 }
 
 // The header fields of a request, owned for as long as the expression that sends them.

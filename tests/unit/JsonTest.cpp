@@ -61,3 +61,34 @@ TEST(Json, DoublesPrintShortestExactForm) {
   double third = 1.0 / 3.0;
   EXPECT_EQ(json::parse(json::Value(third).dump()).as_double(), third) << "round-trips exactly";
 }
+
+TEST(Json, ANumberTooLargeForADoubleIsRefusedNamingItsField) {
+  try {
+    json::parse(R"({"events":[{"properties":{"value":1e99999}}]})");
+    FAIL() << "1e99999 was read as a number";
+  } catch (const json::ParseError& e) {
+    EXPECT_NE(std::string(e.what()).find("field 'events[0].properties.value'"), std::string::npos)
+        << e.what();
+    EXPECT_NE(std::string(e.what()).find("too large"), std::string::npos) << e.what();
+  }
+  EXPECT_THROW(json::parse("-1e400"), json::ParseError);
+  EXPECT_EQ(json::parse("1e-99999").as_double(), 0.0) << "underflow rounds to zero, as doubles do";
+  EXPECT_EQ(json::parse("123456789012345678901234").as_double(), 1.2345678901234568e23);
+}
+
+TEST(Json, StringsMustBeValidUtf8) {
+  EXPECT_EQ(json::parse("\"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80\"").as_string(),
+            "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80");
+  for (const char* bad :
+       {"\"\xff\"", "\"\xc3\"", "\"\xc3(\"", "\"\xc0\xaf\"", "\"\xe0\x80\xaf\"", "\"\xed\xa0\x80\"",
+        "\"\xf4\x90\x80\x80\"", "\"\xf8\x88\x80\x80\x80\"", "\"\x80\"", "\"\xe2\x82\""}) {
+    try {
+      json::parse(std::string("{\"name\":") + bad + "}");
+      ADD_FAILURE() << "accepted " << bad;
+    } catch (const json::ParseError& e) {
+      EXPECT_NE(std::string(e.what()).find("field 'name': string is not valid UTF-8"),
+                std::string::npos)
+          << e.what();
+    }
+  }
+}

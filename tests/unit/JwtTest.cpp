@@ -142,7 +142,7 @@ TEST(Scopes, ParseAndRefuse) {
 }
 
 TEST(AuthService, IssuedTokensVerifyAndBadClaimsAreRefused) {
-  AuthService auth(ring(), AuthOptions::fromConfig(portico::config::Config()), nullptr);
+  AuthService auth(ring(), AuthOptions::fromConfig(portico::config::Config()), nullptr, nullptr);
   auto issued = auth.issue(json::object({{"sub", "u9"}, {"scope", "a b"}}), 0, TokenUse::Access);
   VerifiedToken v = verifyJwt(issued.token, ring(), policy(), std::time(nullptr));
   EXPECT_EQ(v.subject, "u9");
@@ -153,6 +153,7 @@ TEST(AuthService, IssuedTokensVerifyAndBadClaimsAreRefused) {
                TokenError);
   EXPECT_THROW(auth.issue(json::object({{"sub", "u"}}), 10 * 366 * 86400, TokenUse::Access),
                TokenError);
-  AuthService unsigned_(Keyring(), AuthOptions::fromConfig(portico::config::Config()), nullptr);
+  AuthService unsigned_(Keyring(), AuthOptions::fromConfig(portico::config::Config()), nullptr,
+                        nullptr);
   EXPECT_THROW(unsigned_.issue(json::object({{"sub", "u"}}), 0, TokenUse::Access), KeyError);
 }

@@ -104,13 +104,20 @@ class Input {
 
   // ---- Scalars ----
 
-  const std::string& as_string() const {
+  // A string, refused when it holds U+0000 (JSON may say "\u0000"; PostgreSQL text, C strings and
+  // most storage cannot hold it). Text with NUL on purpose is read with Nul::allowed.
+  enum class Nul { refused, allowed };
+  const std::string& as_string(Nul nul = Nul::refused) const {
     expect(v_->is_string(), "a string");
-    return v_->as_string();
+    const std::string& s = v_->as_string();
+    if (nul == Nul::refused && s.find('\0') != std::string::npos) {
+      throw HttpError(400, name() + " must not contain the NUL character (\\u0000)");
+    }
+    return s;
   }
   // A string of at most max_bytes bytes.
-  const std::string& as_string(size_t max_bytes) const {
-    const std::string& s = as_string();
+  const std::string& as_string(size_t max_bytes, Nul nul = Nul::refused) const {
+    const std::string& s = as_string(nul);
     if (s.size() > max_bytes) {
       throw HttpError(400, name() + " is longer than " + std::to_string(max_bytes) + " bytes");
     }

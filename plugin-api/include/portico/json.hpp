@@ -4,7 +4,8 @@
 // Part of the SDK so that a plugin can read and write JSON without linking anything. It is meant
 // for request and response bodies, not for megabytes: objects keep insertion order and look keys
 // up linearly. Parsing is strict RFC 8259 with a nesting limit, so hostile input fails with
-// ParseError instead of exhausting the stack.
+// ParseError instead of exhausting the stack: strings must be valid UTF-8, and a number too large
+// for a double (1e99999) is refused naming its field rather than read as infinity.
 #ifndef PORTICO_JSON_HPP
 #define PORTICO_JSON_HPP
 
@@ -239,6 +240,10 @@ class Parser {
   static constexpr int kMaxDepth = 64;
 
   [[noreturn]] void fail(const char* what) const { throw ParseError(what, pos_); }
+  // For a value that is well-formed but unacceptable: the message names where it sits.
+  [[noreturn]] void fail_here(const std::string& what) const {
+    throw ParseError(path_.empty() ? what : "field '" + path_ + "': " + what, pos_);
+  }
 
   void skip_ws() {
     while (pos_ < s_.size() &&
@@ -282,7 +287,10 @@ class Parser {
       skip_ws();
       if (pos_ >= s_.size() || s_[pos_] != ':') fail("expected ':'");
       ++pos_;
+      size_t outer = path_.size();
+      path_ += (outer == 0 ? "" : ".") + key;
       obj.emplace_back(std::move(key), parse_value(depth + 1));
+      path_.resize(outer);
       skip_ws();
       if (pos_ < s_.size() && s_[pos_] == ',') {
         ++pos_;
@@ -305,7 +313,10 @@ class Parser {
       return Value(std::move(arr));
     }
     for (;;) {
+      size_t outer = path_.size();
+      path_ += "[" + std::to_string(arr.size()) + "]";
       arr.push_back(parse_value(depth + 1));
+      path_.resize(outer);
       skip_ws();
       if (pos_ < s_.size() && s_[pos_] == ',') {
         ++pos_;
@@ -347,7 +358,31 @@ class Parser {
       long long v = std::strtoll(text.c_str(), &end, 10);
       if (errno == 0) return Value(static_cast<int64_t>(v));
     }
-    return Value(std::strtod(text.c_str(), nullptr));
+    double d = std::strtod(text.c_str(), nullptr);
+    // Underflow rounds towards zero, which a double may; overflow would be infinity, which JSON
+    // cannot say and no caller means.
+    if (std::isinf(d)) fail_here("number " + text.substr(0, 32) + " is too large for a double");
+    return Value(d);
+  }
+
+  // The length of the UTF-8 sequence starting at s_[at] (RFC 3629: no overlong forms, no
+  // surrogates, nothing past U+10FFFF), or 0 when it is not one.
+  size_t utf8_length(size_t at) const {
+    auto byte = [&](size_t i) { return i < s_.size() ? static_cast<unsigned char>(s_[i]) : 0u; };
+    auto tail = [&](size_t i) { return (byte(i) & 0xC0u) == 0x80u; };
+    unsigned b0 = byte(at), b1 = byte(at + 1);
+    if (b0 >= 0xC2 && b0 <= 0xDF) return tail(at + 1) ? 2 : 0;
+    if (b0 >= 0xE0 && b0 <= 0xEF) {
+      bool ok =
+          tail(at + 1) && tail(at + 2) && !(b0 == 0xE0 && b1 < 0xA0) && !(b0 == 0xED && b1 >= 0xA0);
+      return ok ? 3 : 0;
+    }
+    if (b0 >= 0xF0 && b0 <= 0xF4) {
+      bool ok = tail(at + 1) && tail(at + 2) && tail(at + 3) && !(b0 == 0xF0 && b1 < 0x90) &&
+                !(b0 == 0xF4 && b1 >= 0x90);
+      return ok ? 4 : 0;
+    }
+    return 0;
   }
 
   static bool isdigit(char c) { return c >= '0' && c <= '9'; }
@@ -396,6 +431,16 @@ class Parser {
       char c = s_[pos_++];
       if (c == '"') return out;
       if (static_cast<unsigned char>(c) < 0x20) fail("control character in string");
+      if (static_cast<unsigned char>(c) >= 0x80) {
+        size_t n = utf8_length(pos_ - 1);
+        if (n == 0) {
+          --pos_;
+          fail_here("string is not valid UTF-8");
+        }
+        out.append(s_.substr(pos_ - 1, n));
+        pos_ += n - 1;
+        continue;
+      }
       if (c != '\\') {
         out += c;
         continue;
@@ -448,6 +493,7 @@ class Parser {
 
   std::string_view s_;
   size_t pos_ = 0;
+  std::string path_;  // of the value being parsed, as portico::Input names fields: a.b[2]
 };
 
 }  // namespace detail

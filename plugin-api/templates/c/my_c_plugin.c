@@ -2,8 +2,8 @@
 /* my_c_plugin: a Portico plugin in plain C11, using nothing but <portico/plugin.h>.
  *
  *   GET /my_c_plugin/greet/{name}  ->  200 {"greeting":"hello, ada"}
- *                                      400 {"status":400,"message":"..."} for a name that is not
- *                                      1 to 32 letters or digits
+ *                                      400 {"status":400,"message":"...","request_id":"..."}
+ *                                      for a name that is not 1 to 32 letters or digits
  *   GET /my_c_plugin/countdown     ->  a server-sent events stream: 3, 2, 1, then it ends
  *
  * The word comes from plugin.my_c_plugin.greeting in porticod.properties (default "hello").
@@ -35,12 +35,20 @@ static bool is_simple_name(portico_str s) {
 }
 
 /* A client's mistake: set a 4xx status and return PORTICO_OK. A status other than PORTICO_OK
- * means the plugin failed, and the client gets a 500 instead. */
-static portico_status answer_400(const portico_host_api* host, portico_response* res,
-                                 const char* json_body) {
+ * means the plugin failed, and the client gets a 500 instead. The body has the shape of every
+ * Portico error: status, message and the request id (the host's X-Request-Id, letters, digits and
+ * "-_." only). `message` is a literal of the plugin's own, with nothing in it to escape for JSON.
+ */
+static portico_status answer_400(const portico_host_api* host, const portico_request* req,
+                                 portico_response* res, const char* message) {
+  char text[256];
+  portico_str id = host->request_id(req);
   portico_str body;
-  body.ptr = json_body;
-  body.len = strlen(json_body);
+  int n = snprintf(text, sizeof text, "{\"status\":400,\"message\":\"%s\",\"request_id\":\"%.*s\"}",
+                   message, (int)id.len, id.ptr);
+  if (n < 0 || (size_t)n >= sizeof text) return PORTICO_ERR_INTERNAL;
+  body.ptr = text;
+  body.len = (size_t)n;
   host->response_set_status(res, 400);
   return host->response_write(res, body);
 }
@@ -58,8 +66,7 @@ static portico_status greet(void* route_data, const portico_request* req, portic
   }
   /* Checked before it goes into JSON: no quote or backslash can get through. */
   if (!is_simple_name(name)) {
-    return answer_400(self->host, res,
-                      "{\"status\":400,\"message\":\"name must be 1 to 32 letters or digits\"}");
+    return answer_400(self->host, req, res, "name must be 1 to 32 letters or digits");
   }
   n = snprintf(body, sizeof body, "{\"greeting\":\"%s, %.*s\"}", self->greeting, (int)name.len,
                name.ptr);

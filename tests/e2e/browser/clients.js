@@ -7,6 +7,7 @@
 //   rest-and-push   from the allowed origin: a preflighted login, a push ticket, the user's
 //                   channel over EventSource and WebSocket, a counted event stream, an echoing
 //                   WebSocket; from the other origin: the same calls, which the browser blocks
+//                   (and a WebSocket, which the host refuses)
 //   reconnect       an EventSource and a WebSocket held across a hot swap: writes readyFile
 //                   once both heard version 1.0.0, then waits until both hear 2.0.0
 //   dashboard       the analytics dashboard of `event` with `token` over the last day: what it
@@ -161,6 +162,13 @@ async function blockedElsewhere(page, api) {
         const source = new EventSource(`${api}/streams/sse?count=1`);
         source.onopen = () => { source.close(); resolve('opened'); };
         source.onerror = () => { source.close(); resolve('refused'); };
+      }),
+      // CORS does not cover WebSockets: only the host's Origin check stands between this page
+      // and the API.
+      webSocket: await new Promise((resolve) => {
+        const socket = new WebSocket(`${api.replace(/^http/, 'ws')}/streams/ws`);
+        socket.onopen = () => { socket.close(); resolve('opened'); };
+        socket.onerror = () => resolve('refused');
       }),
     };
   }, { api });

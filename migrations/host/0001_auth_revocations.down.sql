@@ -1,0 +1,1 @@
+DROP TABLE portico_host.auth_revocations;
