@@ -122,8 +122,9 @@ void Revocations::restore() {
       }
     }
     // What no token can need any more goes, while we are here.
-    c.execute("DELETE FROM portico_host.auth_revocations WHERE expires_at < now() - interval '1 day'",
-              {});
+    c.execute(
+        "DELETE FROM portico_host.auth_revocations WHERE expires_at < now() - interval '1 day'",
+        {});
   });
   commands.push_back({"SET", kLoaded, "1"});
   for (size_t at = 0; at < commands.size(); at += kBatch) {

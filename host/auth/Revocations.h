@@ -5,10 +5,10 @@
 //                                   refused, kept for auth.max_ttl_s (no token of theirs lives
 //                                   longer)
 //   portico:auth:revoked:loaded     set once the two above hold everything PostgreSQL does
-// With a database, every revocation is written to portico_host.auth_revocations first (the host's own
-// migration), so that a Redis that restarts empty or is flushed does not hand revoked tokens back
-// their validity: the first check that finds the `loaded` mark gone rebuilds the keys from there
-// before it answers, on whichever host sees it first.
+// With a database, every revocation is written to portico_host.auth_revocations first (the host's
+// own migration), so that a Redis that restarts empty or is flushed does not hand revoked tokens
+// back their validity: the first check that finds the `loaded` mark gone rebuilds the keys from
+// there before it answers, on whichever host sees it first.
 #pragma once
 
 #include <cstdint>

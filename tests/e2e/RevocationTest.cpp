@@ -42,11 +42,10 @@ TEST(Revocation, RevokedTokensStayRefusedOnEveryHostAfterRedisLosesItsData) {
   Session changed = e2e::signUp(a, changedEmail);
   Session kept = e2e::signUp(b, e2e::uniqueEmail("kept"));
   ASSERT_EQ(e2e::withToken(a, "POST", "/auth/logout", loggedOut.access).status, 204);
-  auto password = e2e::withToken(
-      b, "POST", "/auth/password", changed.access,
-      json::object({{"current_password", "correct horse battery"},
-                    {"new_password", "another horse, stapled"}})
-          .dump());
+  auto password = e2e::withToken(b, "POST", "/auth/password", changed.access,
+                                 json::object({{"current_password", "correct horse battery"},
+                                               {"new_password", "another horse, stapled"}})
+                                     .dump());
   ASSERT_EQ(password.status, 204) << password.body;
 
   // A host may answer 503 while its Redis connections come back (the denylist unreachable:
