@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: Apache-2.0
 -- The durable record of revoked access tokens and subjects (host/auth/Revocations.h). Redis holds
 -- the copy every request reads; this one rebuilds it when Redis comes back without its data.
 -- Not a schema named like the database user (portico): "$user" leads the default search_path,
