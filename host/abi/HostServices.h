@@ -26,7 +26,8 @@ class HttpClient;
 }
 namespace portico::push {
 class ChannelHub;
-}
+class SessionStreams;
+}  // namespace portico::push
 namespace portico::metrics {
 class Metrics;
 }
@@ -42,6 +43,7 @@ struct HostServices {
   auth::AuthService* auth = nullptr;          // token signing and revocation
   outbound::HttpClient* outbound = nullptr;   // plugins' outbound HTTP
   push::ChannelHub* channels = nullptr;       // push channels; publishing needs Redis
+  push::SessionStreams* sessions = nullptr;   // closes streams whose session is revoked
   metrics::Metrics* metrics = nullptr;        // plugins' own counters (metric_count)
 };
 

@@ -163,7 +163,10 @@ portico_status streamSubscribe(portico_stream* stream, portico_str channel, port
       return PORTICO_ERR_UNAVAILABLE;
     }
     if (stream->stream->ended()) return PORTICO_ERR_CLOSED;
-    stream->channels->subscribe(std::string(sv(channel)), stream->stream);
+    if (!stream->channels->subscribe(std::string(sv(channel)), stream->stream)) {
+      portico_error_set(err, "the channel subscription was not confirmed in time (Redis?)");
+      return PORTICO_ERR_UNAVAILABLE;
+    }
     return PORTICO_OK;
   });
 }

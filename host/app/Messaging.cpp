@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "app/Messaging.h"
 
+#include "auth/AuthService.h"
 #include "config/Config.h"
 #include "dispatch/Dispatch.h"
 #include "lifecycle/RouteTable.h"
@@ -14,12 +15,15 @@ MessagingOptions MessagingOptions::fromConfig(const config::Config& cfg) {
   o.eventWorkers = static_cast<int>(cfg.getInt("events.workers", 1, 256));
   o.eventQueueLimit = static_cast<size_t>(cfg.getInt("events.queue_limit", 1, 10000000));
   o.jobs = jobs::JobQueueOptions::fromConfig(cfg);
+  o.push.replayMessages = static_cast<size_t>(cfg.getInt("push.replay_messages", 1, 100000));
+  o.push.replayWindowS = static_cast<int>(cfg.getInt("push.replay_window_s", 1, 86400));
+  o.push.queueLimit = o.eventQueueLimit;
   return o;
 }
 
 Messaging::Messaging(const MessagingOptions& options, const resources::RedisUrl& url,
                      resources::Resources& resources, const lifecycle::PublishedRoutes& routes,
-                     metrics::Metrics& metrics) {
+                     auth::AuthService& auth, metrics::Metrics& metrics) {
   if (resources.redis() == nullptr) return;
   events_ = std::make_unique<bus::EventBus>(
       url, *resources.redis(), bus::EventBus::kEventPrefix,
@@ -39,16 +43,24 @@ Messaging::Messaging(const MessagingOptions& options, const resources::RedisUrl&
             {{{"result", "dropped"}}, static_cast<double>(events->dropped())}};
       });
 
-  // One delivery thread: a channel's messages reach its streams in the order published.
-  push_ = std::make_unique<bus::EventBus>(
-      url, *resources.redis(), "portico:push:",
-      [hub = &channels_](const std::string& channel, const std::string& data, const std::string&) {
-        hub->deliver(channel, data);
-      },
-      1, options.eventQueueLimit);
-  channels_.setPublisher([bus = push_.get()](const std::string& channel, const std::string& data) {
-    bus->publish(channel, data);
-  });
+  push_ = std::make_unique<push::ChannelBus>(
+      url, *resources.redis(), options.push,
+      std::vector<std::string>{auth::Revocations::kNoticeChannel},
+      push::ChannelBus::Handlers{
+          [hub = &channels_](const std::string& channel, const push::ChannelMessage& message) {
+            hub->deliver(channel, message);
+          },
+          [hub = &channels_](const std::string& channel) { hub->subscribed(channel); },
+          [sessions = &sessions_](const std::string&, const std::string& text) {
+            sessions->revoked(text);
+          },
+          // Revocation notices published while the connection was down were not heard.
+          [sessions = &sessions_, &auth] {
+            sessions->recheck([&auth](const push::Session& s) {
+              return auth.sessionEnded(s.subject, s.tokenId, s.issuedAtMs);
+            });
+          }});
+  channels_.setBus(push_.get());
   metrics.registerCounter(
       "portico_channel_messages_total",
       "Push channel messages received by this host: written to its subscribed streams "
@@ -60,6 +72,27 @@ Messaging::Messaging(const MessagingOptions& options, const resources::RedisUrl&
             {{{"result", "undelivered"}}, static_cast<double>(hub->undelivered())},
             {{{"result", "dropped"}}, static_cast<double>(hub->dropped())}};
       });
+  metrics.registerCounter(
+      "portico_channel_received_total",
+      "Push channel messages Redis brought to this host (it subscribes only to the channels its "
+      "streams hold), and those dropped because its delivery queue was full.",
+      [bus = push_.get()] {
+        return std::vector<std::pair<metrics::Labels, double>>{
+            {{{"result", "queued"}}, static_cast<double>(bus->received() - bus->dropped())},
+            {{{"result", "dropped"}}, static_cast<double>(bus->dropped())}};
+      });
+  metrics.registerGauge("portico_channels_subscribed",
+                        "Push channels this host holds a stream of (and subscribes to).",
+                        [hub = &channels_] {
+                          return std::vector<std::pair<metrics::Labels, double>>{
+                              {{}, static_cast<double>(hub->channels())}};
+                        });
+  metrics.registerCounter("portico_streams_revoked_total",
+                          "Streams closed because the session they were opened with ended.",
+                          [sessions = &sessions_] {
+                            return std::vector<std::pair<metrics::Labels, double>>{
+                                {{}, static_cast<double>(sessions->closed())}};
+                          });
 
   jobs_ = std::make_unique<jobs::JobQueue>(
       url, *resources.redis(), options.jobs,
@@ -86,12 +119,17 @@ std::function<resources::Probe()> Messaging::jobsProbe() {
 }
 
 void Messaging::start() {
-  for (auto* bus : {events_.get(), push_.get()}) {
-    if (!bus) continue;
-    bus->start();
-    if (!bus->waitSubscribed(std::chrono::seconds(2))) {
+  if (events_) {
+    events_->start();
+    if (!events_->waitSubscribed(std::chrono::seconds(2))) {
       log::get("events")->warn(
-          "not subscribed to the bus yet: messages published meanwhile are missed");
+          "not subscribed to the bus yet: events published meanwhile are missed");
+    }
+  }
+  if (push_) {
+    push_->start();
+    if (!push_->waitConnected(std::chrono::seconds(2))) {
+      log::get("push")->warn("not subscribed to revocation notices yet");
     }
   }
   if (jobs_) jobs_->start();

@@ -9,7 +9,9 @@
 
 #include "bus/EventBus.h"
 #include "jobs/JobQueue.h"
+#include "push/ChannelBus.h"
 #include "push/ChannelHub.h"
+#include "push/SessionStreams.h"
 
 namespace portico::config {
 class Config;
@@ -20,14 +22,18 @@ class Metrics;
 namespace portico::lifecycle {
 class PublishedRoutes;
 }
+namespace portico::auth {
+class AuthService;
+}
 
 namespace portico::app {
 
-// events.* and jobs.*; defaults in conf/porticod.properties.
+// events.*, jobs.* and push.replay_*; defaults in conf/porticod.properties.
 struct MessagingOptions {
   int eventWorkers = 0;
   size_t eventQueueLimit = 0;
   jobs::JobQueueOptions jobs;
+  push::ChannelBusOptions push;
 
   static MessagingOptions fromConfig(const config::Config& cfg);
 };
@@ -37,13 +43,15 @@ class Messaging {
   // Without Redis both parts stay empty; plugins then get "unavailable" for events and jobs.
   Messaging(const MessagingOptions& options, const resources::RedisUrl& url,
             resources::Resources& resources, const lifecycle::PublishedRoutes& routes,
-            metrics::Metrics& metrics);
+            auth::AuthService& auth, metrics::Metrics& metrics);
 
   // Null without Redis.
   bus::EventBus* events() const { return events_.get(); }
   jobs::JobQueue* jobs() const { return jobs_.get(); }
   // Always there; publishing needs Redis.
   push::ChannelHub* channels() { return &channels_; }
+  // Always there; revocations reach the streams only with Redis.
+  push::SessionStreams* sessions() { return &sessions_; }
 
   // The job queue's health for /ready; empty without Redis.
   std::function<resources::Probe()> jobsProbe();
@@ -54,8 +62,10 @@ class Messaging {
 
  private:
   push::ChannelHub channels_;
+  push::SessionStreams sessions_;
   std::unique_ptr<bus::EventBus> events_;
-  std::unique_ptr<bus::EventBus> push_;  // carries channels_' messages between hosts
+  // Carries channels_' messages between hosts, and the revocations that end sessions_' streams.
+  std::unique_ptr<push::ChannelBus> push_;
   std::unique_ptr<jobs::JobQueue> jobs_;
 };
 

@@ -254,7 +254,8 @@ int PorticoApp::serve(const config::Config& cfg, Settings& settings) {
                           });
 
   lifecycle::PublishedRoutes routes;
-  Messaging messaging(settings.messaging, settings.resources.redis, resources, routes, metrics);
+  Messaging messaging(settings.messaging, settings.resources.redis, resources, routes, auth,
+                      metrics);
   abi::HostServices services;
   services.config = &cfg;
   services.defaultMaxBodyBytes = settings.maxBodyBytes;
@@ -265,6 +266,7 @@ int PorticoApp::serve(const config::Config& cfg, Settings& settings) {
   outbound::HttpClient outbound(settings.outbound, cfg, &metrics);
   services.outbound = &outbound;
   services.channels = messaging.channels();
+  services.sessions = messaging.sessions();
   services.metrics = &metrics;
   lifecycle::PluginManager plugins(settings.plugins, services, routes, metrics, migrator.get(),
                                    &quarantine);
@@ -281,7 +283,7 @@ int PorticoApp::serve(const config::Config& cfg, Settings& settings) {
 
   resources::Readiness readiness(resources);
   if (auto probe = messaging.jobsProbe()) readiness.add(std::move(probe));
-  push::UserStreams userStreams(auth, resources, *messaging.channels(),
+  push::UserStreams userStreams(auth, resources, *messaging.channels(), *messaging.sessions(),
                                 std::chrono::seconds(settings.pushTicketTtlS),
                                 settings.streamBufferBytes);
   PublicHandler publicHandler(plugins, metrics, readiness, auth, settings.maxResponseBytes,

@@ -109,6 +109,7 @@ std::shared_ptr<CachedToken> AuthService::check(std::string_view token, TokenUse
     principal->scope = verified.scope;
     principal->claims = verified.payload.dump();
     principal->tokenId = verified.id;
+    principal->issuedAtMs = verified.issuedAtMs;
     principal->expiresAt = verified.expiresAt;
     if (use == TokenUse::Service) {
       const json::Value* svc = verified.payload.find("svc");
@@ -202,6 +203,11 @@ std::vector<std::pair<std::string, uint64_t>> AuthService::outcomeCounts() const
 
 void AuthService::restoreRevocations() {
   if (revocations_ && revocations_->restoreIfLost()) ++revocationEpoch_;
+}
+
+bool AuthService::sessionEnded(const std::string& subject, const std::string& tokenId,
+                               int64_t issuedAtMs) {
+  return revocations_ && revocations_->isRevoked(tokenId, subject, issuedAtMs);
 }
 
 void AuthService::revokeToken(const std::string& jti, int64_t expiresAtS) {

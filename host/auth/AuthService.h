@@ -92,6 +92,9 @@ class AuthService {
   // there is one).
   void revokeToken(const std::string& jti, int64_t expiresAtS);
   void revokeSubject(const std::string& subject);
+  // Whether a token that was valid has been revoked since (by its jti or its subject): for what
+  // outlives a request, such as a stream or a push ticket. Throws when the denylist is unreachable.
+  bool sessionEnded(const std::string& subject, const std::string& tokenId, int64_t issuedAtMs);
   // Puts the denylist back into a Redis that lost it (Revocations::restoreIfLost); throws when
   // Redis or PostgreSQL cannot be reached.
   void restoreRevocations();

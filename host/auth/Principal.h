@@ -9,10 +9,11 @@
 namespace portico::auth {
 
 struct Principal {
-  std::string subject;  // user id, or "service:<name>"
-  std::string scope;    // space-separated
-  std::string claims;   // the verified payload as JSON text
-  std::string tokenId;  // jti
+  std::string subject;     // user id, or "service:<name>"
+  std::string scope;       // space-separated
+  std::string claims;      // the verified payload as JSON text
+  std::string tokenId;     // jti
+  int64_t issuedAtMs = 0;  // from the jti: what a revocation of the subject is compared with
   int64_t expiresAt = 0;
   std::string service;  // the calling service (X-Service-Token), or empty
 

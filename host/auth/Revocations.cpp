@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "log/Logging.h"
+#include "portico/json.hpp"
 #include "resources/redis/RedisReply.h"
 
 namespace portico::auth {
@@ -49,10 +50,11 @@ void Revocations::revokeToken(const std::string& jti, int64_t expiresAtS) {
           {{0, jti}, {0, std::to_string(until)}});
     });
   }
+  std::string notice = json::object({{"jti", jti}}).dump();
   redis_.withConnection([&](resources::RedisConnection& c) {
-    resources::throwIfError(
-        c.command({"SET", kJtiPrefix + jti, "1", "EXAT", std::to_string(until)}),
-        "revoking a token");
+    auto replies = c.pipeline({{"SET", kJtiPrefix + jti, "1", "EXAT", std::to_string(until)},
+                               {"PUBLISH", kNoticeChannel, notice}});
+    resources::throwIfError(replies.at(0), "revoking a token");
   });
 }
 
@@ -70,8 +72,11 @@ void Revocations::revokeSubject(const std::string& subject, int64_t nowMs) {
           {{0, subject}, {0, std::to_string(nowMs)}, {0, std::to_string(until)}});
     });
   }
+  std::string notice = json::object({{"sub", subject}, {"at_ms", nowMs}}).dump();
   redis_.withConnection([&](resources::RedisConnection& c) {
-    resources::throwIfError(c.command(raiseSubject(subject, nowMs, until)), "revoking a subject");
+    auto replies =
+        c.pipeline({raiseSubject(subject, nowMs, until), {"PUBLISH", kNoticeChannel, notice}});
+    resources::throwIfError(replies.at(0), "revoking a subject");
   });
 }
 

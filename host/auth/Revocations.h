@@ -5,6 +5,8 @@
 //                                   refused, kept for auth.max_ttl_s (no token of theirs lives
 //                                   longer)
 //   portico:auth:revoked:loaded     set once the two above hold everything PostgreSQL does
+// and publishes each revocation on kNoticeChannel ({"jti"} or {"sub","at_ms"}), where every host
+// hears it and closes the streams it covers (push/SessionStreams.h).
 // With a database, every revocation is written to portico_host.auth_revocations first (the host's
 // own migration), so that a Redis that restarts empty or is flushed does not hand revoked tokens
 // back their validity: the first check that finds the `loaded` mark gone rebuilds the keys from
@@ -20,6 +22,8 @@ namespace portico::auth {
 
 class Revocations {
  public:
+  static constexpr const char* kNoticeChannel = "portico:auth:revoked";
+
   // postgres may be null (no database): then Redis alone holds the denylist.
   Revocations(resources::RedisPool& redis, resources::PgPool* postgres, int64_t maxTtlS)
       : redis_(redis), postgres_(postgres), maxTtlS_(maxTtlS) {}

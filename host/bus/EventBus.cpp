@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "bus/EventBus.h"
 
-#include <Poco/UUIDGenerator.h>
-
 #include <chrono>
 
 #include "log/Logging.h"
@@ -17,9 +15,7 @@ EventBus::EventBus(resources::RedisUrl url, resources::RedisPool& pool, std::str
       prefix_(std::move(prefix)),
       deliver_(std::move(deliver)),
       workers_(workers),
-      queueLimit_(queueLimit),
-      controlChannel_("portico:control:" +
-                      Poco::UUIDGenerator::defaultGenerator().createRandom().toString()) {}
+      queueLimit_(queueLimit) {}
 
 EventBus::~EventBus() {
   stop();
@@ -33,14 +29,8 @@ void EventBus::start() {
 void EventBus::stop() {
   if (stopping_.exchange(true)) return;
   wake_.notify_all();
-  try {
-    pool_.withConnection([this](resources::RedisConnection& c) {
-      c.command({"PUBLISH", controlChannel_, "stop"});
-    });
-  } catch (const std::exception& e) {
-    // Without Redis the listener is in its reconnect wait, which watches stopping_.
-    log::get("events")->debug("stop signal not published: {}", e.what());
-  }
+  // Without Redis the listener is in its reconnect wait, which watches stopping_.
+  control_.tell(pool_, "stop", "events");
   if (listener_.joinable()) listener_.join();
   for (auto& t : threads_) t.join();
   threads_.clear();
@@ -84,7 +74,7 @@ void EventBus::listen() {
   while (!stopping_) {
     try {
       resources::RedisConnection conn(url_, 2000, 0);
-      conn.command({"SUBSCRIBE", controlChannel_});
+      conn.command({"SUBSCRIBE", control_.name()});
       conn.command({"PSUBSCRIBE", prefix_ + "*"});
       logger->info("subscribed to {}*", prefix_);
       {

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 // A bus on Redis pub/sub: one subscriber connection per host, fan-out to every host. Carries the
-// plugins' events (prefix kEventPrefix) and the push channels (push/ChannelHub.h).
+// plugins' events (prefix kEventPrefix), which every host's subscriptions may match. (Push
+// channels have a bus of their own, push/ChannelBus.h, that subscribes per channel.)
 // At-most-once by nature: an event published while this host is not subscribed (Redis restarting,
 // host starting) is not seen by it, and a full delivery queue drops events (counted in
 // portico_events_total{result="dropped"}).
@@ -16,6 +17,7 @@
 #include <thread>
 #include <vector>
 
+#include "bus/ControlChannel.h"
 #include "resources/Resources.h"
 
 namespace portico::bus {
@@ -60,7 +62,7 @@ class EventBus {
   Deliver deliver_;
   int workers_;
   size_t queueLimit_;
-  std::string controlChannel_;  // where stop() tells the listener to leave
+  ControlChannel control_;  // where stop() tells the listener to leave
 
   std::atomic<bool> stopping_{false};
   bool subscribed_ = false;  // under mutex_; the first subscription was confirmed

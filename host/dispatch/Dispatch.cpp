@@ -5,16 +5,33 @@
 
 #include "abi/AbiGlue.h"
 #include "abi/HostApi.h"
+#include "abi/HostServices.h"
+#include "auth/Principal.h"
 #include "common/TraceContext.h"
 #include "dispatch/PluginCall.h"
 #include "http/ErrorResponse.h"
 #include "log/Logging.h"
 #include "metrics/Metrics.h"
+#include "push/SessionStreams.h"
 
 namespace portico::dispatch {
 
 using abi::ps;
 using lifecycle::RouteTable;
+
+namespace {
+
+// A signed-in caller's stream ends with the caller's session (push/SessionStreams.h).
+void bindToSession(const RouteRequest& request, const http::Response& response,
+                   push::SessionStreams* sessions) {
+  const auth::Principal* who = request.principal;
+  if (!response.stream || sessions == nullptr || who == nullptr || who->tokenId.empty()) return;
+  const std::string* type = response.value("Content-Type");
+  sessions->bind(response.stream, {who->subject, who->tokenId, who->issuedAtMs},
+                 type != nullptr && type->rfind("text/event-stream", 0) == 0);
+}
+
+}  // namespace
 
 void callRoute(const RouteTable::Target<abi::RouteSpec>& route, const RouteRequest& request,
                http::Response& response, metrics::Metrics& metrics) {
@@ -90,6 +107,7 @@ void callRoute(const RouteTable::Target<abi::RouteSpec>& route, const RouteReque
     pres.stream->end(1011, "answered " + std::to_string(pres.status) + " instead");
   } else {
     response.stream = std::move(pres.stream);
+    bindToSession(request, response, generation.context().services->sessions);
   }
 }
 

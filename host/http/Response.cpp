@@ -18,8 +18,13 @@ void Response::set(std::string_view name, std::string_view value) {
 }
 
 bool Response::has(std::string_view name) const {
-  return std::any_of(headers.begin(), headers.end(),
-                     [&](const auto& field) { return equalsIgnoreCase(field.first, name); });
+  return value(name) != nullptr;
+}
+
+const std::string* Response::value(std::string_view name) const {
+  auto it = std::find_if(headers.begin(), headers.end(),
+                         [&](const auto& field) { return equalsIgnoreCase(field.first, name); });
+  return it == headers.end() ? nullptr : &it->second;
 }
 
 }  // namespace portico::http

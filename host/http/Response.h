@@ -25,6 +25,8 @@ struct Response {
   void set(std::string_view name, std::string_view value);
   void add(std::string_view name, std::string_view value) { headers.emplace_back(name, value); }
   bool has(std::string_view name) const;
+  // The first field of that name; null when there is none.
+  const std::string* value(std::string_view name) const;
 };
 
 // An answer the server or a handler gives instead of serving a request: the status and the text

@@ -69,6 +69,7 @@ bool Stream::takeWritable() {
 }
 
 void Stream::end(uint16_t code, std::string_view reason) {
+  std::vector<std::function<void()>> done;
   {
     std::lock_guard<std::mutex> lock(mutex_);
     if (ended_) return;
@@ -76,8 +77,21 @@ void Stream::end(uint16_t code, std::string_view reason) {
     queue_.clear();
     buffered_ = 0;
     wake_ = nullptr;
+    done.swap(whenEnded_);
   }
   listener_->onClose(code, reason);
+  for (auto& f : done) f();
+}
+
+void Stream::whenEnded(std::function<void()> done) {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (!ended_) {
+      whenEnded_.push_back(std::move(done));
+      return;
+    }
+  }
+  done();
 }
 
 bool Stream::ended() {

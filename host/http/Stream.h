@@ -17,6 +17,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace portico::http {
 
@@ -65,6 +66,9 @@ class Stream {
   // the host when the stream never got a connection).
   void end(uint16_t code, std::string_view reason);
   bool ended();
+  // Runs `done` once the stream has ended (at once if it has): what a stream holds elsewhere,
+  // such as a channel subscription, is let go without the producer's listener knowing of it.
+  void whenEnded(std::function<void()> done);
 
  private:
   void wakeUp(std::unique_lock<std::mutex>& lock);
@@ -82,6 +86,7 @@ class Stream {
   std::optional<std::pair<uint16_t, std::string>> closeRequest_;
   std::function<void()> wake_;
   bool wakePending_ = false;  // one wake-up at a time is enough
+  std::vector<std::function<void()>> whenEnded_;
 };
 
 }  // namespace portico::http

@@ -141,6 +141,51 @@ TEST(Browser, EventSourceAndWebSocketReconnectToTheNewGenerationAfterAHotSwap) {
   EXPECT_EQ(entry.at("old_generations").as_array().at(0).at("state").as_string(), "closed");
 }
 
+TEST(Browser, AnEventSourceOpenedWithATicketComesBackAfterARestartWithWhatItMissed) {
+  Origins origins;
+  auto options = browserHost(origins);
+  Porticod p(options);
+  Porticod other(options);  // publishes while p is down
+  auto me = e2e::signUp(p, e2e::uniqueEmail("browser-restart"));
+  auto ticket = e2e::withToken(p, "POST", "/push/ticket", me.access);
+  ASSERT_EQ(ticket.status, 201) << ticket.body;
+  const std::string marks = p.dir() + "/mark";
+  auto marked = [&](const std::string& name) {
+    return e2e::eventually(std::chrono::seconds(20),
+                           [&] { return ::access((marks + "-" + name).c_str(), F_OK) == 0; });
+  };
+  auto publish = [&](const Porticod& host, const std::string& data) {
+    EXPECT_EQ(e2e::request(host.port(), "POST", "/streams/publish/user:" + me.userId, data).status,
+              204);
+  };
+  json::Value report;
+  std::thread browser([&] {
+    report = runBrowser(p, origins,
+                        json::object({{"scenario", "push-restart"},
+                                      {"ticket", ticket.json().at("ticket").as_string()},
+                                      {"marks", marks},
+                                      {"last", "after"}}));
+  });
+  bool flowed = marked("open-1");
+  if (flowed) publish(p, "before");
+  flowed = flowed && marked("got-before");
+  if (flowed) {
+    EXPECT_EQ(p.stop(), 0);
+    publish(other, "while-down");
+    p.relaunch(options);
+    flowed = marked("open-2");
+  }
+  if (flowed) publish(p, "after");
+  browser.join();
+  ASSERT_TRUE(flowed) << report.dump() << p.logs();
+  // The ticket worked again for the same EventSource (its Last-Event-ID carried the resume
+  // secret), and the log gave it what was published while it was away, once and in order.
+  EXPECT_EQ(report.at("messages").dump(), R"(["before","while-down","after"])") << report.dump();
+  EXPECT_EQ(report.at("opens").as_int(), 2);
+  EXPECT_GE(report.at("errors").as_int(), 1);
+  EXPECT_EQ(report.at("revoked").as_int(), 0);
+}
+
 TEST(Browser, TheAnalyticsDashboardDrawsWhatItWasSent) {
   Origins origins;
   auto options = e2e::authHostOptions(

@@ -80,16 +80,16 @@ class PushClients {
   }
   ~PushClients() { stop(); }
   bool ready() const { return ::access(ready_.c_str(), F_OK) == 0; }
-  // Stops the clients and returns their report.
-  portico::json::Value finish() {
-    stop();
+  // Stops the clients once each has received `last` (or 10 s passed) and returns their report.
+  portico::json::Value finish(const std::string& last) {
+    stop(last);
     return portico::json::parse(e2e::readFile(out_));
   }
 
  private:
-  void stop() {
+  void stop(const std::string& last = "") {
     if (!thread_.joinable()) return;
-    std::ofstream(stop_).put('\n');
+    std::ofstream(stop_) << last << '\n';
     thread_.join();
   }
 
@@ -123,8 +123,7 @@ TEST(Fleet, ARollingRestartBehindNginxFailsNoRequestAndPushClientsFollow) {
   publisher.stop();
   load.stop();
   std::string last = "m" + std::to_string(publisher.ok());
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));
-  auto clients = push.finish();
+  auto clients = push.finish(last);
 
   EXPECT_EQ(load.failures(), 0u) << (load.failureSamples().empty() ? "" : load.failureSamples()[0])
                                  << "\n"

@@ -8,6 +8,7 @@
 
 #include <chrono>
 
+#include "Eventually.h"
 #include "portico/json.hpp"
 
 namespace e2e {
@@ -78,6 +79,11 @@ void LoadClients::run() {
   }
   std::lock_guard<std::mutex> lock(mutex_);
   for (const auto& [k, v] : local) byValue_[k] += v;
+}
+
+bool LoadClients::answersMore(uint64_t more) const {
+  uint64_t target = ok_ + more;
+  return eventually([&] { return ok_ >= target; });
 }
 
 }  // namespace e2e

@@ -23,6 +23,9 @@ class LoadClients {
   void stop();
 
   uint64_t ok() const { return ok_; }
+  // Waits until `more` answers beyond those counted so far have come back (or 10 s passed): the
+  // load has run across whatever the test just did. False when they did not.
+  bool answersMore(uint64_t more) const;
   uint64_t failures() const { return failures_; }
   std::map<std::string, uint64_t> byValue() const;
   std::vector<std::string> failureSamples() const;

@@ -49,7 +49,8 @@ class Messaging : public ::testing::Test {
 
 TEST_F(Messaging, EventsFanOutToEveryHost) {
   std::string a = runId("ev-a"), b = runId("ev-b");
-  Porticod first(jobHost(a, a));
+  // One delivery thread: events reach its subscriptions in the order published.
+  Porticod first(jobHost(a, a, {{"events.workers", "1"}}));
   Porticod second(jobHost(b, b));
   auto sent = e2e::request(first.port(), "POST", "/jobtest/publish?topic=jobtest.hello",
                            R"({"n":1})", {{"Content-Type", "application/json"}});
@@ -62,10 +63,16 @@ TEST_F(Messaging, EventsFanOutToEveryHost) {
   }
   // At least this one: tests running beside this one publish on the same Redis.
   EXPECT_GE(e2e::metric(second.port(), "portico_events_total{result=\"delivered\"}"), 1);
-  // Topics the pattern does not match are not delivered.
+  // Topics the pattern does not match are not delivered: once an event published after one of
+  // them has arrived, it would have too.
   e2e::request(first.port(), "POST", "/jobtest/publish?topic=other.topic", "{}");
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));
-  EXPECT_EQ(e2e::get(first.port(), "/jobtest/events").json().at("events").as_array().size(), 1u);
+  e2e::request(first.port(), "POST", "/jobtest/publish?topic=jobtest.after", "{}");
+  std::string events;
+  EXPECT_TRUE(e2e::eventually(std::chrono::seconds(5), [&] {
+    events = e2e::get(first.port(), "/jobtest/events").json().at("events").dump();
+    return events.find("jobtest.after") != std::string::npos;
+  })) << events;
+  EXPECT_EQ(events, R"(["jobtest.hello {\"n\":1}","jobtest.after {}"])");
 }
 
 TEST_F(Messaging, JobRunsAndReportsItsStatus) {
@@ -107,15 +114,17 @@ TEST_F(Messaging, FailingJobsRetryWithBackoffThenDeadLetter) {
 TEST_F(Messaging, DelayedJobWaitsItsTurn) {
   std::string run = runId("delay");
   Porticod p(jobHost(run, run));
+  auto enqueued = std::chrono::steady_clock::now();
   auto r = e2e::request(p.port(), "POST", "/jobtest/enqueue?run=" + run + "&delay=800");
   std::string id = r.json().at("ids").as_array().at(0).as_string();
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  // Queued until its time, then run: when it is seen done, its delay has passed.
   EXPECT_EQ(e2e::get(p.port(), "/jobtest/status/" + id).json().at("state").as_int(),
             PORTICO_JOB_QUEUED);
   EXPECT_TRUE(e2e::eventually(std::chrono::seconds(5), [&] {
     return e2e::get(p.port(), "/jobtest/status/" + id).json().at("state").as_int() ==
            PORTICO_JOB_DONE;
   }));
+  EXPECT_GE(std::chrono::steady_clock::now() - enqueued, std::chrono::milliseconds(800));
 }
 
 TEST_F(Messaging, TwoHostsShareJobsAndNoneRunsTwice) {

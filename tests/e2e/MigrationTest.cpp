@@ -170,7 +170,7 @@ TEST_F(EmbeddedMigrations, HotSwapCarriesTheSchemaUnderLoadAndBack) {
   ASSERT_EQ(e2e::request(p.port(), "POST", "/shelf/items?name=first").status, 201);
 
   e2e::LoadClients load(p.port(), "/shelf/items", "plugin_version", 4, 120);
-  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  ASSERT_TRUE(load.answersMore(20)) << "the load runs on v1";
   auto up = admin(p, "PUT", "/admin/plugins/shelf", e2e::readFile(e2e::fixturePath("shelf_v2.so")));
   ASSERT_EQ(up.status, 200) << up.body;
   EXPECT_EQ(applied(), "1,2");
@@ -180,7 +180,7 @@ TEST_F(EmbeddedMigrations, HotSwapCarriesTheSchemaUnderLoadAndBack) {
   ASSERT_EQ(colors.status, 200) << colors.body;
   EXPECT_EQ(colors.json().at("colors").at("plain").as_int(), 1);
   EXPECT_EQ(colors.json().at("colors").at("red").as_int(), 1);
-  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  EXPECT_TRUE(load.answersMore(20)) << "the load runs on v2";
 
   // Back to v1, which does not know the column: the schema stays ahead of it.
   auto back =
@@ -189,7 +189,7 @@ TEST_F(EmbeddedMigrations, HotSwapCarriesTheSchemaUnderLoadAndBack) {
   EXPECT_EQ(applied(), "1,2");
   EXPECT_EQ(e2e::request(p.port(), "POST", "/shelf/items?name=third").status, 201);
   EXPECT_EQ(e2e::get(p.port(), "/shelf/colors").status, 404);
-  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  EXPECT_TRUE(load.answersMore(20)) << "the load runs on v1 again";
   load.stop();
 
   EXPECT_EQ(load.failures(), 0u) << (load.failureSamples().empty() ? "" : load.failureSamples()[0]);

@@ -16,6 +16,7 @@
 #include <thread>
 #include <vector>
 
+#include "Eventually.h"
 #include "Http.h"
 #include "Porticod.h"
 #include "Services.h"
@@ -41,6 +42,11 @@ class Prober {
   std::map<int, int> statuses() {
     std::lock_guard<std::mutex> lock(mutex_);
     return statuses_;
+  }
+  // Waits until `n` more answers with `status` than so far have come (10 s at most).
+  bool answersMore(int status, int n) {
+    int target = statuses()[status] + n;
+    return e2e::eventually([&] { return statuses()[status] >= target; });
   }
   double slowestSeconds() const { return slowestMs_.load() / 1000.0; }
   int errors() const { return errors_.load(); }
@@ -109,9 +115,9 @@ TEST(Outage, PostgresThenRedisRestartUnderLoad) {
 
   {
     Prober load(p.port(), dbPath);
-    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    ASSERT_TRUE(load.answersMore(200, 5)) << "served before the outage";
     services.stopPostgres();
-    std::this_thread::sleep_for(std::chrono::milliseconds(1000));
+    ASSERT_TRUE(load.answersMore(503, 5)) << "refused during it";
     auto refused = e2e::get(p.port(), dbPath);
     EXPECT_EQ(refused.status, 503);
     // What is unavailable, never the driver's words (host, port, user).
@@ -138,9 +144,9 @@ TEST(Outage, PostgresThenRedisRestartUnderLoad) {
   }
   {
     Prober load(p.port(), redisPath);
-    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    ASSERT_TRUE(load.answersMore(404, 5)) << "served (no such key yet) before the outage";
     services.stopRedis();
-    std::this_thread::sleep_for(std::chrono::milliseconds(1000));
+    ASSERT_TRUE(load.answersMore(503, 5)) << "refused during it";
     EXPECT_EQ(e2e::get(p.port(), redisPath).status, 503);
     services.startRedis();
     double recovery =

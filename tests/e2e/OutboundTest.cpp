@@ -12,6 +12,7 @@
 #include <future>
 #include <thread>
 
+#include "Eventually.h"
 #include "Generations.h"
 #include "Http.h"
 #include "HttpPeer.h"
@@ -134,9 +135,15 @@ TEST(Outbound, ThreeFailuresOpenTheCircuitAndItFailsFastUntilAProbeSucceeds) {
   // The destination, not the path, is what fails: the peer's other paths wait too.
   EXPECT_EQ(errorOf(fetch(p, json::object({{"url", peer.url("/ok")}}))), PORTICO_ERR_UNAVAILABLE);
 
-  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
-  auto probe = fetch(p, json::object({{"url", peer.url("/ok")}}));
-  EXPECT_EQ(statusOf(probe), 200) << probe.dump();
+  // After breaker_open_ms one call goes through as a probe; it succeeds and closes the circuit.
+  auto opened = std::chrono::steady_clock::now();
+  json::Value probe;
+  EXPECT_TRUE(e2e::eventually(std::chrono::seconds(5), [&] {
+    probe = fetch(p, json::object({{"url", peer.url("/ok")}}));
+    return statusOf(probe) == 200;
+  })) << probe.dump();
+  EXPECT_GE(std::chrono::steady_clock::now() - opened, std::chrono::milliseconds(900));
+  EXPECT_EQ(peer.hits("/ok"), 1) << "calls while the circuit was open never reached the peer";
   EXPECT_EQ(statusOf(fetch(p, json::object({{"url", peer.url("/ok")}}))), 200);
 }
 

@@ -1,38 +1,21 @@
 // SPDX-License-Identifier: Apache-2.0
 // A browser's own push stream: a signed-in user trades the access token for a one-time ticket,
 // opens /push/me (server-sent events or WebSocket) with it, and receives what any host publishes
-// to user:<id>; tickets are single-use and a stream without one is refused.
+// to user:<id>; a ticket opens one stream (a reconnection needs more: PushSessionTest.cpp) and a
+// stream without one is refused.
 #include <gtest/gtest.h>
 
 #include <string>
 
-#include "AuthHarness.h"
 #include "Http.h"
 #include "Porticod.h"
+#include "PushHarness.h"
 #include "RawSocket.h"
 
 using e2e::Porticod;
+using e2e::pushHost;
 using e2e::RawSocket;
-
-namespace {
-
-Porticod::Options pushHost() {
-  auto options = e2e::authHostOptions();
-  options.plugins.emplace_back(e2e::fixturePath("streams_v1.so"), "streams.so");
-  return options;
-}
-
-std::string ticketFor(const Porticod& p, const std::string& access) {
-  auto r = e2e::withToken(p, "POST", "/push/ticket", access);
-  EXPECT_EQ(r.status, 201) << r.body;
-  return r.json().at("ticket").as_string();
-}
-
-void publish(const Porticod& p, const std::string& userId, const std::string& data) {
-  ASSERT_EQ(e2e::request(p.port(), "POST", "/streams/publish/user:" + userId, data).status, 204);
-}
-
-}  // namespace
+using e2e::ticketFor;
 
 TEST(Push, ASignedInBrowserGetsItsOwnChannelOverServerSentEventsWithATicket) {
   Porticod p(pushHost());
@@ -45,8 +28,8 @@ TEST(Push, ASignedInBrowserGetsItsOwnChannelOverServerSentEventsWithATicket) {
   std::string head = s.receiveUntil(": subscribed\n\n");
   ASSERT_NE(head, "");
   EXPECT_EQ(e2e::parseRaw(head).headers["content-type"], "text/event-stream");
-  publish(p, other.userId, "not for me");
-  publish(p, me.userId, "for me");
+  e2e::publishTo(p, other.userId, "not for me");
+  e2e::publishTo(p, me.userId, "for me");
   std::string events = s.receiveUntil("data: for me\n\n");
   EXPECT_NE(events, "");
   EXPECT_EQ(events.find("not for me"), std::string::npos);
@@ -91,7 +74,7 @@ TEST(Push, AWebSocketWithATicketGetsTheUsersMessages) {
   RawSocket s(p.port());
   s.send(e2e::websocketUpgrade("/push/me?ticket=" + ticket));
   ASSERT_EQ(s.receiveUntil("\r\n\r\n").rfind("HTTP/1.1 101 ", 0), 0u);
-  publish(p, me.userId, "over the socket");
+  e2e::publishTo(p, me.userId, "over the socket");
   // One unmasked text frame from the server: 0x81, the length, the text.
   std::string frame = s.receiveUntil("over the socket");
   ASSERT_GE(frame.size(), 2u);

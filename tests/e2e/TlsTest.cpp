@@ -190,6 +190,17 @@ TEST(Tls, CertificatesSwappedUnderLoadServeNewHandshakesWithoutOneFailedRequest)
   load.push_back(std::make_unique<e2e::RequestLoop>(
       [&, port = p->port()](uint64_t) { return hello(*e2e::httpsSession(port, ca.file())); }, 60,
       5));
+  // Every client has had answers since the last change: each reload happened under load.
+  auto everyClientServedAgain = [&load] {
+    std::vector<uint64_t> before;
+    for (auto& l : load) before.push_back(l->ok());
+    return e2e::eventually([&] {
+      for (size_t i = 0; i < load.size(); ++i) {
+        if (load[i]->ok() < before[i] + 2) return false;
+      }
+      return true;
+    });
+  };
 
   // 1. An ACME client writes the renewed files: the watch serves them.
   auto second = ca.server("second", "2002");
@@ -197,7 +208,7 @@ TEST(Tls, CertificatesSwappedUnderLoadServeNewHandshakesWithoutOneFailedRequest)
                   " && cp " + second.key + " " + key + ".new && mv " + key + ".new " + key);
   EXPECT_TRUE(e2e::eventually(std::chrono::seconds(10),
                               [&] { return e2e::servedSerial(p->port()) == "2002"; }));
-  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  EXPECT_TRUE(everyClientServedAgain());
   // 2. SIGHUP (the watch may see the files first; only a reload asked for logs "reloaded").
   auto third = ca.server("third", "3003");
   e2e::runCommand("cp " + third.cert + " " + cert + " && cp " + third.key + " " + key);
@@ -206,7 +217,7 @@ TEST(Tls, CertificatesSwappedUnderLoadServeNewHandshakesWithoutOneFailedRequest)
     return p->logs().find("TLS reloaded: serving certificate serial 3003") != std::string::npos;
   })) << p->logs();
   EXPECT_EQ(e2e::servedSerial(p->port()), "3003");
-  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  EXPECT_TRUE(everyClientServedAgain());
   // 3. The admin API, through porticoctl.
   auto fourth = ca.server("fourth", "4004");
   e2e::runCommand("cp " + fourth.cert + " " + cert + " && cp " + fourth.key + " " + key);
@@ -214,8 +225,7 @@ TEST(Tls, CertificatesSwappedUnderLoadServeNewHandshakesWithoutOneFailedRequest)
   EXPECT_EQ(code, 0) << out;
   EXPECT_NE(out.find("serving certificate serial 4004"), std::string::npos) << out;
   EXPECT_EQ(e2e::servedSerial(p->port()), "4004");
-
-  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  EXPECT_TRUE(everyClientServedAgain());
   uint64_t ok = 0;
   for (auto& l : load) {
     l->stop();

@@ -713,13 +713,19 @@ typedef struct portico_host_api {
   void (*stream_release)(portico_stream* stream);
   /* Sends data to every stream subscribed to channel, on every porticod sharing this Redis
    * (server-sent events get it as one `data:` event, WebSockets as one text message), in the
-   * order published per channel. At most once: a stream that is not connected at that moment
-   * misses it (counted in portico_channel_messages_total{result="undelivered"}).
+   * order published per channel. At most once: a stream that is not subscribed at that moment
+   * misses it. (The host's own push streams, GET /push/me, also get what they missed while
+   * reconnecting: each message is kept for a while in the channel's log.)
    * Channel names are [A-Za-z0-9:._-]{1,128}. Any thread; PORTICO_ERR_UNAVAILABLE without
    * Redis. */
   portico_status (*channel_publish)(portico_host_ctx* ctx, portico_str channel, portico_str data,
                                     portico_error* err);
-  /* Subscribes an open stream to channel until it ends. Any thread. */
+  /* Subscribes an open stream to channel until it ends. Returns once the subscription is made
+   * (the host's Redis subscription confirmed, a round trip when this host had no stream of the
+   * channel yet): every message published after that reaches the stream. PORTICO_ERR_UNAVAILABLE
+   * when Redis did not confirm it within 2 s; PORTICO_ERR_CLOSED when the stream has ended.
+   * Any thread. A stream opened by a signed-in caller ends when the caller's session is revoked
+   * (SSE: a last `event: revoked`; WebSocket: close code 1008). */
   portico_status (*stream_subscribe)(portico_stream* stream, portico_str channel,
                                      portico_error* err);
   /* For a route with PORTICO_ROUTE_STREAM_BODY: reads the next part of the request body into

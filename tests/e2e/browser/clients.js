@@ -10,6 +10,9 @@
 //                   (and a WebSocket, which the host refuses)
 //   reconnect       an EventSource and a WebSocket held across a hot swap: writes readyFile
 //                   once both heard version 1.0.0, then waits until both hear 2.0.0
+//   push-restart    an EventSource on the user's push channel with `ticket`, held across a
+//                   porticod restart: writes <marks>-open-N as it opens the Nth time and
+//                   <marks>-got-<data> per message, until it has heard `last`
 //   dashboard       the analytics dashboard of `event` with `token` over the last day: what it
 //                   drew and any page error; a full-page screenshot to `screenshot`
 // Prints one JSON report; exits by itself after 60 s whatever happens.
@@ -203,6 +206,27 @@ async function reconnect(page, api) {
   return page.evaluate(() => swapState);
 }
 
+async function pushRestart(page, api) {
+  await page.exposeFunction('mark', (name) => fs.writeFileSync(`${args.marks}-${name}`, ''));
+  await page.evaluate(({ api, ticket }) => {
+    const state = { messages: [], ids: [], opens: 0, errors: 0, revoked: 0 };
+    window.pushState = state;
+    const source = new EventSource(`${api}/push/me?ticket=${ticket}`);
+    source.onopen = () => { state.opens++; window.mark(`open-${state.opens}`); };
+    source.onmessage = (e) => {
+      state.messages.push(e.data);
+      state.ids.push(e.lastEventId);
+      window.mark(`got-${e.data}`);
+    };
+    source.addEventListener('revoked', () => { state.revoked++; });
+    source.onerror = () => { state.errors++; state.readyState = source.readyState; };
+  }, { api, ticket: args.ticket });
+  await page
+    .waitForFunction((last) => pushState.messages.includes(last), args.last, { timeout: 40000 })
+    .catch(() => {});
+  return page.evaluate(() => pushState);
+}
+
 async function dashboard(page, args) {
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
@@ -237,6 +261,8 @@ async function main() {
       report.other = await blockedElsewhere(other, args.api);
     } else if (args.scenario === 'dashboard') {
       report = await dashboard(page, args);
+    } else if (args.scenario === 'push-restart') {
+      report = await pushRestart(page, args.api);
     } else {
       report = await reconnect(page, args.api);
     }

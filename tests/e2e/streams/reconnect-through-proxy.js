@@ -3,8 +3,10 @@
 // subscribed to one channel, each reconnecting 100 ms after its connection ends (whichever host
 // served it), noting every message.
 //   node reconnect-through-proxy.js PORT CHANNEL EACH READY_FILE STOP_FILE OUT_FILE
-// READY_FILE is written once every client has connected; when STOP_FILE appears (or after
-// 120 s) OUT_FILE gets [{kind, connects, received: [messages]}] and the script exits.
+// READY_FILE is written once every client has connected. When STOP_FILE appears, holding the
+// last message published, the clients go on until each has received it (at most 10 s more);
+// then (or after 120 s) OUT_FILE gets [{kind, connects, received: [messages]}] and the script
+// exits.
 const fs = require('fs');
 const http = require('http');
 const WebSocket = require('ws');
@@ -71,5 +73,12 @@ for (let i = 0; i < each; i++) {
   clients.push(ws, sse);
 }
 clients.forEach((c) => (c.kind === 'ws' ? openWs(c) : openSse(c)));
-setInterval(() => { if (fs.existsSync(stopFile)) finish(); }, 100);
+let stopAsked = 0;
+setInterval(() => {
+  if (!fs.existsSync(stopFile)) return;
+  stopAsked = stopAsked || Date.now();
+  const last = fs.readFileSync(stopFile, 'utf8').trim();
+  const allHaveIt = clients.every((c) => c.received[c.received.length - 1] === last);
+  if (allHaveIt || Date.now() - stopAsked > 10000) finish();
+}, 100);
 setTimeout(finish, 120000);
