@@ -288,7 +288,7 @@ int PorticoApp::serve(const config::Config& cfg, Settings& settings) {
                                 settings.streamBufferBytes);
   PublicHandler publicHandler(plugins, metrics, readiness, auth, settings.maxResponseBytes,
                               settings.trustedProxies, settings.requestDeadlineMs, settings.cors,
-                              settings.streamBufferBytes, userStreams);
+                              settings.openAiErrors, settings.streamBufferBytes, userStreams);
   AccessObserver observer(metrics, settings.accessLog);
   http::HttpServer publicServer(settings.http, publicHandler, &observer);
   http::HttpsRedirect toHttps(publicServer.port());

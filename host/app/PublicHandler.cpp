@@ -55,6 +55,7 @@ void PublicHandler::serveHostPath(const http::HostPath& own, std::string_view qu
 void PublicHandler::handle(http::Request& request, http::Response& response,
                            http::Exchange& exchange) {
   serve(request, response, exchange);
+  openAiErrors_.apply(request.target(), response);
   // Errors too: a page on another origin can then read why its call failed.
   cors_.grant(request, response);
 }

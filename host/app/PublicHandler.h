@@ -13,6 +13,7 @@
 #include "http/Cors.h"
 #include "http/Exchange.h"
 #include "http/HostPaths.h"
+#include "http/OpenAiErrors.h"
 
 namespace portico::metrics {
 class Metrics;
@@ -41,8 +42,8 @@ class PublicHandler : public http::Handler {
   PublicHandler(lifecycle::PluginManager& plugins, metrics::Metrics& metrics,
                 const resources::Readiness& readiness, auth::AuthService& auth,
                 uint64_t maxResponseBytes, std::vector<std::string> trustedProxies,
-                int requestDeadlineMs, http::CorsOptions cors, uint64_t streamBufferBytes,
-                push::UserStreams& userStreams)
+                int requestDeadlineMs, http::CorsOptions cors, http::OpenAiErrors openAiErrors,
+                uint64_t streamBufferBytes, push::UserStreams& userStreams)
       : plugins_(plugins),
         metrics_(metrics),
         readiness_(readiness),
@@ -51,6 +52,7 @@ class PublicHandler : public http::Handler {
         trustedProxies_(std::move(trustedProxies)),
         requestDeadline_(requestDeadlineMs),
         cors_(std::move(cors)),
+        openAiErrors_(std::move(openAiErrors)),
         streamBufferBytes_(streamBufferBytes),
         userStreams_(userStreams) {}
 
@@ -74,6 +76,7 @@ class PublicHandler : public http::Handler {
   std::vector<std::string> trustedProxies_;
   std::chrono::milliseconds requestDeadline_;
   http::Cors cors_;
+  http::OpenAiErrors openAiErrors_;
   uint64_t streamBufferBytes_;
   push::UserStreams& userStreams_;
 };

@@ -22,6 +22,7 @@ Settings Settings::read(const config::Config& cfg) {
   s.shutdownGraceMs = static_cast<int>(cfg.getInt("http.shutdown_grace_ms", 0, 600000));
   s.drainMs = static_cast<int>(cfg.getInt("http.drain_ms", 0, 600000));
   s.cors = http::CorsOptions::fromConfig(cfg);
+  s.openAiErrors = http::OpenAiErrors::fromConfig(cfg);
   s.http.sseHeartbeatMs = static_cast<int>(cfg.getInt("http.sse_heartbeat_ms", 0, 3600000));
   s.http.websocketMaxMessageBytes =
       static_cast<uint64_t>(cfg.getInt("http.websocket.max_message_bytes", 1, int64_t{1} << 32));

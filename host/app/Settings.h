@@ -12,6 +12,7 @@
 #include "auth/Keyring.h"
 #include "fleet/RolloutAgent.h"
 #include "http/Cors.h"
+#include "http/OpenAiErrors.h"
 #include "http/ServerOptions.h"
 #include "lifecycle/PluginManager.h"
 #include "log/Logging.h"
@@ -37,8 +38,9 @@ struct Settings {
   int shutdownGraceMs = 0;
   int drainMs = 0;  // http.drain_ms
   http::CorsOptions cors;
-  uint64_t streamBufferBytes = 0;  // http.stream_buffer_bytes: what one stream may hold unsent
-  int pushTicketTtlS = 0;          // http.push_ticket_ttl_s
+  http::OpenAiErrors openAiErrors;  // http.openai_error_paths
+  uint64_t streamBufferBytes = 0;   // http.stream_buffer_bytes: what one stream may hold unsent
+  int pushTicketTtlS = 0;           // http.push_ticket_ttl_s
   // http.tls.plain_port: a plain listener beside the TLS one (port 0: none), redirecting to
   // HTTPS unless http.tls.plain = serve.
   http::ServerOptions plain;

@@ -122,20 +122,42 @@ class AiPlugin : public portico::Plugin {
  private:
   // ---- Models ----
 
-  bool mayUse(const portico::Principal& who, const Model& m) const {
-    return m.scope.empty() || who.has_scope(m.scope);
-  }
+  static bool mayUse(const portico::Principal& who, const Model& m) { return m.allows(who.scopes); }
 
-  // The model a caller asked for; 400 naming the models it may use otherwise.
+  // The model a caller asked for: 403 when its scope is missing, 400 naming the models the
+  // caller may use when there is no such model.
   const Model& modelFor(const portico::Principal& who, const std::string& alias) const {
     const Model* m = registry_.model(alias);
     if (m != nullptr && mayUse(who, *m)) return *m;
+    if (m != nullptr) throw HttpError(403, "model '" + alias + "' needs scope " + m->scope);
     std::string allowed;
     for (const Model& each : registry_.models()) {
       if (mayUse(who, each)) allowed += (allowed.empty() ? "" : ", ") + each.alias;
     }
     throw HttpError(400, "unknown model '" + alias +
                              "'; this caller may use: " + (allowed.empty() ? "none" : allowed));
+  }
+
+  // The most a call may spend: its prompt (estimated) and the largest max_tokens a model of its
+  // chain that the caller may use would be sent.
+  int64_t mayCost(const ChatRequest& chat, const Model& first) const {
+    int64_t most = 0;
+    for (const Model* m : registry_.chain(first)) {
+      if (!m->allows(chat.callerScopes)) continue;
+      most = std::max(most,
+                      chat.maxTokens > 0 ? std::min(chat.maxTokens, m->maxTokens) : m->maxTokens);
+    }
+    return estimateTokens(chat.promptBytes) + most;
+  }
+
+  // Gives back a reservation whose call never happened or failed before it was charged.
+  void refund(const portico::Scope& scope, const Budgets::Reservation& reserved) const {
+    try {
+      portico::Redis redis(scope);
+      Budgets::settle(redis, reserved, 0);
+    } catch (const std::exception& e) {
+      host_.warn(std::string("ai: a token reservation was not given back: ") + e.what());
+    }
   }
 
   void models(const Request& req, Response& res) {
@@ -164,6 +186,7 @@ class AiPlugin : public portico::Plugin {
     portico::Principal who = req.user();
     std::string subject(who.subject);
     ChatRequest chat = parseChat(req.json(), maxPromptBytes_);
+    chat.callerScopes = std::string(who.scopes);
     const Model& model = modelFor(who, chat.model);
     if (registry_.providerOf(model).kind != ProviderKind::OpenAi) {
       throw HttpError(
@@ -184,19 +207,36 @@ class AiPlugin : public portico::Plugin {
       }
       host_.count("cache_miss");
     }
+    Budgets::Reservation reserved;
+    {
+      portico::Redis redis(req);
+      reserved = budgets_.reserve(redis, subject, mayCost(chat, model), nowMs());
+    }
     if (chat.stream) {
       // Cached before it is charged: once its usage is on record, the reply is in the cache.
-      return relay_.relay(chat, model, res, [this, subject, key](const StreamEnd& end) {
-        if (!key.empty() && end.complete && !end.content.empty()) {
-          store(host_.scope(), key,
+      try {
+        return relay_.relay(chat, model, res, [this, subject, key, reserved](const StreamEnd& end) {
+          if (!key.empty() && end.complete && !end.content.empty()) {
+            store(
+                host_.scope(), key,
                 {end.model->alias, json::object({{"role", "assistant"}, {"content", end.content}}),
                  end.finishReason.empty() ? "stop" : end.finishReason, end.usage});
-        }
-        charge(host_.scope(), subject, *end.model, end.usage, false);
-      });
+          }
+          charge(host_.scope(), subject, *end.model, end.usage, false, &reserved);
+        });
+      } catch (...) {
+        refund(req.scope(), reserved);
+        throw;
+      }
     }
-    Completion c = gateway_.complete(req.scope(), chat, model);
-    charge(req.scope(), subject, *c.model, c.usage, false);
+    Completion c;
+    try {
+      c = gateway_.complete(req.scope(), chat, model);
+    } catch (...) {
+      refund(req.scope(), reserved);
+      throw;
+    }
+    charge(req.scope(), subject, *c.model, c.usage, false, &reserved);
     if (!key.empty()) {
       const json::Value* choices = c.body.find("choices");
       if (choices != nullptr && choices->is_array() && !choices->as_array().empty()) {
@@ -232,8 +272,10 @@ class AiPlugin : public portico::Plugin {
 
   // Records what a reply used and counts it against the caller's day. A reply already
   // generated is not failed for its bookkeeping: a failure here is logged.
+  // `reserved`: what the call set aside, which the usage now replaces.
   void charge(const portico::Scope& scope, const std::string& subject, const Model& model,
-              const Usage& usage, bool cached) const {
+              const Usage& usage, bool cached,
+              const Budgets::Reservation* reserved = nullptr) const {
     try {
       {
         portico::Db db(scope);
@@ -243,7 +285,11 @@ class AiPlugin : public portico::Plugin {
       }
       if (!cached) {
         portico::Redis redis(scope);
-        budgets_.charge(redis, subject, usage, nowMs());
+        if (reserved != nullptr) {
+          Budgets::settle(redis, *reserved, usage.inputTokens + usage.outputTokens);
+        } else {
+          budgets_.charge(redis, subject, usage, nowMs());
+        }
       }
     } catch (const std::exception& e) {
       host_.error(std::string("ai: usage of ") + subject + " on " + model.alias +
@@ -296,7 +342,9 @@ class AiPlugin : public portico::Plugin {
     }
     if (!existing) {
       try {
-        req.scope().enqueue(jobQueue_, json::object({{"job_id", id}}),
+        // The caller's scopes go along: the job's fallbacks are chosen when it runs.
+        req.scope().enqueue(jobQueue_,
+                            json::object({{"job_id", id}, {"scopes", std::string(who.scopes)}}),
                             portico::JobOptions{0, jobAttempts_, 1000});
       } catch (...) {
         portico::Db db(req);
@@ -384,6 +432,10 @@ class AiPlugin : public portico::Plugin {
       } else {
         ChatRequest chat = parseChat(portico::Input(start->request), maxPromptBytes_);
         chat.stream = false;
+        // A job enqueued without them (by an older version) falls back to unscoped models only.
+        if (const json::Value* s = job.payload.find("scopes"); s != nullptr && s->is_string()) {
+          chat.callerScopes = s->as_string();
+        }
         Completion c =
             gateway_.complete(job.scope(), chat, *model, [cancelled] { return cancelled->load(); });
         finishJob(job.scope(), id,

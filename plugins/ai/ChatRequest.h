@@ -20,6 +20,9 @@ struct ChatRequest {
   bool includeUsage = false;  // stream_options.include_usage: the client wants the usage chunk
   int64_t maxTokens = 0;      // 0: the model's ceiling
   size_t promptBytes = 0;     // of every message's text
+  // Not from the body: the caller's scopes (space-separated). A fallback the caller may not use
+  // is skipped.
+  std::string callerScopes;
 };
 
 // Throws HttpError(400) naming the field, or 413 when the messages' text exceeds

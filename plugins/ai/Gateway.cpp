@@ -12,14 +12,14 @@ using portico::HttpError;
 using portico::OutboundError;
 using Clock = std::chrono::steady_clock;
 
-void Cooldowns::failed(const std::string& provider, std::chrono::milliseconds asked) {
+void Cooldowns::failed(const std::string& key, std::chrono::milliseconds asked) {
   std::lock_guard<std::mutex> lock(mutex_);
-  until_[provider] = Clock::now() + std::max(period_, asked);
+  until_[key] = Clock::now() + std::max(period_, asked);
 }
 
-std::chrono::milliseconds Cooldowns::remaining(const std::string& provider) const {
+std::chrono::milliseconds Cooldowns::remaining(const std::string& key) const {
   std::lock_guard<std::mutex> lock(mutex_);
-  auto it = until_.find(provider);
+  auto it = until_.find(key);
   if (it == until_.end()) return std::chrono::milliseconds(0);
   auto left = std::chrono::duration_cast<std::chrono::milliseconds>(it->second - Clock::now());
   return std::max(left, std::chrono::milliseconds(0));
@@ -63,7 +63,8 @@ bool looksLikeEvents(std::string_view head) {
 // What the chain has met so far, for the error that ends it.
 struct Gateway::Failures {
   std::vector<std::string> lines;
-  bool anyCalled = false;  // a provider was called (not all skipped)
+  bool anyCalled = false;   // a provider was called (not all skipped)
+  bool anyAllowed = false;  // some model of the chain is the caller's to use
   std::chrono::milliseconds soonest{0};
 
   void add(const Model& m, const std::string& why) { lines.push_back(m.alias + ": " + why); }
@@ -73,6 +74,7 @@ struct Gateway::Failures {
     return out;
   }
   [[noreturn]] void fail(const Model& first) const {
+    if (!anyAllowed) throw HttpError(403, "this caller may use no model of " + first.alias);
     if (anyCalled) throw HttpError(502, "no model answered for " + first.alias + ": " + joined());
     std::vector<std::pair<std::string, std::string>> headers;
     if (soonest.count() > 0) {
@@ -92,11 +94,12 @@ std::string skipReason(const Registry& registry, const Cooldowns& cooldowns, con
   if (!p.configured()) {
     return "provider " + p.name + " is unconfigured (" + p.keyEnv + " is not set)";
   }
-  auto rest = cooldowns.remaining(p.name);
-  if (rest.count() > 0) {
+  for (const std::string& key : {p.name, Cooldowns::keyOf(p, m)}) {
+    auto rest = cooldowns.remaining(key);
+    if (rest.count() == 0) continue;
     if (failures->soonest.count() == 0 || rest < failures->soonest) failures->soonest = rest;
-    return "provider " + p.name + " is cooling down for " + std::to_string(rest.count()) +
-           " ms after failing";
+    return (key == p.name ? "provider " : "") + key + " is cooling down for " +
+           std::to_string(rest.count()) + " ms after failing";
   }
   return "";
 }
@@ -116,7 +119,9 @@ void noteFailure(const Model& m, const Provider& p, int status, std::string_view
       } catch (const std::exception&) {
       }
     }
-    cooldowns.failed(p.name, asked);
+    // A refused key is the provider's; anything else this model's on it.
+    bool keyRefused = status == 401 || status == 403;
+    cooldowns.failed(keyRefused ? p.name : Cooldowns::keyOf(p, m), asked);
     failures->add(
         m, (status == 401 || status == 403 ? "provider " + p.name + " refused the gateway's key: "
                                            : "") +
@@ -151,6 +156,11 @@ void Gateway::walk(const ChatRequest& request, const Model& first,
                    const std::function<bool()>& cancelled, Attempt&& attempt) const {
   Failures failures;
   for (const Model* m : registry_.chain(first)) {
+    if (!m->allows(request.callerScopes)) {
+      failures.add(*m, "needs scope " + m->scope);
+      continue;
+    }
+    failures.anyAllowed = true;
     if (std::string why = skipReason(registry_, cooldowns_, *m, &failures); !why.empty()) {
       failures.add(*m, why);
       continue;
@@ -164,7 +174,12 @@ void Gateway::walk(const ChatRequest& request, const Model& first,
       if (attempt(*m, p, call, failures)) return;
     } catch (const OutboundError& e) {
       if (e.code() == PORTICO_ERR_CANCELED) throw;
-      if (e.code() != PORTICO_ERR_DENIED) cooldowns_.failed(p.name);
+      // Too slow is the model's failing; unreachable (or its circuit open) the provider's.
+      if (e.code() == PORTICO_ERR_TIMEOUT) {
+        cooldowns_.failed(Cooldowns::keyOf(p, *m));
+      } else if (e.code() != PORTICO_ERR_DENIED) {
+        cooldowns_.failed(p.name);
+      }
       failures.add(*m, e.code() == PORTICO_ERR_DENIED
                            ? "provider " + p.name + " is not in plugin.ai.outbound.allow"
                            : std::string(e.what()));
@@ -189,7 +204,7 @@ Completion Gateway::complete(const portico::Scope& scope, const ChatRequest& req
         try {
           c.body = answer.json();
         } catch (const json::ParseError&) {
-          cooldowns_.failed(p.name);
+          cooldowns_.failed(Cooldowns::keyOf(p, m));
           failures.add(m, "the provider's answer is not JSON");
           return false;
         }
@@ -235,7 +250,7 @@ Gateway::Streamed Gateway::stream(const portico::Scope& scope, const ChatRequest
           int status = answer.status();
           if (started) return true;
           if (status >= 200 && status <= 299) {
-            cooldowns_.failed(p.name);
+            cooldowns_.failed(Cooldowns::keyOf(p, m));
             failures.add(m, "the provider answered " + std::to_string(status) + " without events");
             return false;
           }

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 // Chat completions through the model chain: the model asked for, then its fallbacks, skipping
-// providers without a key and providers cooling down after a failure. What is retried is
+// models the caller's scopes do not allow, providers without a key, and models (or, when the key
+// was refused or the provider could not be reached, whole providers) cooling down after a
+// failure. What is retried is
 // explicit: a connection error, a timeout, 408, 429 and 5xx (the host's client retries each
 // model's call, honouring Retry-After, then the next model is tried); 401 and 403 mean the
 // provider refused the gateway's key, so it cools down and the next model is tried too; any
@@ -23,14 +25,19 @@
 
 namespace ai_plugin {
 
-// Providers that failed, and until when they are left alone. Per process.
+// What failed, and until when it is left alone: a model on its provider (its own errors: 5xx,
+// 429, a timeout) or a whole provider (its key refused, unreachable). Per process.
 class Cooldowns {
  public:
   explicit Cooldowns(std::chrono::milliseconds period) : period_(period) {}
-  // At least the configured period; longer when the provider asked (Retry-After).
-  void failed(const std::string& provider, std::chrono::milliseconds asked = {});
-  // Zero when the provider may be called, else how long it still rests.
-  std::chrono::milliseconds remaining(const std::string& provider) const;
+  // A model's key is "<provider>/<upstream name>", a provider's its name. At least the
+  // configured period; longer when the provider asked (Retry-After).
+  void failed(const std::string& key, std::chrono::milliseconds asked = {});
+  // Zero when it may be called, else how long it still rests.
+  std::chrono::milliseconds remaining(const std::string& key) const;
+  static std::string keyOf(const Provider& provider, const Model& model) {
+    return provider.name + "/" + model.upstreamName;
+  }
 
  private:
   using Clock = std::chrono::steady_clock;

@@ -6,11 +6,13 @@
 // caller needs to see it.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <functional>
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace ai_plugin {
@@ -36,6 +38,17 @@ struct Model {
   int64_t maxTokens = 4096;   // ceiling of max_tokens, and its default
   std::vector<std::string> fallbacks;
   std::string scope;  // empty: any signed-in caller
+
+  // Whether a caller with these scopes (space-separated) may use it, as asked or as a fallback.
+  bool allows(std::string_view scopes) const {
+    if (scope.empty()) return true;
+    for (size_t at = 0; at <= scopes.size();) {
+      size_t end = std::min(scopes.find(' ', at), scopes.size());
+      if (scopes.substr(at, end - at) == scope) return true;
+      at = end + 1;
+    }
+    return false;
+  }
 
   double cost(int64_t in, int64_t out, double seconds = 0) const {
     return (static_cast<double>(in) * pricePer1kIn + static_cast<double>(out) * pricePer1kOut) /

@@ -82,8 +82,9 @@ void StreamRelay::relay(const ChatRequest& request, const Model& model, portico:
             call->state = Call::State::Started;
             call->changed.notify_all();
           },
-          [&](std::string_view event, bool usageOnly) {
-            if (!usageOnly || request.includeUsage) send(event);
+          [&](std::string_view event, std::string_view withoutUsage) {
+            std::string_view out = request.includeUsage ? event : withoutUsage;
+            if (!out.empty()) send(out);
           },
           [&] { return call->gone.load(); });
       end.model = s.model;

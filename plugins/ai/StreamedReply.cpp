@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "StreamedReply.h"
 
+#include <algorithm>
+
 #include "portico/sdk.hpp"
 
 namespace ai_plugin {
@@ -44,13 +46,13 @@ void StreamedReply::feed(std::string_view bytes, const OnEvent& onEvent) {
       if (start == std::string::npos) break;
     }
     ++events_;
-    bool usageOnly = false;
-    if (!data.empty()) inspect(data, &usageOnly);
-    onEvent(event, usageOnly);
+    std::optional<std::string> withoutUsage;
+    if (!data.empty()) inspect(data, &withoutUsage);
+    onEvent(event, withoutUsage ? std::string_view(*withoutUsage) : std::string_view(event));
   }
 }
 
-void StreamedReply::inspect(std::string_view data, bool* usageOnly) {
+void StreamedReply::inspect(std::string_view data, std::optional<std::string>* withoutUsage) {
   if (data == "[DONE]") {
     done_ = true;
     return;
@@ -72,10 +74,20 @@ void StreamedReply::inspect(std::string_view data, bool* usageOnly) {
     usage_ = usage;
   }
   const json::Value* choices = chunk.find("choices");
-  if (choices == nullptr || !choices->is_array() || choices->as_array().empty()) {
-    *usageOnly = usage_.has_value() && chunk.find("usage") != nullptr;
-    return;
+  bool hasChoices = choices != nullptr && choices->is_array() && !choices->as_array().empty();
+  if (chunk.find("usage") != nullptr) {
+    if (!hasChoices) {
+      *withoutUsage = std::string();
+      return;
+    }
+    json::Object& members = chunk.as_object();
+    members.erase(std::remove_if(members.begin(), members.end(),
+                                 [](const json::Member& m) { return m.first == "usage"; }),
+                  members.end());
+    *withoutUsage = "data: " + chunk.dump() + "\n\n";
+    choices = chunk.find("choices");
   }
+  if (!hasChoices) return;
   const json::Value& choice = choices->as_array().front();
   if (const json::Value* delta = choice.find("delta")) {
     if (const json::Value* text = delta->find("content"); text && text->is_string()) {

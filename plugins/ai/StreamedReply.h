@@ -21,9 +21,10 @@ struct Usage {
 
 class StreamedReply {
  public:
-  // Whole events, with their blank line, in order. usageOnly: the event carries nothing but the
-  // usage chunk (no choices), which a client that did not ask for it should not see.
-  using OnEvent = std::function<void(std::string_view event, bool usageOnly)>;
+  // Whole events, with their blank line, in order, each also as a client that did not ask for
+  // usage should see it (stream_options.include_usage): the same, the chunk without its `usage`
+  // member (providers differ in where they put it), or "" for a chunk that is usage alone.
+  using OnEvent = std::function<void(std::string_view event, std::string_view withoutUsage)>;
 
   // Feeds bytes as they arrive; calls onEvent for every event they complete.
   void feed(std::string_view bytes, const OnEvent& onEvent);
@@ -35,7 +36,9 @@ class StreamedReply {
   size_t events() const { return events_; }
 
  private:
-  void inspect(std::string_view data, bool* usageOnly);
+  // Takes what the chunk says; sets *withoutUsage when the chunk must be rewritten for a client
+  // that did not ask for usage ("" to drop it).
+  void inspect(std::string_view data, std::optional<std::string>* withoutUsage);
 
   std::string pending_;
   std::string content_;

@@ -11,6 +11,7 @@
 #include <cctype>
 #include <chrono>
 #include <csignal>
+#include <fstream>
 #include <sstream>
 #include <string>
 
@@ -343,7 +344,9 @@ TEST(Ai, BadInputIsAClearError) {
   EXPECT_NE(r.body.find("unknown model 'gpt-17'"), std::string::npos) << r.body;
   EXPECT_NE(r.body.find("ok"), std::string::npos) << r.body;
   EXPECT_EQ(r.body.find("premium"), std::string::npos) << r.body;
-  EXPECT_EQ(chat(p, user.access, ask("premium", "hi")).status, 400);
+  auto forbidden = chat(p, user.access, ask("premium", "hi"));
+  EXPECT_EQ(forbidden.status, 403) << forbidden.body;
+  EXPECT_NE(forbidden.body.find("needs scope ai:premium"), std::string::npos) << forbidden.body;
   EXPECT_EQ(chat(p, user.access, ask("ok", std::string(1500, 'x'))).status, 413);
   r = call(p, user.access, "POST", "/ai/v1/chat/completions", "{not json");
   EXPECT_EQ(r.status, 400);
@@ -428,15 +431,22 @@ TEST(Ai, RepeatedQuestionsComeFromTheCacheAsJsonOrAsAStream) {
 TEST(Ai, BudgetsAnswer429WithRetryAfter) {
   e2e::FakeProvider fake;
   Porticod p(aiHost(fake, {{"plugin.ai.user.requests_per_minute", "3"},
-                           {"plugin.ai.user.tokens_per_day", "20"},
+                           {"plugin.ai.user.tokens_per_day", "40"},
                            {"plugin.ai.cache.ttl_s", "0"}}));
   auto user = e2e::signUp(p, e2e::uniqueEmail("ai-budget"));
-  EXPECT_EQ(chat(p, user.access, ask("ok", "one")).status, 200);  // 17 tokens
-  EXPECT_EQ(chat(p, user.access, ask("ok", "two")).status, 200);  // 34: the day is spent
-  auto r = chat(p, user.access, ask("ok", "three"));
+  // 60 bytes of prompt (15 tokens by estimate) and max_tokens 5: each call reserves 20 and is
+  // charged the 17 it used.
+  auto costly = [](const std::string& n) {
+    return ask("ok", std::string(59, 'q') + n, json::object({{"max_tokens", 5}}));
+  };
+  EXPECT_EQ(chat(p, user.access, costly("1")).status, 200);  // 17 spent
+  EXPECT_EQ(chat(p, user.access, costly("2")).status, 200);  // 34: 6 left, less than a call
+  auto r = chat(p, user.access, costly("3"));
   EXPECT_EQ(r.status, 429) << r.body;
-  EXPECT_NE(r.body.find("daily budget of 20 tokens"), std::string::npos) << r.body;
+  EXPECT_NE(r.body.find("has 6 tokens left"), std::string::npos) << r.body;
   EXPECT_GT(std::stoi(r.headers["retry-after"]), 0);
+  // The error is in OpenAI's shape (http.openai_error_paths), which its SDKs read.
+  EXPECT_EQ(r.json().at("error").at("type").as_string(), "rate_limit_error") << r.body;
 
   // Requests a minute: five in a row see at least one 429, whichever minute they straddle.
   auto other = e2e::signUp(p, e2e::uniqueEmail("ai-rpm"));
@@ -574,3 +584,89 @@ TEST(Ai, AJobWhoseHostIsKilledMidCallFinishesElsewhereAndIsChargedOnce) {
   EXPECT_EQ(fake.calls("m-late"), 2);
   EXPECT_EQ(sql("SELECT count(*) FROM ai.usage WHERE job_id = '" + id + "'"), "1");
 }
+
+// The official openai SDK, the 5.x line and the current one, as the client: each check of the
+// gateway's promises as the SDK reports it (tests/e2e/openai/sdk-probe.js).
+class AiSdk : public ::testing::TestWithParam<const char*> {};
+
+TEST_P(AiSdk, TheGatewayKeepsItsPromisesToTheOfficialClient) {
+  e2e::FakeProvider fake;
+  Porticod p(aiHost(
+      fake, {{"plugin.ai.models",
+              "ok, flaky, good, cheap, secret, nousage, gated, slow, late, r429, r401, r400, r500, "
+              "local, ghost, premium, painter, waiter"},
+             // flaky fails (500) and falls back to good on the same provider.
+             {"plugin.ai.model.flaky.provider", "main"},
+             {"plugin.ai.model.flaky.name", "m-500"},
+             {"plugin.ai.model.flaky.fallbacks", "good"},
+             {"plugin.ai.model.good.provider", "main"},
+             {"plugin.ai.model.good.name", "m-ok"},
+             // cheap fails and falls back to secret, which needs a scope the caller lacks.
+             {"plugin.ai.model.cheap.provider", "flaky"},
+             {"plugin.ai.model.cheap.name", "m-500"},
+             {"plugin.ai.model.cheap.fallbacks", "secret"},
+             {"plugin.ai.model.secret.provider", "main"},
+             {"plugin.ai.model.secret.name", "m-ok"},
+             {"plugin.ai.model.secret.scope", "ai:secret"},
+             {"plugin.ai.user.tokens_per_day", "200"},
+             {"plugin.ai.user.requests_per_minute", "1000"}}));
+  auto user = e2e::signUp(p, e2e::uniqueEmail("ai-sdk"));
+  auto budgeted = e2e::signUp(p, e2e::uniqueEmail("ai-sdk-budget"));
+  json::Value args =
+      json::object({{"sdk", GetParam()},
+                    {"baseURL", "http://127.0.0.1:" + std::to_string(p.port()) + "/ai/v1"},
+                    {"token", user.access},
+                    {"budgetToken", budgeted.access}});
+  std::string argsFile = p.dir() + "/sdk-args.json";
+  std::ofstream(argsFile) << args.dump();
+  auto [code, out] =
+      e2e::runCommand("node " OPENAI_SCRIPTS "/sdk-probe.js \"$(cat " + argsFile + ")\" 2>&1");
+  ASSERT_EQ(code, 0) << "packaging/dev installs tests/e2e/openai/node_modules: " << out;
+  json::Value r = json::parse(out);
+
+  // (e) The failure rested flaky on its provider, not the provider.
+  EXPECT_EQ(r.at("flaky").at("status").as_int(), 200) << r.at("flaky").dump();
+  EXPECT_EQ(r.at("flaky").at("model").as_string(), "good");
+  EXPECT_EQ(r.at("sameProvider").at("status").as_int(), 200) << r.at("sameProvider").dump();
+  // (a) secret was never reached for a caller without its scope.
+  EXPECT_EQ(r.at("cheap").at("status").as_int(), 502) << r.at("cheap").dump();
+  EXPECT_NE(r.at("cheap").at("message").as_string().find("secret: needs scope ai:secret"),
+            std::string::npos)
+      << r.at("cheap").dump();
+  EXPECT_EQ(r.at("secret").at("status").as_int(), 403);
+  EXPECT_EQ(r.at("secret").at("name").as_string(), "PermissionDeniedError");
+  // (c) The SDK shows what was wrong, not "400 status code (no body)".
+  EXPECT_EQ(r.at("unknown").at("name").as_string(), "BadRequestError");
+  EXPECT_NE(r.at("unknown").at("message").as_string().find("unknown model 'gpt-17'"),
+            std::string::npos)
+      << r.at("unknown").dump();
+  EXPECT_EQ(r.at("unknown").at("type").as_string(), "invalid_request_error");
+  EXPECT_EQ(r.at("badKey").at("name").as_string(), "AuthenticationError");
+  EXPECT_EQ(r.at("badKey").at("message").as_string().find("no body"), std::string::npos)
+      << r.at("badKey").dump();
+  EXPECT_NE(r.at("badParameter").at("message").as_string().find("temperature"), std::string::npos)
+      << r.at("badParameter").dump();
+  // (d) The usage chunk only when asked for.
+  EXPECT_EQ(r.at("streamPlain").at("withUsage").as_int(), 0) << r.at("streamPlain").dump();
+  EXPECT_NE(r.at("streamPlain").at("text").as_string().find("answer to: hi"), std::string::npos);
+  EXPECT_EQ(r.at("streamUsage").at("withUsage").as_int(), 1) << r.at("streamUsage").dump();
+  EXPECT_EQ(r.at("streamUsage").at("last").at("usage").at("prompt_tokens").as_int(), 12);
+  // (b) 50 calls at once spent no more than the day's 200 tokens: each reserved its most first.
+  const json::Value& budget = r.at("budget");
+  EXPECT_EQ(budget.at("other").as_array().size(), 0u) << budget.dump();
+  EXPECT_GE(budget.at("ok").as_int(), 5) << budget.dump();
+  EXPECT_GE(budget.at("limited").as_int(), 1) << budget.dump();
+  EXPECT_LE(budget.at("ok").as_int() * 17, 200) << budget.dump();
+  EXPECT_TRUE(e2e::eventually([&] {
+    return sql("SELECT count(*) FROM ai.usage WHERE subject = '" + budgeted.userId + "'") ==
+           std::to_string(budget.at("ok").as_int());
+  }));
+  std::string spent =
+      sql("SELECT sum(input_tokens + output_tokens) FROM ai.usage WHERE "
+          "subject = '" +
+          budgeted.userId + "'");
+  EXPECT_LE(std::stoi(spent), 200) << spent;
+}
+
+INSTANTIATE_TEST_SUITE_P(Sdk, AiSdk, ::testing::Values("openai5", "openai"),
+                         [](const auto& sdk) { return std::string(sdk.param); });

@@ -94,20 +94,21 @@ TEST(AiStreamedReply, EventsAreWholeWhateverTheChunkingAndUsageIsKept) {
   for (size_t step : {1u, 3u, 17u, 1000u}) {
     StreamedReply reply;
     std::string forwarded;
-    int usageOnly = 0;
+    std::string unasked;
     for (size_t i = 0; i < wire.size(); i += step) {
-      reply.feed(wire.substr(i, step), [&](std::string_view event, bool onlyUsage) {
+      reply.feed(wire.substr(i, step), [&](std::string_view event, std::string_view without) {
         forwarded.append(event);
-        usageOnly += onlyUsage ? 1 : 0;
+        unasked.append(without);
       });
     }
     EXPECT_EQ(forwarded, wire) << step;
+    EXPECT_EQ(unasked.find("usage"), std::string::npos) << unasked;
+    EXPECT_NE(unasked.find("data: [DONE]"), std::string::npos);
     EXPECT_EQ(reply.content(), "Hello");
     EXPECT_EQ(reply.finishReason(), "stop");
     ASSERT_TRUE(reply.usage().has_value());
     EXPECT_EQ(reply.usage()->inputTokens, 7);
     EXPECT_EQ(reply.usage()->outputTokens, 2);
-    EXPECT_EQ(usageOnly, 1);
     EXPECT_TRUE(reply.done());
     EXPECT_EQ(reply.events(), 5u);
   }
@@ -117,7 +118,7 @@ TEST(AiStreamedReply, AReplayReadsBackAsTheSameReply) {
   std::string wire =
       replayEvents("chatcmpl-1", "m", 1, "line one\nline two", "length", Usage{3, 4, false}, true);
   StreamedReply reply;
-  reply.feed(wire, [](std::string_view, bool) {});
+  reply.feed(wire, [](std::string_view, std::string_view) {});
   EXPECT_EQ(reply.content(), "line one\nline two");
   EXPECT_EQ(reply.finishReason(), "length");
   ASSERT_TRUE(reply.usage().has_value());
@@ -125,8 +126,27 @@ TEST(AiStreamedReply, AReplayReadsBackAsTheSameReply) {
   EXPECT_TRUE(reply.done());
   StreamedReply without;
   without.feed(replayEvents("c", "m", 1, "x", "stop", Usage{3, 4, false}, false),
-               [](std::string_view, bool) {});
+               [](std::string_view, std::string_view) {});
   EXPECT_FALSE(without.usage().has_value());
+}
+
+TEST(AiStreamedReply, UsageInsideTheLastChoiceChunkIsTakenAndLeftOutForThoseWhoDidNotAsk) {
+  // Some OpenAI-compatible servers put the usage on the finishing chunk, or send "usage": null
+  // on every chunk; neither may reach a client that did not ask.
+  std::string wire =
+      "data: {\"choices\":[{\"delta\":{\"content\":\"hi\"}}],\"usage\":null}\n\n"
+      "data: {\"choices\":[{\"delta\":{},\"finish_reason\":\"stop\"}],"
+      "\"usage\":{\"prompt_tokens\":5,\"completion_tokens\":1}}\n\n"
+      "data: [DONE]\n\n";
+  StreamedReply reply;
+  std::string unasked;
+  reply.feed(wire, [&](std::string_view, std::string_view without) { unasked.append(without); });
+  ASSERT_TRUE(reply.usage().has_value());
+  EXPECT_EQ(reply.usage()->inputTokens, 5);
+  EXPECT_EQ(reply.content(), "hi");
+  EXPECT_EQ(reply.finishReason(), "stop");
+  EXPECT_EQ(unasked.find("usage"), std::string::npos) << unasked;
+  EXPECT_NE(unasked.find("\"finish_reason\":\"stop\""), std::string::npos) << unasked;
 }
 
 TEST(AiWebhook, TheStandardWebhooksVectorVerifiesAndATamperedOneDoesNot) {
