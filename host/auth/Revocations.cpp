@@ -38,6 +38,14 @@ std::vector<std::string> raiseSubject(const std::string& subject, int64_t atMs, 
 
 }  // namespace
 
+void Revocations::denyAndAnnounce(std::vector<std::string> write, const json::Value& notice,
+                                  const char* what) {
+  redis_.withConnection([&](resources::RedisConnection& c) {
+    auto replies = c.pipeline({std::move(write), {"PUBLISH", kNoticeChannel, notice.dump()}});
+    resources::throwIfError(replies.at(0), what);
+  });
+}
+
 void Revocations::revokeToken(const std::string& jti, int64_t expiresAtS) {
   int64_t until = std::max<int64_t>(expiresAtS + kSkewS, 1);
   if (postgres_ != nullptr) {
@@ -50,12 +58,8 @@ void Revocations::revokeToken(const std::string& jti, int64_t expiresAtS) {
           {{0, jti}, {0, std::to_string(until)}});
     });
   }
-  std::string notice = json::object({{"jti", jti}}).dump();
-  redis_.withConnection([&](resources::RedisConnection& c) {
-    auto replies = c.pipeline({{"SET", kJtiPrefix + jti, "1", "EXAT", std::to_string(until)},
-                               {"PUBLISH", kNoticeChannel, notice}});
-    resources::throwIfError(replies.at(0), "revoking a token");
-  });
+  denyAndAnnounce({"SET", kJtiPrefix + jti, "1", "EXAT", std::to_string(until)},
+                  json::object({{"jti", jti}}), "revoking a token");
 }
 
 void Revocations::revokeSubject(const std::string& subject, int64_t nowMs) {
@@ -72,12 +76,8 @@ void Revocations::revokeSubject(const std::string& subject, int64_t nowMs) {
           {{0, subject}, {0, std::to_string(nowMs)}, {0, std::to_string(until)}});
     });
   }
-  std::string notice = json::object({{"sub", subject}, {"at_ms", nowMs}}).dump();
-  redis_.withConnection([&](resources::RedisConnection& c) {
-    auto replies =
-        c.pipeline({raiseSubject(subject, nowMs, until), {"PUBLISH", kNoticeChannel, notice}});
-    resources::throwIfError(replies.at(0), "revoking a subject");
-  });
+  denyAndAnnounce(raiseSubject(subject, nowMs, until),
+                  json::object({{"sub", subject}, {"at_ms", nowMs}}), "revoking a subject");
 }
 
 bool Revocations::isRevoked(const std::string& jti, const std::string& subject,

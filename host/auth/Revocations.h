@@ -15,7 +15,9 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
+#include "portico/json.hpp"
 #include "resources/Resources.h"
 
 namespace portico::auth {
@@ -40,6 +42,8 @@ class Revocations {
 
  private:
   void restore();
+  // The denylist write and, in the same round trip, the notice every host hears.
+  void denyAndAnnounce(std::vector<std::string> write, const json::Value& notice, const char* what);
 
   resources::RedisPool& redis_;
   resources::PgPool* postgres_;

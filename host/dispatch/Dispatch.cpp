@@ -28,7 +28,7 @@ void bindToSession(const RouteRequest& request, const http::Response& response,
   if (!response.stream || sessions == nullptr || who == nullptr || who->tokenId.empty()) return;
   const std::string* type = response.value("Content-Type");
   sessions->bind(response.stream, {who->subject, who->tokenId, who->issuedAtMs},
-                 type != nullptr && type->rfind("text/event-stream", 0) == 0);
+                 type != nullptr && http::isEventStream(*type));
 }
 
 }  // namespace

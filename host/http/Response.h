@@ -29,6 +29,11 @@ struct Response {
   const std::string* value(std::string_view name) const;
 };
 
+// Whether a Content-Type value is server-sent events (parameters after it allowed).
+inline bool isEventStream(std::string_view contentType) {
+  return contentType.substr(0, 17) == "text/event-stream";
+}
+
 // An answer the server or a handler gives instead of serving a request: the status and the text
 // for the JSON error body.
 struct HttpError {

@@ -314,7 +314,7 @@ class Session : public OpenConnection, public std::enable_shared_from_this<Sessi
     timer_.cancel();
     ChunkedOptions o;
     const auto& type = streamType_;
-    o.eventStream = type.rfind("text/event-stream", 0) == 0;
+    o.eventStream = isEventStream(type);
     o.heartbeatMs = o.eventStream ? options_.sseHeartbeatMs : 0;
     o.closeDelimited = streamCloseDelimited_;
     startChunkedSession(std::move(transport_), shared_, std::move(stream), o);
